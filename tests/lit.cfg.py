@@ -1,0 +1,26 @@
+# -*- Python -*-
+# lit configuration for Tritium's IR tests (FileCheck, --verify-diagnostics).
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "Tritium"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".ttir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tritium_obj_root, "tests")
+# Python sources of the corpus and the unit tests are not lit tests.
+config.excludes = ["unit", "corpus", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py", "gen_corpus.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%tritium_src", config.tritium_src_root))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.tritium_tools_dir, config.llvm_tools_dir]
+tools = ["tritium-opt"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
