@@ -12,7 +12,7 @@ config.suffixes = [".mlir", ".ttir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tritium_obj_root, "tests")
 # Python sources of the corpus and the unit tests are not lit tests.
-config.excludes = ["unit", "corpus", "CMakeLists.txt", "lit.cfg.py",
+config.excludes = ["unit", "utils", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py", "gen_corpus.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
@@ -22,5 +22,9 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.tritium_tools_dir, config.llvm_tools_dir]
-tools = ["tritium-opt"]
+tools = ["tritium-opt", "tritiumc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# FileCheck, not, split-file and friends come from LLVM's tools directory.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.tritium_tools_dir, append_path=True)

@@ -12,7 +12,8 @@
 
 namespace tritium {
 
-/// The dialects of Triton IR: `tt` with upstream arith, math, scf, cf and func.
+/// The dialects of Triton IR: `tt` with upstream arith, math, scf, cf, func,
+/// gpu (barriers) and ub.
 void registerAllDialects(mlir::DialectRegistry &registry);
 
 /// Tritium's passes and the upstream passes its pipelines use.
