@@ -28,3 +28,11 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # FileCheck, not, split-file and friends come from LLVM's tools directory.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tritium_tools_dir, append_path=True)
+
+# ptxas from the CUDA toolkit assembles the PTX we emit, where it is present.
+_ptxas = os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin", "ptxas")
+if os.path.exists(_ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))
+else:
+    lit_config.note("ptxas not found: PTX assembly checks are skipped")

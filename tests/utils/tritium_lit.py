@@ -31,3 +31,24 @@ class TritonIRRoundTrip(lit.formats.FileBasedTest):
         if generic.returncode != 0 or from_generic.stdout != first.stdout:
             return lit.Test.FAIL, "generic form does not round-trip:\n" + from_generic.stderr
         return lit.Test.PASS, ""
+
+
+class RejectedCleanly(lit.formats.FileBasedTest):
+    """A malformed input (kept from fuzzing): tritiumc must reject it with a
+    file:line:col error and exit status 1, never crash or hang."""
+
+    def execute(self, test, lit_config):
+        tritiumc = os.path.join(test.config.tritium_tools_dir, "tritiumc")
+        path = test.getSourcePath()
+        try:
+            result = subprocess.run([tritiumc, path, "-o", os.devnull],
+                                    capture_output=True, text=True,
+                                    errors="replace", timeout=60)
+        except subprocess.TimeoutExpired:
+            return lit.Test.FAIL, "tritiumc hung (60 s)"
+        if result.returncode != 1:
+            return lit.Test.FAIL, "exit status %d (want 1):\n%s" % (
+                result.returncode, result.stderr)
+        if ":" not in result.stderr or "error:" not in result.stderr:
+            return lit.Test.FAIL, "no located diagnostic:\n" + result.stderr
+        return lit.Test.PASS, ""

@@ -11,8 +11,8 @@
 
 using namespace mlir;
 
-OwningOpRef<ModuleOp> tritium::loadTritonIR(llvm::SourceMgr &sourceMgr,
-                                            MLIRContext &context) {
+OwningOpRef<ModuleOp> tritium::parseModule(llvm::SourceMgr &sourceMgr,
+                                           MLIRContext &context) {
   const llvm::MemoryBuffer *buffer =
       sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
   Location fileLoc =
@@ -27,27 +27,32 @@ OwningOpRef<ModuleOp> tritium::loadTritonIR(llvm::SourceMgr &sourceMgr,
   }
 
   ParserConfig config(&context, /*verifyAfterParse=*/true);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, config);
-  if (!module)
-    return nullptr;
+  return parseSourceFile<ModuleOp>(sourceMgr, config);
+}
 
+LogicalResult tritium::checkTritonKernels(ModuleOp module) {
   bool hasKernel = false;
-  for (auto func : module->getOps<triton::FuncOp>()) {
+  for (auto func : module.getOps<triton::FuncOp>()) {
     if (!func.isPublic() || func.isExternal())
       continue;
     if (func.getFunctionType().getNumResults() != 0) {
       func.emitError() << "kernel '" << func.getName()
                        << "' must not return values; make it private if it "
                           "is a device function";
-      return nullptr;
+      return failure();
     }
     hasKernel = true;
   }
-  if (!hasKernel) {
-    emitError(module->getLoc())
-        << "no kernel found: expected a public tt.func with a body";
+  if (!hasKernel)
+    return emitError(module.getLoc())
+           << "no kernel found: expected a public tt.func with a body";
+  return success();
+}
+
+OwningOpRef<ModuleOp> tritium::loadTritonIR(llvm::SourceMgr &sourceMgr,
+                                            MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = parseModule(sourceMgr, context);
+  if (!module || failed(checkTritonKernels(*module)))
     return nullptr;
-  }
   return module;
 }

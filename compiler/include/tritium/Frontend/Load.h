@@ -17,6 +17,16 @@ class SourceMgr;
 
 namespace tritium {
 
+/// Parses and verifies the main buffer of `sourceMgr` as MLIR of any stage
+/// Tritium reads (Triton IR, or the LLVM + NVVM dialects). An empty or blank
+/// buffer is an error. Null on any error, reported as a diagnostic.
+mlir::OwningOpRef<mlir::ModuleOp> parseModule(llvm::SourceMgr &sourceMgr,
+                                              mlir::MLIRContext &context);
+
+/// Checks that `module` holds at least one kernel (a public tt.func with a
+/// body) and that no kernel returns values.
+mlir::LogicalResult checkTritonKernels(mlir::ModuleOp module);
+
 /// Parses the main buffer of `sourceMgr` as Triton IR, verifies it and checks
 /// that it holds at least one kernel (a public tt.func without results).
 /// Problems are reported as diagnostics at their file:line:col through the
