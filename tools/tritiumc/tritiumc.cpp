@@ -1,7 +1,11 @@
 //===- tritiumc.cpp - Tritium's compiler driver ---------------------------===//
 //
-//   tritiumc KERNEL.ttir --emit=ttir -o OUT
-//   tritiumc KERNEL.mlir --arch=sm_90a --emit=llvm|ptx -o OUT
+//   tritiumc KERNEL.ttir --arch=sm_90a --num-warps=4 \
+//            --emit=ttir|ttgir|llvm-mlir|llvm|ptx -o OUT
+//
+// Beside OUT (when OUT is a file) it writes OUT's stem + ".json": the
+// kernel's launch metadata with Triton's field names (name, num_warps,
+// num_stages, shared, arch, ...).
 //
 // Reads its input through the shared front door (tritium/Frontend/Load.h), so
 // bad input gets a file:line:col diagnostic and a non-zero exit status. The
@@ -12,11 +16,15 @@
 
 #include "tritium/Frontend/Load.h"
 #include "tritium/InitAll.h"
+#include "tritium/Pipeline/Pipeline.h"
 #include "tritium/Target/PTX.h"
 
 #include "tritium/Dialect/Triton/IR/Dialect.h"
 
+#include "tritium/Dialect/TritonGPU/IR/Dialect.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
@@ -24,13 +32,15 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
 
 namespace {
-enum class EmitKind { TTIR, LLVM, PTX };
+enum class EmitKind { TTIR, TTGIR, LLVMMLIR, LLVM, PTX };
 
 cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<kernel.ttir>"),
                                    cl::init("-"));
@@ -40,12 +50,25 @@ cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to write"), cl::init(EmitKind::TTIR),
     cl::values(
         clEnumValN(EmitKind::TTIR, "ttir", "the verified Triton IR, printed back"),
+        clEnumValN(EmitKind::TTGIR, "ttgir", "Triton IR with tensor layouts"),
+        clEnumValN(EmitKind::LLVMMLIR, "llvm-mlir",
+                   "the LLVM + NVVM dialects, before translation"),
         clEnumValN(EmitKind::LLVM, "llvm", "optimised LLVM IR for NVPTX"),
         clEnumValN(EmitKind::PTX, "ptx", "PTX assembly")));
 cl::opt<std::string> archName("arch", cl::desc("sm_80, sm_90 or sm_90a"),
                               cl::init("sm_90a"));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                            cl::init(3), cl::Prefix);
+cl::opt<unsigned> numWarps("num-warps", cl::desc("warps per CTA"),
+                           cl::init(4));
+cl::opt<unsigned> numStages("num-stages",
+                            cl::desc("software pipelining depth (recorded; "
+                                     "not used yet)"),
+                            cl::init(3));
+cl::opt<bool> writeMetadata("metadata",
+                            cl::desc("write the launch metadata JSON beside "
+                                     "the output"),
+                            cl::init(true));
 
 int fail(const Twine &message) {
   errs() << "tritiumc: " << message << "\n";
@@ -83,23 +106,39 @@ int main(int argc, char **argv) {
 
   bool isTritonIR = !module->getOps<mlir::triton::FuncOp>().empty();
   bool isLLVMDialect = !module->getOps<mlir::LLVM::LLVMFuncOp>().empty();
+  if (!isTritonIR && isLLVMDialect && emitKind <= EmitKind::LLVMMLIR)
+    return fail("--emit=ttir/ttgir/llvm-mlir need Triton IR, but the input "
+                "is already in the LLVM dialect");
   if (isTritonIR || !isLLVMDialect) {
     if (failed(tritium::checkTritonKernels(*module)))
       return 1;
-    if (emitKind != EmitKind::TTIR) {
-      mlir::emitError(module->getLoc())
-          << "lowering Triton IR to LLVM is not implemented yet; "
-             "--emit=llvm and --emit=ptx take a module in the LLVM dialect";
-      return 1;
-    }
-  } else if (emitKind == EmitKind::TTIR) {
-    return fail("--emit=ttir needs Triton IR, but the input is in the LLVM "
-                "dialect");
   }
+  // The kernel's name, for the metadata: the public tt.func.
+  std::string kernelName;
+  for (auto func : module->getOps<mlir::triton::FuncOp>())
+    if (func.isPublic())
+      kernelName = func.getName().str();
 
   std::string text;
   raw_string_ostream os(text);
-  if (emitKind == EmitKind::TTIR) {
+  if (isTritonIR && emitKind != EmitKind::TTIR) {
+    tritium::PipelineOptions pipelineOptions;
+    pipelineOptions.numWarps = numWarps;
+    pipelineOptions.numStages = numStages;
+    pipelineOptions.computeCapability = arch->capability;
+    mlir::PassManager pm(&context);
+    tritium::buildTTIRToTTGIRPipeline(pm, pipelineOptions);
+    if (emitKind != EmitKind::TTGIR)
+      tritium::buildTTGIRToLLVMPipeline(pm, pipelineOptions);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  unsigned sharedBytes = 0;
+  if (auto shared = (*module)->getAttrOfType<mlir::IntegerAttr>(
+          mlir::triton::gpu::TritonGPUDialect::kSharedAttrName))
+    sharedBytes = shared.getInt();
+
+  if (emitKind <= EmitKind::LLVMMLIR) {
     module->print(os);
   } else {
     tritium::PTXOptions options;
@@ -119,6 +158,34 @@ int main(int argc, char **argv) {
         return 1;
       os << *ptx;
     }
+  }
+
+  if (writeMetadata && outputFilename != "-" && emitKind >= EmitKind::LLVM) {
+    SmallString<256> metaPath(outputFilename);
+    sys::path::replace_extension(metaPath, "json");
+    json::Object meta{
+        {"name", kernelName},
+        {"num_warps", int64_t(numWarps)},
+        {"num_stages", int64_t(numStages)},
+        {"num_ctas", 1},
+        {"shared", int64_t(sharedBytes)},
+        {"arch", "sm" + std::to_string(arch->capability) +
+                     (arch->archSpecific ? "a" : "")},
+        {"target", arch->name()},
+        {"warp_size", 32},
+        {"global_scratch_size", 0},
+        {"global_scratch_align", 1},
+        {"profile_scratch_size", 0},
+        {"profile_scratch_align", 1},
+        {"backend_name", "cuda"},
+        {"compiler", "tritium"},
+    };
+    std::unique_ptr<ToolOutputFile> metaFile =
+        mlir::openOutputFile(metaPath, &error);
+    if (!metaFile)
+      return fail(error);
+    metaFile->os() << formatv("{0:2}", json::Value(std::move(meta))) << "\n";
+    metaFile->keep();
   }
 
   std::unique_ptr<ToolOutputFile> output =

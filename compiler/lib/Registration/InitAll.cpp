@@ -2,7 +2,12 @@
 
 #include "tritium/InitAll.h"
 
+#include "tritium/Analysis/Passes.h"
+#include "tritium/Conversion/Passes.h"
+#include "tritium/Pipeline/Pipeline.h"
 #include "tritium/Dialect/Triton/IR/Dialect.h"
+#include "tritium/Dialect/TritonGPU/IR/Dialect.h"
+#include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -15,7 +20,8 @@
 #include "mlir/Transforms/Passes.h"
 
 void tritium::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<mlir::triton::TritonDialect, mlir::arith::ArithDialect,
+  registry.insert<mlir::triton::TritonDialect, mlir::triton::gpu::TritonGPUDialect,
+                  mlir::arith::ArithDialect,
                   mlir::math::MathDialect, mlir::scf::SCFDialect,
                   mlir::cf::ControlFlowDialect, mlir::func::FuncDialect,
                   // tl.debug_barrier prints as gpu.barrier; ub.poison appears
@@ -31,4 +37,8 @@ void tritium::registerAllDialects(mlir::DialectRegistry &registry) {
 void tritium::registerAllPasses() {
   // Generic cleanups (canonicalize, cse, inline, symbol-dce, ...).
   mlir::registerTransformsPasses();
+  mlir::triton::registerTritiumAnalysisPasses();
+  mlir::triton::gpu::registerTritiumLayoutPasses();
+  mlir::triton::registerTritiumConversionPasses();
+  tritium::registerPipelines();
 }

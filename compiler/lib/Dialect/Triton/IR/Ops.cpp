@@ -414,15 +414,27 @@ LogicalResult ReduceOp::verify() {
     return failure();
   if (getResult().size() != getSrcs().size())
     return emitOpError() << "must produce one result per input";
+  // Shapes and element types only: the layout pass gives the result a slice
+  // of the operand's layout.
   for (auto [src, result] : llvm::zip(getSrcs(), getResult())) {
     auto srcType = cast<RankedTensorType>(src.getType());
     SmallVector<int64_t> shape(srcType.getShape());
     shape.erase(shape.begin() + getAxis());
-    Type expected = shape.empty() ? srcType.getElementType()
-                                  : Type(srcType.clone(shape));
-    if (result.getType() != expected)
+    Type resultType = result.getType();
+    bool matches =
+        shape.empty()
+            ? resultType == srcType.getElementType()
+            : (isa<RankedTensorType>(resultType) &&
+               shapeOf(resultType) == ArrayRef<int64_t>(shape) &&
+               getElementTypeOrSelf(resultType) == srcType.getElementType());
+    if (!matches) {
+      Type expected = shape.empty()
+                          ? srcType.getElementType()
+                          : Type(RankedTensorType::get(
+                                shape, srcType.getElementType()));
       return emitOpError() << "result must be " << expected << ", got "
-                           << result.getType();
+                           << resultType;
+    }
   }
   return success();
 }

@@ -1,0 +1,36 @@
+//===- Passes.td - Layout passes ----------------------------*- tablegen -*-===//
+
+#ifndef TRITIUM_DIALECT_TRITONGPU_TRANSFORMS_PASSES_TD
+#define TRITIUM_DIALECT_TRITONGPU_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TritiumAssignLayouts : Pass<"tritium-assign-layouts", "::mlir::ModuleOp"> {
+  let summary = "Give every tensor a distributed layout (ttir -> ttgir)";
+  let description = [{
+    Results take the layout of their first operand that is not a splat,
+    constant or range (so layouts flow from loads through the computation), or
+    the default blocked layout of their shape; reductions produce slices of
+    their operand's layout. Where an operand's layout differs from what its
+    user needs, a `ttg.convert_layout` is inserted; the
+    `tritium-remove-layout-conversions` pass removes most of them.
+  }];
+  let options = [
+    Option<"numWarps", "num-warps", "unsigned", "4", "warps per CTA">,
+  ];
+  let dependentDialects = ["::mlir::triton::gpu::TritonGPUDialect"];
+}
+
+def TritiumRemoveLayoutConversions
+    : Pass<"tritium-remove-layout-conversions", "::mlir::ModuleOp"> {
+  let summary = "Rematerialise cheap producers in the layout their users need";
+  let description = [{
+    A `ttg.convert_layout` whose operand comes from a constant, splat,
+    make_range, expand_dims or broadcast (or from an elementwise op, addptr or
+    load used only there) is replaced by a copy of the producer built directly
+    in the target layout, recursively, so no data moves through shared memory.
+  }];
+  let dependentDialects = ["::mlir::triton::gpu::TritonGPUDialect"];
+}
+
+#endif

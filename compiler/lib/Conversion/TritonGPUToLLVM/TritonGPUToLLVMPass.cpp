@@ -1,0 +1,90 @@
+//===- TritonGPUToLLVMPass.cpp - The ttgir -> LLVM conversion driver ------===//
+
+#include "Utility.h"
+
+#include "tritium/Conversion/Passes.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::triton {
+#define GEN_PASS_DEF_TRITIUMCONVERTTRITONGPUTOLLVM
+#include "tritium/Conversion/Passes.h.inc"
+} // namespace mlir::triton
+
+using namespace mlir;
+using namespace mlir::triton;
+
+namespace {
+
+/// gpu.barrier (tl.debug_barrier) is a CTA barrier.
+struct GpuBarrierConversion : public OpConversionPattern<mlir::gpu::BarrierOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(mlir::gpu::BarrierOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<NVVM::Barrier0Op>(op);
+    return success();
+  }
+};
+
+/// The number of elements each load/store moves per access: contiguous
+/// registers along the layout's fastest dimension, as far as 16 bytes and
+/// the pointers' alignment allow. Without alignment facts, one element.
+void decideAccessWidths(ModuleOp module, LoweringContext &state) {
+  (void)module;
+  (void)state;
+}
+
+struct ConvertTritonGPUToLLVM
+    : public mlir::triton::impl::TritiumConvertTritonGPUToLLVMBase<
+          ConvertTritonGPUToLLVM> {
+  using TritiumConvertTritonGPUToLLVMBase::TritiumConvertTritonGPUToLLVMBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+    LoweringContext state;
+    state.numWarps = ttg::TritonGPUDialect::getNumWarps(module);
+    state.computeCapability = computeCapability;
+
+    // One dynamic shared memory buffer serves every op that needs scratch.
+    OpBuilder builder(module.getBodyRegion());
+    LLVM::GlobalOp::create(
+        builder, module.getLoc(),
+        LLVM::LLVMArrayType::get(IntegerType::get(context, 8), 0),
+        /*isConstant=*/false, LLVM::Linkage::External, "global_smem",
+        Attribute(), /*alignment=*/16, /*addrSpace=*/3);
+
+    decideAccessWidths(module, state);
+
+    TritiumTypeConverter converter(context);
+    RewritePatternSet patterns(context);
+    populateFuncOpToLLVMPatterns(converter, patterns, state);
+    populateElementwiseOpToLLVMPatterns(converter, patterns, state);
+    populateLoadStoreOpToLLVMPatterns(converter, patterns, state);
+    populateViewOpToLLVMPatterns(converter, patterns, state);
+    populateReduceOpToLLVMPatterns(converter, patterns, state);
+    patterns.add<GpuBarrierConversion>(converter, context);
+    // Math on scalars: libdevice first (accurate, as Triton's defaults),
+    // plain LLVM intrinsics for what libdevice does not cover.
+    populateLibDeviceConversionPatterns(converter, patterns, /*benefit=*/5);
+    populateMathToLLVMConversionPatterns(converter, patterns);
+    arith::populateArithToLLVMConversionPatterns(converter, patterns);
+    cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
+
+    ConversionTarget target(*context);
+    target.addLegalDialect<LLVM::LLVMDialect, NVVM::NVVMDialect>();
+    target.addLegalOp<ModuleOp>();
+    if (failed(applyFullConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+    module->setAttr(ttg::TritonGPUDialect::kSharedAttrName,
+                    builder.getI32IntegerAttr(state.sharedBytes));
+  }
+};
+
+} // namespace

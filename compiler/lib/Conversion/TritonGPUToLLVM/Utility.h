@@ -1,0 +1,101 @@
+//===- Utility.h - Shared pieces of the ttgir -> LLVM lowering --*- C++ -*-===//
+
+#ifndef TRITIUM_CONVERSION_TRITONGPUTOLLVM_UTILITY_H
+#define TRITIUM_CONVERSION_TRITONGPUTOLLVM_UTILITY_H
+
+#include "tritium/Dialect/TritonGPU/IR/Dialect.h"
+
+#include "mlir/Conversion/LLVMCommon/Pattern.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+
+namespace mlir::triton {
+namespace ttg = ::mlir::triton::gpu;
+
+/// Tensors become LLVM structs of the elements one thread holds (in register
+/// order, see ttg::LayoutView); `!tt.ptr<T, A>` becomes `!llvm.ptr<A>`.
+class TritiumTypeConverter : public LLVMTypeConverter {
+public:
+  explicit TritiumTypeConverter(MLIRContext *context);
+};
+
+/// Lowering state shared by the patterns of one module.
+struct LoweringContext {
+  unsigned numWarps = 4;
+  unsigned computeCapability = 90;
+  /// Largest scratch buffer any op asked for, in bytes.
+  unsigned sharedBytes = 0;
+  /// Elements per vector access of each tt.load / tt.store (absent: 1),
+  /// decided before the conversion from the layout and the AxisInfo analysis.
+  llvm::DenseMap<Operation *, unsigned> accessWidth;
+};
+
+namespace lowering {
+
+/// Splits a converted tensor value into its per-thread elements.
+SmallVector<Value> unpack(OpBuilder &b, Location loc, Value structValue);
+/// Packs per-thread elements into the converted type of a tensor.
+Value pack(OpBuilder &b, Location loc, Type structType, ValueRange elements);
+
+Value i32Const(OpBuilder &b, Location loc, int64_t value);
+Value intConst(OpBuilder &b, Location loc, Type type, int64_t value);
+
+/// The thread's lane id and warp id (within the CTA).
+std::pair<Value, Value> laneAndWarpIds(OpBuilder &b, Location loc);
+
+/// For every register of `view`, the tensor coordinates (one i32 per tensor
+/// dimension) of the element it holds in this thread.
+SmallVector<SmallVector<Value>>
+emitCoordinates(OpBuilder &b, Location loc, const ttg::LayoutView &view);
+
+/// The row-major linear index of `coordinates` in `shape`.
+Value linearize(OpBuilder &b, Location loc, ArrayRef<Value> coordinates,
+                ArrayRef<int64_t> shape);
+
+/// Base of the kernel's dynamic shared memory (addrspace 3), after a barrier
+/// so that earlier users of the scratch space are done; records `bytes` as
+/// needed.
+Value sharedScratch(OpBuilder &b, Location loc, Operation *user,
+                    LoweringContext &state, unsigned bytes);
+void barrier(OpBuilder &b, Location loc);
+
+/// Memory element type for shared-memory staging: i1 travels as i8.
+Type storageType(Type elementType);
+Value toStorage(OpBuilder &b, Location loc, Value value);
+Value fromStorage(OpBuilder &b, Location loc, Value value, Type elementType);
+
+/// The element size in bytes of a scalar type as stored in memory.
+unsigned storageBytes(Type elementType);
+
+/// Lays a converted tensor out through shared memory: every thread stores
+/// its elements at their row-major index, then loads the elements `dstView`
+/// gives it, at the indices `sourceIndex` computes from its coordinates.
+SmallVector<Value> shuffleThroughShared(
+    OpBuilder &b, Location loc, Operation *user, LoweringContext &state,
+    ArrayRef<Value> srcElements, const ttg::LayoutView &srcView,
+    ArrayRef<int64_t> srcShape, const ttg::LayoutView &dstView,
+    Type elementType,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> sourceIndex);
+
+} // namespace lowering
+
+void populateFuncOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                  RewritePatternSet &patterns,
+                                  LoweringContext &state);
+void populateElementwiseOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                         RewritePatternSet &patterns,
+                                         LoweringContext &state);
+void populateLoadStoreOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                       RewritePatternSet &patterns,
+                                       LoweringContext &state);
+void populateViewOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                  RewritePatternSet &patterns,
+                                  LoweringContext &state);
+void populateReduceOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                    RewritePatternSet &patterns,
+                                    LoweringContext &state);
+
+} // namespace mlir::triton
+
+#endif // TRITIUM_CONVERSION_TRITONGPUTOLLVM_UTILITY_H

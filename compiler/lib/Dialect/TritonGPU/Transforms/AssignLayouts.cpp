@@ -1,0 +1,211 @@
+//===- AssignLayouts.cpp - Give every tensor a distributed layout ---------===//
+//
+// ttir -> ttgir. Layouts flow forward from the values that carry real data
+// (loads, block arguments, reductions); splats, constants and ranges adopt
+// their users' layouts later (tritium-remove-layout-conversions). Operations
+// with structural requirements (expand_dims, broadcast, reductions, stores,
+// loop-carried values) get `ttg.convert_layout` on operands that disagree.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::triton::gpu {
+#define GEN_PASS_DEF_TRITIUMASSIGNLAYOUTS
+#include "tritium/Dialect/TritonGPU/Transforms/Passes.h.inc"
+} // namespace mlir::triton::gpu
+
+using namespace mlir;
+using namespace mlir::triton;
+using namespace mlir::triton::gpu;
+
+namespace {
+
+RankedTensorType withLayout(Type type, Attribute layout) {
+  auto tensor = cast<RankedTensorType>(type);
+  return RankedTensorType::get(tensor.getShape(), tensor.getElementType(),
+                               layout);
+}
+
+Attribute layoutOf(Value value) {
+  if (auto tensor = dyn_cast<RankedTensorType>(value.getType()))
+    return tensor.getEncoding();
+  return {};
+}
+
+/// Values that are as cheap to rebuild in any layout as to convert.
+bool isCheapToRebuild(Value value) {
+  Operation *op = value.getDefiningOp();
+  return op && isa<SplatOp, MakeRangeOp, arith::ConstantOp>(op);
+}
+
+/// Ops whose tensor operands and results all have one shape and are
+/// combined element by element (so they share one layout).
+bool isElementwiseLike(Operation *op) {
+  if (isa<ExpandDimsOp, BroadcastOp, ReduceOp, ScanOp, DotOp, TransOp,
+          ReshapeOp, JoinOp, SplitOp, CatOp, GatherOp, HistogramOp, SplatOp,
+          MakeRangeOp, ConvertLayoutOp, UnsplatOp>(op))
+    return false;
+  if (isa<scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
+          scf::ConditionOp>(op))
+    return false;
+  return true;
+}
+
+struct AssignLayouts
+    : public mlir::triton::gpu::impl::TritiumAssignLayoutsBase<AssignLayouts> {
+  using TritiumAssignLayoutsBase::TritiumAssignLayoutsBase;
+
+  Attribute defaultLayout(Type type) {
+    auto tensor = cast<RankedTensorType>(type);
+    return getDefaultBlockedEncoding(&getContext(), tensor.getShape(),
+                                     numWarps);
+  }
+
+  /// The layout an elementwise-like op's results take: that of its first
+  /// tensor operand carrying real data, else the default for the shape.
+  Attribute inheritedLayout(Operation *op, Type resultType) {
+    for (Value operand : op->getOperands()) {
+      auto tensor = dyn_cast<RankedTensorType>(operand.getType());
+      if (!tensor || !tensor.getEncoding() ||
+          tensor.getShape() != cast<RankedTensorType>(resultType).getShape())
+        continue;
+      if (!isCheapToRebuild(operand))
+        return tensor.getEncoding();
+    }
+    // Cheap operands would be rebuilt anyway: pick the default instead of
+    // whatever layout they happened to get.
+    return defaultLayout(resultType);
+  }
+
+  void setResultType(OpResult result, Attribute layout) {
+    Type newType = withLayout(result.getType(), layout);
+    result.setType(newType);
+    if (auto constant = dyn_cast<arith::ConstantOp>(result.getOwner())) {
+      auto value = cast<DenseElementsAttr>(constant.getValue());
+      constant.setValueAttr(value.reshape(cast<ShapedType>(newType)));
+    }
+  }
+
+  void assignResults(Operation *op) {
+    if (auto forOp = dyn_cast<scf::ForOp>(op)) {
+      for (auto [init, arg, result] : llvm::zip(
+               forOp.getInitArgs(), forOp.getRegionIterArgs(), forOp.getResults()))
+        if (isa<RankedTensorType>(init.getType())) {
+          arg.setType(init.getType());
+          result.setType(init.getType());
+        }
+      return;
+    }
+    if (auto whileOp = dyn_cast<scf::WhileOp>(op)) {
+      for (auto [init, arg] :
+           llvm::zip(whileOp.getInits(), whileOp.getBeforeArguments()))
+        if (isa<RankedTensorType>(init.getType()))
+          arg.setType(init.getType());
+      for (auto [arg, result] :
+           llvm::zip(whileOp.getAfterArguments(), whileOp.getResults()))
+        if (isa<RankedTensorType>(result.getType())) {
+          Type type = withLayout(result.getType(), defaultLayout(result.getType()));
+          arg.setType(type);
+          result.setType(type);
+        }
+      return;
+    }
+    for (OpResult result : op->getResults()) {
+      auto tensor = dyn_cast<RankedTensorType>(result.getType());
+      if (!tensor || tensor.getEncoding())
+        continue;
+      Attribute layout;
+      if (auto reduce = dyn_cast<ReduceOp>(op))
+        layout = SliceEncodingAttr::get(&getContext(), reduce.getAxis(),
+                                        layoutOf(reduce.getSrcs()[0]));
+      else if (auto scan = dyn_cast<ScanOp>(op))
+        layout = layoutOf(scan.getSrcs()[0]);
+      else if (isElementwiseLike(op))
+        layout = inheritedLayout(op, tensor);
+      else
+        layout = defaultLayout(tensor);
+      setResultType(result, layout);
+    }
+  }
+
+  /// Makes `operand` have `type`, through a convert_layout placed before
+  /// its user.
+  void require(OpOperand &operand, Type type) {
+    if (operand.get().getType() == type)
+      return;
+    OpBuilder builder(operand.getOwner());
+    auto convert = ConvertLayoutOp::create(builder, operand.get().getLoc(),
+                                           type, operand.get());
+    operand.set(convert);
+  }
+
+  void fixOperands(Operation *op) {
+    if (auto yield = dyn_cast<scf::YieldOp>(op)) {
+      Operation *parent = op->getParentOp();
+      TypeRange expected;
+      if (isa<scf::ForOp, scf::IfOp>(parent))
+        expected = parent->getResultTypes();
+      else if (auto whileOp = dyn_cast<scf::WhileOp>(parent))
+        expected = whileOp.getBeforeBody()->getArgumentTypes();
+      for (auto [operand, type] : llvm::zip(op->getOpOperands(), expected))
+        require(operand, type);
+      return;
+    }
+    if (auto condition = dyn_cast<scf::ConditionOp>(op)) {
+      auto whileOp = cast<scf::WhileOp>(op->getParentOp());
+      for (auto [operand, type] :
+           llvm::zip(condition.getArgsMutable(),
+                     whileOp.getAfterBody()->getArgumentTypes()))
+        require(operand, type);
+      return;
+    }
+    if (auto expand = dyn_cast<ExpandDimsOp>(op)) {
+      require(expand.getSrcMutable(),
+              withLayout(expand.getSrc().getType(),
+                         SliceEncodingAttr::get(&getContext(), expand.getAxis(),
+                                                layoutOf(expand.getResult()))));
+      return;
+    }
+    if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
+      require(broadcast.getSrcMutable(),
+              withLayout(broadcast.getSrc().getType(),
+                         layoutOf(broadcast.getResult())));
+      return;
+    }
+    if (isa<ReduceOp, ScanOp>(op)) {
+      Attribute layout = layoutOf(op->getOperand(0));
+      for (OpOperand &operand : op->getOpOperands())
+        require(operand, withLayout(operand.get().getType(), layout));
+      return;
+    }
+    if (!isElementwiseLike(op))
+      return;
+    // Elementwise-like: every tensor operand of the common shape takes the
+    // layout of the result (or, for a store, of the pointers).
+    Attribute layout;
+    if (op->getNumResults() > 0)
+      layout = layoutOf(op->getResult(0));
+    else if (!op->getOperands().empty())
+      layout = layoutOf(op->getOperand(0));
+    if (!layout)
+      return;
+    for (OpOperand &operand : op->getOpOperands())
+      if (isa<RankedTensorType>(operand.get().getType()))
+        require(operand, withLayout(operand.get().getType(), layout));
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    module->setAttr(TritonGPUDialect::kNumWarpsAttrName,
+                    IntegerAttr::get(IntegerType::get(&getContext(), 32),
+                                     numWarps));
+    module.walk<WalkOrder::PreOrder>([&](Operation *op) { assignResults(op); });
+    module.walk([&](Operation *op) { fixOperands(op); });
+  }
+};
+
+} // namespace

@@ -1,0 +1,71 @@
+//===- Pipeline.cpp - Tritium's pass pipeline, defined once ---------------===//
+
+#include "tritium/Pipeline/Pipeline.h"
+
+#include "tritium/Conversion/Passes.h"
+#include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
+
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void tritium::buildTTIRToTTGIRPipeline(OpPassManager &pm,
+                                       const PipelineOptions &options) {
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  triton::gpu::TritiumAssignLayoutsOptions layouts;
+  layouts.numWarps = options.numWarps;
+  pm.addPass(triton::gpu::createTritiumAssignLayouts(layouts));
+  pm.addPass(triton::gpu::createTritiumRemoveLayoutConversions());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void tritium::buildTTGIRToLLVMPipeline(OpPassManager &pm,
+                                       const PipelineOptions &options) {
+  pm.addPass(createSCFToControlFlowPass());
+  triton::TritiumConvertTritonGPUToLLVMOptions lowering;
+  lowering.computeCapability = options.computeCapability;
+  pm.addPass(triton::createTritiumConvertTritonGPUToLLVM(lowering));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+namespace {
+struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
+  Option<unsigned> numWarps{*this, "num-warps", llvm::cl::init(4)};
+  Option<unsigned> computeCapability{*this, "compute-capability",
+                                     llvm::cl::init(90)};
+  tritium::PipelineOptions get() const {
+    tritium::PipelineOptions options;
+    options.numWarps = numWarps;
+    options.computeCapability = computeCapability;
+    return options;
+  }
+};
+} // namespace
+
+void tritium::registerPipelines() {
+  PassPipelineRegistration<PipelineCLOptions>(
+      "tritium-ttir-to-ttgir", "Triton IR to laid-out ttgir",
+      [](OpPassManager &pm, const PipelineCLOptions &o) {
+        buildTTIRToTTGIRPipeline(pm, o.get());
+      });
+  PassPipelineRegistration<PipelineCLOptions>(
+      "tritium-ttgir-to-llvm", "ttgir to the LLVM and NVVM dialects",
+      [](OpPassManager &pm, const PipelineCLOptions &o) {
+        buildTTGIRToLLVMPipeline(pm, o.get());
+      });
+  PassPipelineRegistration<PipelineCLOptions>(
+      "tritium-ttir-to-llvm", "Triton IR to the LLVM and NVVM dialects",
+      [](OpPassManager &pm, const PipelineCLOptions &o) {
+        buildTTIRToTTGIRPipeline(pm, o.get());
+        buildTTGIRToLLVMPipeline(pm, o.get());
+      });
+}
