@@ -1137,53 +1137,95 @@ AxisInfo AxisInfoAnalysis::lookup(Value value) const {
   return pessimistic;
 }
 
-unsigned AxisInfoAnalysis::getContiguity(Value ptr) const {
-  if (!isa<RankedTensorType>(ptr.getType()))
-    return 1;
+namespace {
+/// The rank of the tensor `value`, 0 for a scalar.
+unsigned getTensorRank(Value value) {
+  auto tensor = dyn_cast<RankedTensorType>(value.getType());
+  return tensor ? tensor.getRank() : 0;
+}
+} // namespace
+
+SmallVector<unsigned> AxisInfoAnalysis::getAccessOrder(Value ptr) const {
+  unsigned rank = getTensorRank(ptr);
+  if (rank == 0)
+    return {0};
   AxisInfo info = lookup(ptr);
-  return info.getContiguity(info.getRank() - 1);
+  SmallVector<unsigned> order;
+  for (unsigned d = rank; d-- > 0;)
+    order.push_back(d);
+  // Stable, so equally contiguous dimensions stay minor-first.
+  llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+    return info.getContiguity(a) > info.getContiguity(b);
+  });
+  return order;
+}
+
+unsigned AxisInfoAnalysis::getContiguity(Value ptr) const {
+  unsigned rank = getTensorRank(ptr);
+  return rank == 0 ? 1 : getContiguity(ptr, rank - 1);
+}
+
+unsigned AxisInfoAnalysis::getContiguity(Value ptr, unsigned dim) const {
+  if (dim >= getTensorRank(ptr))
+    return 1;
+  return lookup(ptr).getContiguity(dim);
 }
 
 unsigned AxisInfoAnalysis::getAlignment(Value ptr) const {
-  if (!isa<RankedTensorType>(ptr.getType()) || !isPointerLike(ptr.getType()))
+  unsigned rank = getTensorRank(ptr);
+  return rank == 0 ? 1 : getAlignment(ptr, rank - 1);
+}
+
+unsigned AxisInfoAnalysis::getAlignment(Value ptr, unsigned dim) const {
+  if (dim >= getTensorRank(ptr) || !isPointerLike(ptr.getType()))
     return 1;
-  AxisInfo info = lookup(ptr);
   int64_t bytes = getPointeeBytes(ptr.getType());
-  return std::max<int64_t>(1, info.getDivisibility(info.getRank() - 1) / bytes);
+  return std::max<int64_t>(1, lookup(ptr).getDivisibility(dim) / bytes);
 }
 
 unsigned AxisInfoAnalysis::getMaskConstancy(Value mask) const {
-  if (!isa<RankedTensorType>(mask.getType()))
+  unsigned rank = getTensorRank(mask);
+  return rank == 0 ? 1 : getMaskConstancy(mask, rank - 1);
+}
+
+unsigned AxisInfoAnalysis::getMaskConstancy(Value mask, unsigned dim) const {
+  if (dim >= getTensorRank(mask))
     return 1;
-  AxisInfo info = lookup(mask);
-  return info.getConstancy(info.getRank() - 1);
+  return lookup(mask).getConstancy(dim);
 }
 
 unsigned AxisInfoAnalysis::getVectorWidth(Value ptr, Value mask) const {
+  unsigned rank = getTensorRank(ptr);
+  return rank == 0 ? 1 : getVectorWidth(ptr, mask, rank - 1);
+}
+
+unsigned AxisInfoAnalysis::getVectorWidth(Value ptr, Value mask,
+                                          unsigned dim) const {
   Type type = ptr.getType();
-  if (!isa<RankedTensorType>(type) || !isPointerLike(type))
+  if (dim >= getTensorRank(ptr) || !isPointerLike(type))
     return 1;
   AxisInfo maskInfo;
-  if (mask && isa<RankedTensorType>(mask.getType()))
+  if (mask && getTensorRank(mask) == getTensorRank(ptr))
     maskInfo = lookup(mask);
-  return computeVectorWidth(lookup(ptr), getPointeeBytes(type),
+  return computeVectorWidth(lookup(ptr), getPointeeBytes(type), dim,
                             maskInfo.isUninitialized() ? nullptr : &maskInfo);
 }
 
 unsigned mlir::triton::computeVectorWidth(const AxisInfo &ptrInfo,
-                                          unsigned elementBytes,
+                                          unsigned elementBytes, unsigned dim,
                                           const AxisInfo *maskInfo) {
-  if (ptrInfo.isUninitialized() || elementBytes == 0)
+  if (ptrInfo.isUninitialized() || elementBytes == 0 ||
+      dim >= ptrInfo.getRank())
     return 1;
   constexpr int64_t kMaxVectorBytes = 16;
-  unsigned dim = ptrInfo.getRank() - 1;
   // Each thread's chunk starts at a multiple of the width inside one run, so
   // it is as aligned as the run start if the width divides the alignment.
   int64_t alignment =
       std::max<int64_t>(1, ptrInfo.getDivisibility(dim) / elementBytes);
-  int64_t width = std::min({ptrInfo.getContiguity(dim), alignment,
-                            std::max<int64_t>(1, kMaxVectorBytes / elementBytes)});
-  if (maskInfo && !maskInfo->isUninitialized())
-    width = std::min(width, maskInfo->getConstancy(maskInfo->getRank() - 1));
+  int64_t width =
+      std::min({ptrInfo.getContiguity(dim), alignment,
+                std::max<int64_t>(1, kMaxVectorBytes / elementBytes)});
+  if (maskInfo && !maskInfo->isUninitialized() && dim < maskInfo->getRank())
+    width = std::min(width, maskInfo->getConstancy(dim));
   return static_cast<unsigned>(llvm::bit_floor(static_cast<uint64_t>(width)));
 }

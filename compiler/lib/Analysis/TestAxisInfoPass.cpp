@@ -85,6 +85,13 @@ private:
       return;
     op->emitRemark() << "vector width = "
                      << analysis.getVectorWidth(ptr, mask);
+    // An access contiguous along another dimension (a transposed tile): what
+    // a layout ordered by getAccessOrder would get.
+    unsigned rank = cast<RankedTensorType>(ptr.getType()).getRank();
+    unsigned fastest = analysis.getAccessOrder(ptr).front();
+    if (fastest != rank - 1)
+      op->emitRemark() << "vector width along dim " << fastest << " = "
+                       << analysis.getVectorWidth(ptr, mask, fastest);
   }
 };
 

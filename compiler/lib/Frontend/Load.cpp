@@ -11,6 +11,49 @@
 
 using namespace mlir;
 
+/// Deeper nesting than any real kernel has; MLIR's parser recurses per level
+/// and overflows the stack long before the input runs out (found by fuzzing).
+static constexpr int kMaxNestingDepth = 256;
+
+/// Finds the first place where brackets nest deeper than kMaxNestingDepth,
+/// outside string literals and comments. Each bracket kind is counted on its
+/// own so that the `>` of `->` cannot hide nesting of another kind.
+static std::optional<size_t> findExcessiveNesting(StringRef text) {
+  int paren = 0, square = 0, brace = 0, angle = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = text.find('\n', i);
+      if (i == StringRef::npos)
+        break;
+      continue;
+    }
+    switch (c) {
+    case '(': ++paren; break;
+    case ')': paren = std::max(0, paren - 1); break;
+    case '[': ++square; break;
+    case ']': square = std::max(0, square - 1); break;
+    case '{': ++brace; break;
+    case '}': brace = std::max(0, brace - 1); break;
+    case '<': ++angle; break;
+    case '>':
+      if (i == 0 || text[i - 1] != '-')
+        angle = std::max(0, angle - 1);
+      break;
+    default: break;
+    }
+    if (paren + square + brace + angle > kMaxNestingDepth)
+      return i;
+  }
+  return std::nullopt;
+}
+
 OwningOpRef<ModuleOp> tritium::parseModule(llvm::SourceMgr &sourceMgr,
                                            MLIRContext &context) {
   const llvm::MemoryBuffer *buffer =
@@ -23,6 +66,17 @@ OwningOpRef<ModuleOp> tritium::parseModule(llvm::SourceMgr &sourceMgr,
   if (buffer->getBuffer().trim().empty()) {
     emitError(fileLoc) << "the input is empty: expected Triton IR holding a "
                           "tt.func kernel";
+    return nullptr;
+  }
+
+  if (std::optional<size_t> offset =
+          findExcessiveNesting(buffer->getBuffer())) {
+    auto [line, column] = sourceMgr.getLineAndColumn(
+        llvm::SMLoc::getFromPointer(buffer->getBufferStart() + *offset));
+    emitError(FileLineColLoc::get(&context, buffer->getBufferIdentifier(),
+                                  line, column))
+        << "brackets nest more than " << kMaxNestingDepth
+        << " levels deep here; this is not Triton IR";
     return nullptr;
   }
 

@@ -50,6 +50,9 @@ createTargetMachine(const tritium::GpuArch &arch, unsigned optLevel,
   if (!target)
     return nullptr;
   llvm::TargetOptions options;
+  // Fuse a * b + c into fma, as Triton does by default (enable_fp_fusion):
+  // kernels then round the way Triton's do.
+  options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
   auto level = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
                : optLevel == 0 ? llvm::CodeGenOptLevel::None
                                : llvm::CodeGenOptLevel::Default;

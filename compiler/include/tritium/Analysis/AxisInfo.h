@@ -120,27 +120,45 @@ public:
   /// type.
   AxisInfo lookup(Value value) const;
 
-  /// Contiguity of a tensor of pointers along its fastest-varying dimension,
-  /// which at the `tt` level is the last one (row-major). 1 for a scalar.
+  /// The dimensions of a tensor of pointers from the one along which it is
+  /// most contiguous to the least (ties go to the more minor dimension), i.e.
+  /// the order in which a coalescing layout should make them vary fastest
+  /// (Triton's `order`). For a row-major access that is rank-1 first; for a
+  /// transposed one (`k[:, None] + cols[None, :] * stride`) it is 0 first.
+  /// {0} for a scalar.
+  llvm::SmallVector<unsigned> getAccessOrder(Value ptr) const;
+
+  /// Contiguity of a tensor of pointers along `dim`, or along the last
+  /// (row-major fastest-varying) dimension when `dim` is omitted. 1 for a
+  /// scalar.
   unsigned getContiguity(Value ptr) const;
+  unsigned getContiguity(Value ptr, unsigned dim) const;
 
-  /// Alignment of the run starts of a tensor of pointers along its last
-  /// dimension, in elements (the byte divisibility over the pointee size,
-  /// at least 1). 1 for a scalar.
+  /// Alignment of the run starts of a tensor of pointers along `dim` (default:
+  /// the last), in elements: the byte divisibility over the pointee size, at
+  /// least 1. 1 for a scalar.
   unsigned getAlignment(Value ptr) const;
+  unsigned getAlignment(Value ptr, unsigned dim) const;
 
-  /// Constancy of a mask along its last dimension; 1 for a scalar (a scalar
-  /// mask goes with a scalar pointer).
+  /// Constancy of a mask along `dim` (default: the last). 1 for a scalar (a
+  /// scalar mask goes with a scalar pointer).
   unsigned getMaskConstancy(Value mask) const;
+  unsigned getMaskConstancy(Value mask, unsigned dim) const;
 
-  /// The number of elements (a power of two) one thread can access along the
-  /// last dimension of the tensor of pointers `ptr` with a single aligned
-  /// vector access of at most 16 bytes: the minimum of the contiguity, the
-  /// alignment in elements, 16 bytes over the pointee size, and -- when
-  /// `mask` is given and is a tensor -- the mask's constancy, since a vector
-  /// access is either done whole or not at all. 1 for scalars and block
-  /// pointers.
+  /// The number of elements (a power of two) one thread can access along
+  /// `dim` (default: the last dimension) of the tensor of pointers `ptr`
+  /// with a single aligned vector access of at most 16 bytes: the minimum of
+  /// the contiguity, the alignment in elements, 16 bytes over the pointee
+  /// size, and -- when `mask` is given -- the mask's constancy along `dim`,
+  /// since a vector access is done whole or not at all. The thread's
+  /// elements must start at a multiple of the width along `dim` (as they do
+  /// in a blocked layout whose size per thread there is a multiple of it).
+  /// 1 for scalars and block pointers.
+  ///
+  /// A lowering with a fixed row-major layout uses the default; one that
+  /// picks a layout per access uses getAccessOrder(ptr)[0].
   unsigned getVectorWidth(Value ptr, Value mask = Value()) const;
+  unsigned getVectorWidth(Value ptr, Value mask, unsigned dim) const;
 
 private:
   struct Impl;
@@ -148,10 +166,11 @@ private:
 };
 
 /// The vector width of getVectorWidth, from the facts alone: `ptrInfo` of a
-/// tensor of pointers whose pointee is `elementBytes` wide, and optionally
-/// the facts about its (tensor) mask. Exposed for the lowering and the tests.
+/// tensor of pointers whose pointee is `elementBytes` wide, along `dim`, and
+/// optionally the facts about its (tensor) mask. Exposed for the lowering and
+/// the tests.
 unsigned computeVectorWidth(const AxisInfo &ptrInfo, unsigned elementBytes,
-                            const AxisInfo *maskInfo = nullptr);
+                            unsigned dim, const AxisInfo *maskInfo = nullptr);
 
 } // namespace mlir::triton
 

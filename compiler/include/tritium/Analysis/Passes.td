@@ -24,7 +24,9 @@ def TestAxisInfo : Pass<"tritium-test-axis-info", "::mlir::ModuleOp"> {
     reported on the op that owns the region as "region #R argument #A: ...".
     For every tt.load and tt.store of a tensor of pointers it also emits
     "vector width = N", the result of AxisInfoAnalysis::getVectorWidth for the
-    pointer and the mask.
+    pointer and the mask along the last dimension, and, where the pointers
+    are most contiguous along another dimension D, "vector width along dim
+    D = N" too.
   }];
   let dependentDialects = ["::mlir::triton::TritonDialect"];
 }

@@ -2,6 +2,7 @@
 
 #include "Utility.h"
 
+#include "tritium/Analysis/AxisInfo.h"
 #include "tritium/Conversion/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -32,12 +33,41 @@ struct GpuBarrierConversion : public OpConversionPattern<mlir::gpu::BarrierOp> {
   }
 };
 
-/// The number of elements each load/store moves per access: contiguous
-/// registers along the layout's fastest dimension, as far as 16 bytes and
-/// the pointers' alignment allow. Without alignment facts, one element.
+/// The number of elements each load/store moves per access: registers that
+/// are consecutive along the layout's fastest dimension, as many as AxisInfo
+/// proves contiguous, aligned and equally masked (at most 16 bytes).
 void decideAccessWidths(ModuleOp module, LoweringContext &state) {
-  (void)module;
-  (void)state;
+  AxisInfoAnalysis axisInfo(module);
+  module.walk([&](Operation *op) {
+    Value ptr, mask;
+    if (auto load = dyn_cast<LoadOp>(op)) {
+      ptr = load.getPtr();
+      mask = load.getMask();
+    } else if (auto store = dyn_cast<StoreOp>(op)) {
+      ptr = store.getPtr();
+      mask = store.getMask();
+    } else {
+      return;
+    }
+    auto tensor = dyn_cast<RankedTensorType>(ptr.getType());
+    if (!tensor)
+      return;
+    FailureOr<ttg::LayoutView> view =
+        ttg::getLayoutView(tensor.getEncoding(), tensor.getShape());
+    if (failed(view))
+      return;
+    unsigned fastest = view->root.getOrder()[0];
+    auto it = llvm::find(view->keptDims, fastest);
+    if (it == view->keptDims.end())
+      return;
+    unsigned dim = it - view->keptDims.begin();
+    unsigned perThread = view->root.getSizePerThread()[fastest];
+    int64_t extent = view->rootShape[fastest];
+    unsigned width = axisInfo.getVectorWidth(ptr, mask, dim);
+    width = std::min<int64_t>({width, perThread, extent});
+    if (width > 1)
+      state.accessWidth[op] = width;
+  });
 }
 
 struct ConvertTritonGPUToLLVM

@@ -59,10 +59,17 @@ struct AssignLayouts
     : public mlir::triton::gpu::impl::TritiumAssignLayoutsBase<AssignLayouts> {
   using TritiumAssignLayoutsBase::TritiumAssignLayoutsBase;
 
+  /// The default layout gives each thread 16 bytes along the last dimension
+  /// (of the pointee, for pointers), so that accesses can be 128 bits wide.
   Attribute defaultLayout(Type type) {
     auto tensor = cast<RankedTensorType>(type);
+    Type element = tensor.getElementType();
+    if (auto ptr = dyn_cast<PointerType>(element))
+      element = ptr.getPointeeType();
+    unsigned bits = element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 32;
+    unsigned maxVector = std::max(1u, 128 / std::max(bits, 8u));
     return getDefaultBlockedEncoding(&getContext(), tensor.getShape(),
-                                     numWarps);
+                                     numWarps, maxVector);
   }
 
   /// The layout an elementwise-like op's results take: that of its first
