@@ -496,7 +496,7 @@ private:
     std::string shape = pickFrom(shapes);
     std::string elem = pick(4) == 0 ? "i64" : "i32";
     std::string type = tensor(shape, elem);
-    switch (pick(15)) {
+    switch (pick(17)) {
     case 0:
       if (shape.empty())
         emit("arith.constant " + std::to_string(interesting()) + " : " + type,
@@ -558,7 +558,8 @@ private:
         return;
       std::string cond = scalarCond ? any("i1") : any(boolType);
       emit("arith.select " + cond + ", " + any(type) + ", " + any(type) +
-               " : " + (scalarCond ? "i1, " + type : type),
+               " : " + (scalarCond || shape.empty() ? type
+                                                    : boolType + ", " + type),
            type);
       return;
     }
@@ -639,6 +640,24 @@ private:
              ptrType);
       return;
     }
+    case 15:
+    case 16: {
+      // The ubiquitous offsets `scalar + arange(n)`, whose runs the
+      // interesting rules (div, rem, cmp, casts, addptr) act on.
+      std::string size = pick(2) ? "8" : "64";
+      std::string t = tensor(size, "i32");
+      if (!has("i32"))
+        return;
+      std::string splat =
+          emit("tt.splat " + any("i32") + " : i32 -> " + t, t);
+      std::string range = emit("tt.make_range {end = " + size +
+                                   " : i32, start = 0 : i32} : " + t,
+                               t);
+      emit("arith.addi " + splat + ", " + range +
+               (pick(4) == 0 ? " overflow<nsw>" : "") + " : " + t,
+           t);
+      return;
+    }
     case 14: {
       if (shape.empty() || shape == "64")
         return;
@@ -660,10 +679,11 @@ private:
 
 TEST_CASE("claims hold on random programs and inputs", "[axisinfo]") {
   auto context = makeContext();
+  constexpr int kPrograms = 1000;
   std::mt19937_64 rng(20240611);
   ProgramGenerator generator(rng);
   int programs = 0, checkedValues = 0;
-  for (int p = 0; p < 300; ++p) {
+  for (int p = 0; p < kPrograms; ++p) {
     int64_t divisibility = int64_t(1) << (rng() % 9);
     std::string text = generator.generate(divisibility);
     auto module = parseSourceString<ModuleOp>(text, context.get());
@@ -674,7 +694,7 @@ TEST_CASE("claims hold on random programs and inputs", "[axisinfo]") {
     ++programs;
     AxisInfoAnalysis analysis(*module);
     FuncOp func = *module->getOps<FuncOp>().begin();
-    for (int sample = 0; sample < 40; ++sample) {
+    for (int sample = 0; sample < 48; ++sample) {
       auto edge = [&](std::vector<int64_t> values) {
         return values[rng() % values.size()];
       };
@@ -687,7 +707,8 @@ TEST_CASE("claims hold on random programs and inputs", "[axisinfo]") {
       if (sample % 4 == 0)
         a = edge({0, -divisibility, divisibility, 2147483648 - divisibility});
       int64_t b = sample % 2 ? static_cast<int64_t>(rng())
-                             : edge({0, 1, -1, 16, 2147483647, -2147483647 - 1});
+                             : edge({0, 1, -1, -5, -8, -64, 16, 2147483647,
+                                     2147483644, 2147483645, -2147483647 - 1});
       int64_t pf = static_cast<int64_t>(rng() * 16);
       int64_t ph = static_cast<int64_t>(rng() * 4);
       if (sample % 5 == 0)
@@ -722,6 +743,6 @@ TEST_CASE("claims hold on random programs and inputs", "[axisinfo]") {
       }
     }
   }
-  CHECK(programs == 300);
+  CHECK(programs == kPrograms);
   CHECK(checkedValues > 100000);
 }

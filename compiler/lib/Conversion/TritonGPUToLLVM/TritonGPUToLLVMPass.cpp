@@ -99,6 +99,11 @@ struct ConvertTritonGPUToLLVM
     populateLoadStoreOpToLLVMPatterns(converter, patterns, state);
     populateViewOpToLLVMPatterns(converter, patterns, state);
     populateReduceOpToLLVMPatterns(converter, patterns, state);
+    populateScanOpToLLVMPatterns(converter, patterns, state);
+    populateAtomicOpToLLVMPatterns(converter, patterns, state);
+    populateDebugOpToLLVMPatterns(converter, patterns, state);
+    populateDotOpToLLVMPatterns(converter, patterns, state);
+    populateShapeOpToLLVMPatterns(converter, patterns, state);
     patterns.add<GpuBarrierConversion>(converter, context);
     // Math on scalars: libdevice first (accurate, as Triton's defaults),
     // plain LLVM intrinsics for what libdevice does not cover.

@@ -95,6 +95,21 @@ void populateViewOpToLLVMPatterns(TritiumTypeConverter &converter,
 void populateReduceOpToLLVMPatterns(TritiumTypeConverter &converter,
                                     RewritePatternSet &patterns,
                                     LoweringContext &state);
+void populateScanOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                  RewritePatternSet &patterns,
+                                  LoweringContext &state);
+void populateAtomicOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                    RewritePatternSet &patterns,
+                                    LoweringContext &state);
+void populateDebugOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                   RewritePatternSet &patterns,
+                                   LoweringContext &state);
+void populateDotOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                 RewritePatternSet &patterns,
+                                 LoweringContext &state);
+void populateShapeOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                   RewritePatternSet &patterns,
+                                   LoweringContext &state);
 
 } // namespace mlir::triton
 
