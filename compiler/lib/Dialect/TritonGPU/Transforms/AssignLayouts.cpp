@@ -183,6 +183,13 @@ struct AssignLayouts
                          layoutOf(broadcast.getResult())));
       return;
     }
+    if (auto gather = dyn_cast<GatherOp>(op)) {
+      // Each thread reads the source element its own index names.
+      require(gather.getIndicesMutable(),
+              withLayout(gather.getIndices().getType(),
+                         layoutOf(gather.getResult())));
+      return;
+    }
     if (isa<ReduceOp, ScanOp>(op)) {
       Attribute layout = layoutOf(op->getOperand(0));
       for (OpOperand &operand : op->getOpOperands())
