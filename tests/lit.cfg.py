@@ -34,5 +34,6 @@ _ptxas = os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin", "pt
 if os.path.exists(_ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", _ptxas))
+    config.ptxas_path = _ptxas
 else:
     lit_config.note("ptxas not found: PTX assembly checks are skipped")

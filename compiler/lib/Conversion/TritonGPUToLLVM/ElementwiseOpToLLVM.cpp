@@ -277,6 +277,35 @@ struct ExternElementwiseConversion
   }
 };
 
+/// exp and exp2 of f32 use the SFU's ex2.approx, as Triton does: exp(x) =
+/// 2^(x * log2(e)). (f64 and the other types go to libdevice.)
+template <typename MathOp>
+struct FastExp2Conversion : public OpConversionPattern<MathOp> {
+  FastExp2Conversion(TritiumTypeConverter &converter, MLIRContext *context)
+      : OpConversionPattern<MathOp>(converter, context, /*benefit=*/10) {}
+  LogicalResult
+  matchAndRewrite(MathOp op, typename MathOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.getType().isF32())
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getOperand();
+    if (std::is_same_v<MathOp, math::ExpOp>) {
+      Value log2e = LLVM::ConstantOp::create(
+          rewriter, loc, rewriter.getF32Type(),
+          rewriter.getF32FloatAttr(1.4426950408889634f));
+      x = LLVM::FMulOp::create(rewriter, loc, x, log2e);
+    }
+    auto ex2 = LLVM::InlineAsmOp::create(
+        rewriter, loc, rewriter.getF32Type(), ValueRange{x},
+        "ex2.approx.f32 $0, $1;", "=f,f", /*has_side_effects=*/false,
+        /*is_align_stack=*/false, LLVM::TailCallKind::None,
+        LLVM::AsmDialectAttr(), ArrayAttr());
+    rewriter.replaceOp(op, ex2.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::triton::populateElementwiseOpToLLVMPatterns(
@@ -284,6 +313,8 @@ void mlir::triton::populateElementwiseOpToLLVMPatterns(
     LoweringContext &state) {
   MLIRContext *context = &converter.getContext();
   patterns.add<ElementwiseOnTensors>(converter);
+  patterns.add<FastExp2Conversion<math::ExpOp>, FastExp2Conversion<math::Exp2Op>>(
+      converter, context);
   patterns.add<SplatOpConversion, TensorConstantConversion,
                MakeRangeOpConversion, AddPtrOpConversion, FpToFpConversion,
                ClampFConversion, MulhiUIConversion, ExternElementwiseConversion,
