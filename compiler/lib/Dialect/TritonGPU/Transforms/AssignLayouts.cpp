@@ -131,6 +131,14 @@ struct AssignLayouts
                                         layoutOf(reduce.getSrcs()[0]));
       else if (auto scan = dyn_cast<ScanOp>(op))
         layout = layoutOf(scan.getSrcs()[0]);
+      else if (auto addPtr = dyn_cast<AddPtrOp>(op))
+        // Addresses are laid out for the access they feed (16 bytes of the
+        // pointee per thread), not after their integer offsets; pointers
+        // carried from earlier addresses keep their layout.
+        layout = isa<RankedTensorType>(addPtr.getPtr().getType()) &&
+                         !isCheapToRebuild(addPtr.getPtr())
+                     ? layoutOf(addPtr.getPtr())
+                     : defaultLayout(tensor);
       else if (isElementwiseLike(op))
         layout = inheritedLayout(op, tensor);
       else
