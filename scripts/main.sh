@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job: install what is needed, build, compile every bundled
-# kernel (the Triton IR corpus under tests/corpus) with tritiumc into
-# build/kernels/, and run them where a GPU is present.
+# kernel (the Triton IR corpus under tests/corpus) with tritiumc to PTX in
+# build/kernels/, and, where a GPU is present, run each compiled kernel beside
+# Triton's own PTX for it on random inputs (tritium-gpu-check).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TRITIUM_BUILD_DIR:-$root/build}
@@ -9,23 +10,37 @@ build=${TRITIUM_BUILD_DIR:-$root/build}
 "$root/scripts/build.sh"
 
 out="$build/kernels"
+rm -rf "$out"
 mkdir -p "$out"
 compiled=0
-failed=0
-for ttir in $(find "$root/tests/corpus" -name '*.ttir' | sort); do
+not_lowered=()
+while IFS= read -r ttir; do
   name=$(basename "$ttir" .ttir)
-  if "$build/bin/tritiumc" "$ttir" --emit=ttir -o "$out/$name.ttir"; then
+  [ "$(basename "$(dirname "$ttir")")" = "$name" ] || continue # skip duplicates under shared-triton-ir
+  set +e
+  "$build/bin/tritiumc" "$ttir" --emit=ptx --arch=sm_90a -o "$out/$name.ptx" 2>"$out/$name.log"
+  status=$?
+  set -e
+  if [ $status -eq 0 ]; then
+    mv "$out/$name.json" "$out/$name.meta.json"
     compiled=$((compiled + 1))
+  elif [ $status -eq 1 ]; then
+    not_lowered+=("$name")
+    rm -f "$out/$name.ptx"
   else
-    echo "main: $name failed to compile" >&2
-    failed=$((failed + 1))
+    echo "main: tritiumc crashed on $name (exit $status); see $out/$name.log" >&2
+    exit 1
   fi
-done
-echo "main: compiled $compiled kernels into $out ($failed failed)"
-
-if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
-  echo "main: GPU present; running kernels on it is not implemented yet (see README, 'What works today')"
-else
-  echo "main: no GPU here: kernels compiled, not run"
+done < <(find "$root/tests/corpus" -name '*.ttir' | sort)
+echo "main: compiled $compiled kernels to PTX in $out"
+if ((${#not_lowered[@]})); then
+  echo "main: ${#not_lowered[@]} use ops not lowered yet: ${not_lowered[*]}"
 fi
-[ "$failed" -eq 0 ]
+
+if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 &&
+   [ -x "$build/bin/tritium-gpu-check" ]; then
+  "$build/bin/tritium-gpu-check" --corpus "$root/tests/corpus" --all \
+    --candidate-dir "$out"
+else
+  echo "main: no GPU (or no CUDA toolkit for tritium-gpu-check) here: kernels compiled, not run"
+fi

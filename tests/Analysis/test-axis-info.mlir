@@ -561,3 +561,23 @@ tt.func public @reduce(%x: tensor<128xi32>) {
   }) : (tensor<128xi32>) -> i32
   tt.return
 }
+
+// -----
+
+// After layout assignment: a layout conversion keeps every value at its
+// index, so it keeps the facts.
+#scalar = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+#vec4 = #ttg.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+tt.func public @convert_layout(%p: !tt.ptr<f32> {tt.divisibility = 16 : i32}) {
+  // expected-remark @below {{contiguity = [512], divisibility = [4294967296], constancy = [1], constant_value = <none>}}
+  %r = tt.make_range {end = 512 : i32, start = 0 : i32} : tensor<512xi32, #scalar>
+  // expected-remark @below {{contiguity = [512], divisibility = [4294967296], constancy = [1], constant_value = <none>}}
+  %c = ttg.convert_layout %r : tensor<512xi32, #scalar> -> tensor<512xi32, #vec4>
+  // expected-remark @below {{contiguity = [1], divisibility = [16], constancy = [512], constant_value = <none>}}
+  %ps = tt.splat %p : !tt.ptr<f32> -> tensor<512x!tt.ptr<f32>, #vec4>
+  // expected-remark @below {{contiguity = [512], divisibility = [16], constancy = [1], constant_value = <none>}}
+  %pp = tt.addptr %ps, %c : tensor<512x!tt.ptr<f32>, #vec4>, tensor<512xi32, #vec4>
+  // expected-remark @below {{vector width = 4}}
+  %v = tt.load %pp : tensor<512x!tt.ptr<f32>, #vec4>
+  tt.return
+}

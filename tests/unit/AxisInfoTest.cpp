@@ -545,12 +545,21 @@ private:
            type);
       return;
     }
-    case 6:
-      if (has(type))
-        emit("arith.cmpi " + pickFrom(preds) + ", " + any(type) + ", " +
-                 any(type) + " : " + type,
-             tensor(shape, "i1"));
+    case 6: {
+      if (!has(type))
+        return;
+      std::string lhs = any(type), rhs = any(type);
+      // Bounds checks compare offsets with a uniform bound.
+      if (!shape.empty() && has(elem) && pick(2)) {
+        rhs = emit("tt.splat " + any(elem) + " : " + elem + " -> " + type, type);
+        if (pick(2))
+          std::swap(lhs, rhs);
+      }
+      emit("arith.cmpi " + pickFrom(preds) + ", " + lhs + ", " + rhs + " : " +
+               type,
+           tensor(shape, "i1"));
       return;
+    }
     case 7: {
       std::string boolType = tensor(shape, "i1");
       bool scalarCond = !shape.empty() && has("i1") && pick(4) == 0;

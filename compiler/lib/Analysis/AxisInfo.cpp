@@ -867,7 +867,16 @@ std::optional<Facts> visitOp(Operation *op, ArrayRef<AxisInfo> operands) {
           .Case([&](ExpandDimsOp e) { return visitExpandDims(e, operands[0]); })
           .Case([&](ReshapeOp r) { return visitReshape(r, operands[0]); })
           .Case([&](TransOp t) { return visitTrans(t, operands[0]); })
-          .Default([](Operation *) { return std::nullopt; });
+          .Default([&](Operation *) -> std::optional<Facts> {
+            // After layout assignment the values flow through layout
+            // conversions, which move elements between threads but keep
+            // every value at its index. Matched by name: this library does
+            // not depend on the ttg dialect.
+            if (op->getName().getStringRef() == "ttg.convert_layout" &&
+                op->getNumOperands() == 1)
+              return Facts(operands[0]);
+            return std::nullopt;
+          });
   if (!facts)
     return std::nullopt;
 

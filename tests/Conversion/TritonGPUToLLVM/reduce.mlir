@@ -24,10 +24,12 @@ tt.func public @row_max(%in: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %out: !t
 }
 
 // A reduction along a dimension held by lanes of one warp needs no shared
-// memory: the 64x128 tile's rows live in 16 lanes, so 4 shuffle levels (the
-// barriers that follow belong to the store's layout conversion).
+// memory: the 64x128 bf16 tile (8 elements per thread, 16 lanes along a row,
+// 2 rows per warp, 4 warps) leaves each thread 8 rows, each reduced over its
+// 16 lanes in 4 shuffle levels: 32 shuffles (the barriers that follow belong
+// to the store's layout conversion).
 // CHECK-LABEL: llvm.func @row_sums
-// CHECK-COUNT-4: nvvm.shfl.sync bfly
+// CHECK-COUNT-32: nvvm.shfl.sync bfly
 // CHECK-NOT: nvvm.shfl.sync
 // CHECK: llvm.return
 tt.func public @row_sums(%in: !tt.ptr<bf16> {tt.divisibility = 16 : i32}) -> () {

@@ -5,7 +5,7 @@
 // consecutive values are, how aligned the first value of each run is, and how
 // long the runs of equal values are.
 //
-// Conventions (see docs in AxisInfo.cpp for the derivations):
+// Conventions (AxisInfo.cpp derives each transfer function from them):
 //   * A scalar is treated as a tensor of shape [1], so every AxisInfo has
 //     rank >= 1.
 //   * Runs are aligned: contiguity[d] = c means that along dimension d the
@@ -24,8 +24,18 @@
 //     address is 16-byte aligned), and it is the quantity a vector access
 //     needs: a 16-byte access needs a 16-byte aligned address whatever the
 //     element type.
-//   * Integers are w-bit values; divisibility is capped at 2^min(w, 62). A
-//     divisibility of 2^w states that the value is zero.
+//   * Integers are w-bit values that wrap; divisibility is capped at
+//     2^min(w, 62), and a divisibility of 2^w states that the value is zero.
+//     Every rule holds under wrapping, with two assumptions, both shared with
+//     Triton: the tt.* hints are true, and an scf.for induction variable does
+//     not wrap (as MLIR's integer range analysis assumes). The remsi / divsi
+//     run rules need a dividend known to be non-negative (program ids,
+//     ranges, nsw arithmetic on them); Triton assumes it, this analysis
+//     proves it or leaves the runs out (tl.multiple_of / max_contiguous hints
+//     restore them).
+//
+// The tests/unit/AxisInfoTest.cpp soundness test evaluates random programs on
+// concrete inputs and checks every claim.
 //
 //===----------------------------------------------------------------------===//
 

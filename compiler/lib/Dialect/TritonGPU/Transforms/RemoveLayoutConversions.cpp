@@ -50,6 +50,26 @@ bool isMovableElementwise(Operation *op) {
          (op->hasTrait<::mlir::OpTrait::Elementwise>() || isa<AddPtrOp>(op));
 }
 
+/// Index arithmetic: values computed only from constants, splats and ranges
+/// (through elementwise ops, expand_dims and broadcast). Rebuilding them in
+/// another layout costs a few integer ops per element, much less than a
+/// round trip through shared memory, even when they have other users.
+bool isComputedFromCheapValues(Value value, unsigned depth = 0) {
+  Operation *op = value.getDefiningOp();
+  if (!op || depth > 8)
+    return false;
+  if (isa<arith::ConstantOp, SplatOp, MakeRangeOp>(op))
+    return true;
+  if (!isa<ExpandDimsOp, BroadcastOp>(op) && !isMovableElementwise(op))
+    return false;
+  if (isa<LoadOp>(op))
+    return false;
+  return llvm::all_of(op->getOperands(), [&](Value operand) {
+    return !isa<RankedTensorType>(operand.getType()) ||
+           isComputedFromCheapValues(operand, depth + 1);
+  });
+}
+
 struct RebuildInTargetLayout : public OpRewritePattern<ConvertLayoutOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -88,7 +108,8 @@ struct RebuildInTargetLayout : public OpRewritePattern<ConvertLayoutOp> {
       rebuilt = BroadcastOp::create(rewriter, loc, target,
                                     convertTo(broadcast.getSrc(), layout));
     } else if (isMovableElementwise(producer) &&
-               producer->getResult(0).hasOneUse()) {
+               (producer->getResult(0).hasOneUse() ||
+                isComputedFromCheapValues(producer->getResult(0)))) {
       IRMapping mapping;
       for (Value operand : producer->getOperands())
         if (isa<RankedTensorType>(operand.getType()))
