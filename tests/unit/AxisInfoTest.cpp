@@ -185,7 +185,8 @@ public:
 
   void run(FuncOp func, ArrayRef<int64_t> args, int64_t pid) {
     for (auto [arg, v] : llvm::zip(func.getArguments(), args))
-      values[arg] = Concrete{{1}, {canon(toAP(v, widthOf(arg.getType())))},
+      values[arg] = Concrete{{1},
+                             {canon(toAP(v, widthOf(arg.getType())))},
                              widthOf(arg.getType())};
     for (Operation &op : func.getBody().front()) {
       if (op.getNumResults() != 1)
@@ -285,13 +286,12 @@ private:
           unsigned offWidth = widthOf(a.getOffset().getType());
           for (int64_t i = 0; i < n; ++i) {
             APInt off = toAP(at(a.getOffset(), i), offWidth).sext(64);
-            out.data[i] = canon(toAP(at(a.getPtr(), i), 64) +
-                                off * APInt(64, bytes));
+            out.data[i] =
+                canon(toAP(at(a.getPtr(), i), 64) + off * APInt(64, bytes));
           }
         })
-        .Case<PtrToIntOp, IntToPtrOp>([&](Operation *) {
-          out.data = values[op.getOperand(0)].data;
-        })
+        .Case<PtrToIntOp, IntToPtrOp>(
+            [&](Operation *) { out.data = values[op.getOperand(0)].data; })
         .Case<arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp>(
             [&](Operation *) {
               unsigned from = widthOf(op.getOperand(0).getType());
@@ -371,10 +371,14 @@ private:
           });
         })
         .Case([&](arith::MaxSIOp) {
-          binary([&](APInt a, APInt b) -> R { return llvm::APIntOps::smax(a, b); });
+          binary([&](APInt a, APInt b) -> R {
+            return llvm::APIntOps::smax(a, b);
+          });
         })
         .Case([&](arith::MinSIOp) {
-          binary([&](APInt a, APInt b) -> R { return llvm::APIntOps::smin(a, b); });
+          binary([&](APInt a, APInt b) -> R {
+            return llvm::APIntOps::smin(a, b);
+          });
         })
         .Case([&](arith::CmpIOp c) {
           binary([&](APInt a, APInt b) -> R {
@@ -384,7 +388,7 @@ private:
         .Case([&](arith::SelectOp s) {
           for (int64_t i = 0; i < n; ++i)
             out.data[i] = at(s.getCondition(), i) ? at(s.getTrueValue(), i)
-                                                   : at(s.getFalseValue(), i);
+                                                  : at(s.getFalseValue(), i);
         })
         .Default([&](Operation *) { FAIL("unexpected op in a test program"); });
   }
@@ -396,8 +400,8 @@ std::optional<std::string> checkClaims(const Concrete &value,
   unsigned rank = value.shape.size();
   if (info.getRank() != rank)
     return "rank mismatch";
-  uint64_t mask = value.width >= 64 ? ~uint64_t(0)
-                                    : (uint64_t(1) << value.width) - 1;
+  uint64_t mask =
+      value.width >= 64 ? ~uint64_t(0) : (uint64_t(1) << value.width) - 1;
   auto bits = [&](int64_t v) { return static_cast<uint64_t>(v) & mask; };
   int64_t n = value.data.size();
   for (int64_t i = 0; i < n; ++i) {
@@ -480,9 +484,30 @@ private:
   }
 
   int64_t interesting() {
-    static const std::vector<int64_t> values = {
-        0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 48, 64, 128, -1, -2, -4,
-        -16, 1 << 30, 2147483647, -2147483647 - 1, 2147483632};
+    static const std::vector<int64_t> values = {0,
+                                                1,
+                                                2,
+                                                3,
+                                                4,
+                                                5,
+                                                7,
+                                                8,
+                                                15,
+                                                16,
+                                                17,
+                                                31,
+                                                32,
+                                                48,
+                                                64,
+                                                128,
+                                                -1,
+                                                -2,
+                                                -4,
+                                                -16,
+                                                1 << 30,
+                                                2147483647,
+                                                -2147483647 - 1,
+                                                2147483632};
     return pickFrom(values);
   }
 
@@ -534,7 +559,8 @@ private:
       if ((op.rfind("sh", 0) == 0 || op.find("div") != std::string::npos ||
            op.find("rem") != std::string::npos) &&
           pick(2)) {
-        int64_t amount = pickFrom(std::vector<int64_t>{1, 2, 3, 4, 8, 16, 3, 12});
+        int64_t amount =
+            pickFrom(std::vector<int64_t>{1, 2, 3, 4, 8, 16, 3, 12});
         rhs = emit(shape.empty() ? "arith.constant " + std::to_string(amount) +
                                        " : " + type
                                  : "arith.constant dense<" +
@@ -551,7 +577,8 @@ private:
       std::string lhs = any(type), rhs = any(type);
       // Bounds checks compare offsets with a uniform bound.
       if (!shape.empty() && has(elem) && pick(2)) {
-        rhs = emit("tt.splat " + any(elem) + " : " + elem + " -> " + type, type);
+        rhs =
+            emit("tt.splat " + any(elem) + " : " + elem + " -> " + type, type);
         if (pick(2))
           std::swap(lhs, rhs);
       }
@@ -567,15 +594,16 @@ private:
         return;
       std::string cond = scalarCond ? any("i1") : any(boolType);
       emit("arith.select " + cond + ", " + any(type) + ", " + any(type) +
-               " : " + (scalarCond || shape.empty() ? type
-                                                    : boolType + ", " + type),
+               " : " +
+               (scalarCond || shape.empty() ? type : boolType + ", " + type),
            type);
       return;
     }
     case 8: {
       std::string boolType = tensor(shape, "i1");
       if (has(boolType))
-        emit("arith." + pickFrom(std::vector<std::string>{"andi", "ori", "xori"}) +
+        emit("arith." +
+                 pickFrom(std::vector<std::string>{"andi", "ori", "xori"}) +
                  " " + any(boolType) + ", " + any(boolType) + " : " + boolType,
              boolType);
       return;
@@ -586,9 +614,9 @@ private:
         return;
       bool rows = pick(2);
       std::string mid = tensor(rows ? "8x1" : "1x8", elem);
-      std::string e = emit("tt.expand_dims " + any(from) + " {axis = " +
-                               std::to_string(rows ? 1 : 0) + " : i32} : " +
-                               from + " -> " + mid,
+      std::string e = emit("tt.expand_dims " + any(from) +
+                               " {axis = " + std::to_string(rows ? 1 : 0) +
+                               " : i32} : " + from + " -> " + mid,
                            mid);
       emit("tt.broadcast " + e + " : " + mid + " -> " + tensor("8x8", elem),
            tensor("8x8", elem));
@@ -615,16 +643,16 @@ private:
                   tiny = tensor(shape, "i16");
       int kind = pick(4);
       if (kind < 2 && has(narrow))
-        emit(std::string(kind ? "arith.extsi " : "arith.extui ") +
-                 any(narrow) + " : " + narrow + " to " + wide,
+        emit(std::string(kind ? "arith.extsi " : "arith.extui ") + any(narrow) +
+                 " : " + narrow + " to " + wide,
              wide);
       else if (kind == 2 && has(wide))
         emit("arith.trunci " + any(wide) + " : " + wide + " to " + narrow,
              narrow);
       else if (kind == 3 && has(narrow)) {
-        std::string t = emit("arith.trunci " + any(narrow) + " : " + narrow +
-                                 " to " + tiny,
-                             tiny);
+        std::string t =
+            emit("arith.trunci " + any(narrow) + " : " + narrow + " to " + tiny,
+                 tiny);
         emit(std::string(pick(2) ? "arith.extsi " : "arith.extui ") + t +
                  " : " + tiny + " to " + narrow,
              narrow);
@@ -640,9 +668,10 @@ private:
       if (has(ptrType) && pick(2))
         base = any(ptrType);
       else
-        base = emit("tt.splat " + std::string(pointee == "f32" ? "%pf" : "%ph") +
-                        " : !tt.ptr<" + pointee + "> -> " + ptrType,
-                    ptrType);
+        base =
+            emit("tt.splat " + std::string(pointee == "f32" ? "%pf" : "%ph") +
+                     " : !tt.ptr<" + pointee + "> -> " + ptrType,
+                 ptrType);
       if (has(type))
         emit("tt.addptr " + base + ", " + any(type) + " : " + ptrType + ", " +
                  type,
@@ -657,8 +686,7 @@ private:
       std::string t = tensor(size, "i32");
       if (!has("i32"))
         return;
-      std::string splat =
-          emit("tt.splat " + any("i32") + " : i32 -> " + t, t);
+      std::string splat = emit("tt.splat " + any("i32") + " : i32 -> " + t, t);
       std::string range = emit("tt.make_range {end = " + size +
                                    " : i32, start = 0 : i32} : " + t,
                                t);
@@ -732,8 +760,8 @@ TEST_CASE("claims hold on random programs and inputs", "[axisinfo]") {
         if (value.poison)
           continue;
         Type element = getElementTypeOrSelf(result.getType());
-        int64_t step = isa<PointerType>(element) ? pointeeBytes(result.getType())
-                                                 : 1;
+        int64_t step =
+            isa<PointerType>(element) ? pointeeBytes(result.getType()) : 1;
         AxisInfo info = analysis.lookup(result);
         std::optional<std::string> failure = checkClaims(value, info, step);
         ++checkedValues;

@@ -135,8 +135,7 @@ struct Facts {
   explicit Facts(unsigned rank)
       : contiguity(rank, 1), divisibility(rank, 1), constancy(rank, 1) {}
   explicit Facts(const AxisInfo &info)
-      : contiguity(info.getContiguity()),
-        divisibility(info.getDivisibility()),
+      : contiguity(info.getContiguity()), divisibility(info.getDivisibility()),
         constancy(info.getConstancy()), constant(info.getConstantValue()),
         nonNegative(info.isNonNegative()) {}
 
@@ -174,8 +173,10 @@ AxisInfo finalize(Facts facts, Type type) {
     facts.nonNegative = false;
   for (unsigned d = 0; d < shape.size(); ++d) {
     int64_t size = std::max<int64_t>(shape[d], 1);
-    facts.contiguity[d] = std::gcd(std::max<int64_t>(facts.contiguity[d], 1), size);
-    facts.constancy[d] = std::gcd(std::max<int64_t>(facts.constancy[d], 1), size);
+    facts.contiguity[d] =
+        std::gcd(std::max<int64_t>(facts.contiguity[d], 1), size);
+    facts.constancy[d] =
+        std::gcd(std::max<int64_t>(facts.constancy[d], 1), size);
     facts.divisibility[d] = std::min(
         pow2Divisor(std::max<int64_t>(facts.divisibility[d], 1)), maxDivisor);
   }
@@ -234,8 +235,8 @@ int64_t uniformBlock(const AxisInfo &x, const AxisInfo &bound, unsigned dim) {
 AxisInfo alignRuns(const AxisInfo &x) {
   Facts facts(x);
   for (unsigned d = 0; d < x.getRank(); ++d) {
-    int64_t run = std::min(pow2Divisor(x.getContiguity(d)),
-                           x.getDivisibility(d));
+    int64_t run =
+        std::min(pow2Divisor(x.getContiguity(d)), x.getDivisibility(d));
     if (run >= x.getContiguity(d))
       continue;
     facts.divisibility[d] = divisibilityAtStride(x, d, run, 1);
@@ -379,7 +380,6 @@ struct OpFacts {
 
   const AxisInfo &operand(unsigned i) const { return operands[i]; }
   Type resultType() const { return op->getResult(0).getType(); }
-  unsigned rank() const { return operands.empty() ? 1 : operands[0].getRank(); }
 };
 
 bool hasNoSignedWrap(Operation *op) {
@@ -431,8 +431,8 @@ Facts visitMul(const OpFacts &f) {
   }
   for (unsigned d = 0; d < a.getRank(); ++d) {
     facts.constancy[d] = std::gcd(a.getConstancy(d), b.getConstancy(d));
-    facts.divisibility[d] = mulPow2(elementDivisibility(a, d, 1),
-                                    elementDivisibility(b, d, 1));
+    facts.divisibility[d] =
+        mulPow2(elementDivisibility(a, d, 1), elementDivisibility(b, d, 1));
   }
   facts.nonNegative =
       hasNoSignedWrap(f.op) && a.isNonNegative() && b.isNonNegative();
@@ -460,8 +460,8 @@ Facts visitDiv(const OpFacts &f, bool isSigned) {
       facts.divisibility[d] = e >= *divisor ? e / *divisor : 1;
     }
   }
-  facts.nonNegative = isSigned ? a.isNonNegative() && b.isNonNegative()
-                               : a.isNonNegative();
+  facts.nonNegative =
+      isSigned ? a.isNonNegative() && b.isNonNegative() : a.isNonNegative();
   return facts;
 }
 
@@ -469,7 +469,8 @@ Facts visitDiv(const OpFacts &f, bool isSigned) {
 /// Over a block where the dividend runs without crossing a multiple of a
 /// uniform divisor, the remainder runs too (x >= 0 needed for remsi: -8..-5
 /// rem 4 is 0, -3, -2, -1).
-Facts remainderFacts(const AxisInfo &a, const AxisInfo &b, bool bucketsAligned) {
+Facts remainderFacts(const AxisInfo &a, const AxisInfo &b,
+                     bool bucketsAligned) {
   Facts facts(a.getRank());
   for (unsigned d = 0; d < a.getRank(); ++d) {
     facts.constancy[d] = std::gcd(a.getConstancy(d), b.getConstancy(d));
@@ -487,8 +488,8 @@ Facts visitRem(const OpFacts &f, bool isSigned) {
   Facts facts = remainderFacts(a, b, !isSigned || a.isNonNegative());
   // The remainder has the sign of the dividend, and an unsigned remainder is
   // below both operands.
-  facts.nonNegative = isSigned ? a.isNonNegative()
-                               : a.isNonNegative() || b.isNonNegative();
+  facts.nonNegative =
+      isSigned ? a.isNonNegative() : a.isNonNegative() || b.isNonNegative();
   return facts;
 }
 
@@ -523,8 +524,8 @@ Facts visitAnd(const OpFacts &f) {
   for (unsigned d = 0; d < a.getRank(); ++d) {
     facts.constancy[d] = std::gcd(a.getConstancy(d), b.getConstancy(d));
     // Each operand's trailing zero bits survive.
-    facts.divisibility[d] = std::max(elementDivisibility(a, d, 1),
-                                     elementDivisibility(b, d, 1));
+    facts.divisibility[d] =
+        std::max(elementDivisibility(a, d, 1), elementDivisibility(b, d, 1));
   }
   facts.nonNegative = nonNegative;
   return facts;
@@ -540,8 +541,8 @@ Facts visitOrXor(const OpFacts &f) {
   Facts facts(a.getRank());
   for (unsigned d = 0; d < a.getRank(); ++d) {
     facts.constancy[d] = std::gcd(a.getConstancy(d), b.getConstancy(d));
-    facts.divisibility[d] = std::min(elementDivisibility(a, d, 1),
-                                     elementDivisibility(b, d, 1));
+    facts.divisibility[d] =
+        std::min(elementDivisibility(a, d, 1), elementDivisibility(b, d, 1));
   }
   facts.nonNegative = a.isNonNegative() && b.isNonNegative();
   return facts;
@@ -558,8 +559,8 @@ Facts visitShl(const OpFacts &f) {
     facts.constancy[d] = std::gcd(a.getConstancy(d), b.getConstancy(d));
     facts.divisibility[d] = elementDivisibility(a, d, 1);
     if (shift && *shift > 0 && *shift < width)
-      facts.divisibility[d] =
-          mulPow2(facts.divisibility[d], int64_t(1) << std::min<int64_t>(*shift, 62));
+      facts.divisibility[d] = mulPow2(
+          facts.divisibility[d], int64_t(1) << std::min<int64_t>(*shift, 62));
   }
   return facts;
 }
@@ -579,8 +580,8 @@ Facts visitShr(const OpFacts &f, bool isSigned) {
     if (!known)
       continue;
     int64_t bucket = int64_t(1) << std::min<int64_t>(*shift, 62);
-    int64_t block = std::min({pow2Divisor(a.getContiguity(d)),
-                              a.getDivisibility(d), bucket});
+    int64_t block = std::min(
+        {pow2Divisor(a.getContiguity(d)), a.getDivisibility(d), bucket});
     facts.constancy[d] = std::max(facts.constancy[d], block);
     facts.divisibility[d] =
         std::max<int64_t>(1, elementDivisibility(a, d, 1) / bucket);
@@ -595,8 +596,8 @@ Facts visitMinMax(const OpFacts &f) {
   Facts facts(a.getRank());
   for (unsigned d = 0; d < a.getRank(); ++d) {
     facts.constancy[d] = std::gcd(a.getConstancy(d), b.getConstancy(d));
-    facts.divisibility[d] = std::min(elementDivisibility(a, d, 1),
-                                     elementDivisibility(b, d, 1));
+    facts.divisibility[d] =
+        std::min(elementDivisibility(a, d, 1), elementDivisibility(b, d, 1));
   }
   bool isMaxSigned = isa<arith::MaxSIOp>(f.op);
   bool isMinUnsigned = isa<arith::MinUIOp>(f.op);
@@ -645,11 +646,11 @@ Facts visitSelect(const OpFacts &f) {
   for (unsigned d = 0; d < shape.size(); ++d) {
     // Where the condition is uniform over a block and both sides run over
     // it, so does the result.
-    int64_t run = gcd3(cond.getConstancy(d), a.getContiguity(d),
-                       b.getContiguity(d));
+    int64_t run =
+        gcd3(cond.getConstancy(d), a.getContiguity(d), b.getContiguity(d));
     facts.contiguity[d] = run;
-    facts.constancy[d] = gcd3(cond.getConstancy(d), a.getConstancy(d),
-                              b.getConstancy(d));
+    facts.constancy[d] =
+        gcd3(cond.getConstancy(d), a.getConstancy(d), b.getConstancy(d));
     facts.divisibility[d] = std::min(divisibilityAtStride(a, d, run, unit),
                                      divisibilityAtStride(b, d, run, unit));
   }
@@ -676,8 +677,8 @@ Facts visitIntCast(const OpFacts &f, bool isSignExtension) {
   Facts facts(alignRuns(a));
   if (facts.constant) {
     APInt value = toAPInt(*facts.constant, from);
-    facts.constant = canonicalConstant(isSignExtension ? value.sext(to)
-                                                       : value.zext(to));
+    facts.constant =
+        canonicalConstant(isSignExtension ? value.sext(to) : value.zext(to));
   }
   facts.nonNegative = isSignExtension ? a.isNonNegative() : true;
   return facts;
@@ -689,7 +690,8 @@ Facts visitIntCast(const OpFacts &f, bool isSignExtension) {
 /// pointees, and vice versa.
 Facts visitReinterpret(const OpFacts &f) {
   Type from = f.op->getOperand(0).getType(), to = f.resultType();
-  if (!isTracked(from) || !isTracked(to) || getBitWidth(from) != getBitWidth(to))
+  if (!isTracked(from) || !isTracked(to) ||
+      getBitWidth(from) != getBitWidth(to))
     return Facts(getAnalysisShape(to).size());
   const AxisInfo &src = f.operand(0);
   Facts facts(src);
@@ -886,8 +888,8 @@ std::optional<Facts> visitOp(Operation *op, ArrayRef<AxisInfo> operands) {
     std::optional<int64_t> lhs = operands[0].getConstantValue();
     std::optional<int64_t> rhs = operands[1].getConstantValue();
     if (lhs && rhs)
-      facts->constant = foldBinary(op, *lhs, *rhs,
-                                   getBitWidth(op->getOperand(0).getType()));
+      facts->constant =
+          foldBinary(op, *lhs, *rhs, getBitWidth(op->getOperand(0).getType()));
   }
   if (auto select = dyn_cast<arith::SelectOp>(op); select && !facts->constant) {
     std::optional<int64_t> c = operands[0].getConstantValue();
@@ -927,14 +929,13 @@ public:
     if (!result || !isTracked(result.getType())) {
       // Not modelled (floats, several results): unknown.
       for (auto [lattice, value] : llvm::zip(results, op->getResults()))
-        propagateIfChanged(
-            lattice,
-            lattice->join(AxisInfo::getPessimisticValue(value.getType())));
+        propagateIfChanged(lattice, lattice->join(AxisInfo::getPessimisticValue(
+                                        value.getType())));
       return success();
     }
-    Facts facts = visitOp(op, operandInfos)
-                      .value_or(Facts(AxisInfo::getPessimisticValue(
-                          result.getType())));
+    Facts facts =
+        visitOp(op, operandInfos)
+            .value_or(Facts(AxisInfo::getPessimisticValue(result.getType())));
     applyHints(facts,
                [&](StringRef name) { return op->getDiscardableAttr(name); });
     propagateIfChanged(results[0],
@@ -959,8 +960,10 @@ public:
     // Depend on the bounds from the block itself, so that a change of the
     // bounds re-runs this (the block visit), not the op visit.
     ProgramPoint *point = getProgramPointBefore(&region->front());
-    const AxisInfo &lb = getLatticeElementFor(point, forOp.getLowerBound())->getValue();
-    const AxisInfo &step = getLatticeElementFor(point, forOp.getStep())->getValue();
+    const AxisInfo &lb =
+        getLatticeElementFor(point, forOp.getLowerBound())->getValue();
+    const AxisInfo &step =
+        getLatticeElementFor(point, forOp.getStep())->getValue();
     for (AxisInfoLattice *lattice : argLattices) {
       if (lattice->getAnchor() != iv)
         continue;
@@ -971,8 +974,8 @@ public:
                                        elementDivisibility(step, 0, 1));
       // Like MLIR's own range analysis, assume the increment past the last
       // iteration does not wrap.
-      facts.nonNegative = !forOp.getUnsignedCmp() && lb.isNonNegative() &&
-                          step.isNonNegative();
+      facts.nonNegative =
+          !forOp.getUnsignedCmp() && lb.isNonNegative() && step.isNonNegative();
       propagateIfChanged(lattice, lattice->join(finalize(facts, iv.getType())));
     }
   }
@@ -985,7 +988,8 @@ public:
     AxisInfo info = AxisInfo::getPessimisticValue(type);
     auto arg = dyn_cast<BlockArgument>(value);
     if (arg && arg.getOwner()->isEntryBlock() && isTracked(type)) {
-      if (auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp())) {
+      if (auto func =
+              dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp())) {
         unsigned index = arg.getArgNumber();
         Facts facts(info);
         applyHints(facts, [&](StringRef name) {

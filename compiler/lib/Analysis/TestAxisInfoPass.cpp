@@ -78,13 +78,11 @@ private:
     }
   }
 
-  static void reportVectorWidth(const AxisInfoAnalysis &analysis,
-                                Operation *op, Value ptr, Value mask) {
-    if (!isa<RankedTensorType>(ptr.getType()) ||
-        !isReported(ptr.getType()))
+  static void reportVectorWidth(const AxisInfoAnalysis &analysis, Operation *op,
+                                Value ptr, Value mask) {
+    if (!isa<RankedTensorType>(ptr.getType()) || !isReported(ptr.getType()))
       return;
-    op->emitRemark() << "vector width = "
-                     << analysis.getVectorWidth(ptr, mask);
+    op->emitRemark() << "vector width = " << analysis.getVectorWidth(ptr, mask);
     // An access contiguous along another dimension (a transposed tile): what
     // a layout ordered by getAccessOrder would get.
     unsigned rank = cast<RankedTensorType>(ptr.getType()).getRank();

@@ -79,14 +79,17 @@ Owners computeOwners(OpBuilder &b, Location loc, const ttg::LayoutView &view) {
     for (unsigned d : order) {
       Value laneCoord =
           LLVM::URemOp::create(b, loc, laneRest, i32Const(b, loc, tpw[d]));
-      laneRest = LLVM::UDivOp::create(b, loc, laneRest, i32Const(b, loc, tpw[d]));
+      laneRest =
+          LLVM::UDivOp::create(b, loc, laneRest, i32Const(b, loc, tpw[d]));
       Value warpCoord =
           LLVM::URemOp::create(b, loc, warpRest, i32Const(b, loc, wpc[d]));
-      warpRest = LLVM::UDivOp::create(b, loc, warpRest, i32Const(b, loc, wpc[d]));
+      warpRest =
+          LLVM::UDivOp::create(b, loc, warpRest, i32Const(b, loc, wpc[d]));
       if (!replicated[d])
         continue;
       Value thread = LLVM::AddOp::create(
-          b, loc, LLVM::MulOp::create(b, loc, warpCoord, i32Const(b, loc, tpw[d])),
+          b, loc,
+          LLVM::MulOp::create(b, loc, warpCoord, i32Const(b, loc, tpw[d])),
           laneCoord);
       base[d] = LLVM::MulOp::create(b, loc, thread, i32Const(b, loc, spt[d]));
     }
@@ -106,7 +109,8 @@ Owners computeOwners(OpBuilder &b, Location loc, const ttg::LayoutView &view) {
         assert(bound > 0 && "first copies have in-range offsets");
         Value inside = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult,
                                             base[d], i32Const(b, loc, bound));
-        owner = owner ? Value(LLVM::AndOp::create(b, loc, owner, inside)) : inside;
+        owner =
+            owner ? Value(LLVM::AndOp::create(b, loc, owner, inside)) : inside;
       }
     }
     owners.isOwner.push_back(owner);
@@ -148,9 +152,10 @@ SmallVector<Value> broadcastFromOwners(OpBuilder &b, Location loc,
   int64_t numel = 1;
   for (int64_t s : shape)
     numel *= s;
-  Value base = sharedScratch(b, loc, op, state,
-                             (numel + 1) * storageBytes(elementType));
-  auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  Value base =
+      sharedScratch(b, loc, op, state, (numel + 1) * storageBytes(elementType));
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
   SmallVector<Value> slots;
   if (view) {
     for (const SmallVector<Value> &coords : emitCoordinates(b, loc, *view))
@@ -167,8 +172,8 @@ SmallVector<Value> broadcastFromOwners(OpBuilder &b, Location loc,
       continue;
     Value slot = slots[r];
     if (Value owner = owners.isOwner[r])
-      slot = LLVM::SelectOp::create(b, loc, owner, slot,
-                                    i32Const(b, loc, numel));
+      slot =
+          LLVM::SelectOp::create(b, loc, owner, slot, i32Const(b, loc, numel));
     LLVM::StoreOp::create(b, loc, toStorage(b, loc, values[r]), address(slot));
   }
   barrier(b, loc);
@@ -202,7 +207,8 @@ Value toBits(OpBuilder &b, Location loc, Value value) {
     return LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), value);
   if (isa<IntegerType>(type))
     return value;
-  return LLVM::BitcastOp::create(b, loc, b.getIntegerType(bitWidth(type)), value);
+  return LLVM::BitcastOp::create(b, loc, b.getIntegerType(bitWidth(type)),
+                                 value);
 }
 
 Value fromBits(OpBuilder &b, Location loc, Value bits, Type type) {
@@ -430,8 +436,9 @@ struct AtomicConversionBase : public OpConversionPattern<OpTy> {
       results[r] = atomic(rewriter, r, pred);
     }
     if (!op.getResult().use_empty() && owners.acrossThreads) {
-      SmallVector<int64_t> shape =
-          tensor ? SmallVector<int64_t>(tensor.getShape()) : SmallVector<int64_t>{1};
+      SmallVector<int64_t> shape = tensor
+                                       ? SmallVector<int64_t>(tensor.getShape())
+                                       : SmallVector<int64_t>{1};
       results = broadcastFromOwners(rewriter, loc, op, state, results, owners,
                                     view ? &*view : nullptr, shape);
     }
@@ -455,8 +462,10 @@ struct AtomicRMWOpConversion : public AtomicConversionBase<AtomicRMWOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     bool isTensor = isa<RankedTensorType>(op.getType());
-    SmallVector<Value> ptrs = elements(rewriter, loc, adaptor.getPtr(), isTensor);
-    SmallVector<Value> vals = elements(rewriter, loc, adaptor.getVal(), isTensor);
+    SmallVector<Value> ptrs =
+        elements(rewriter, loc, adaptor.getPtr(), isTensor);
+    SmallVector<Value> vals =
+        elements(rewriter, loc, adaptor.getVal(), isTensor);
     SmallVector<Value> masks;
     if (adaptor.getMask())
       masks = elements(rewriter, loc, adaptor.getMask(), isTensor);
@@ -495,9 +504,12 @@ struct AtomicCASOpConversion : public AtomicConversionBase<AtomicCASOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     bool isTensor = isa<RankedTensorType>(op.getType());
-    SmallVector<Value> ptrs = elements(rewriter, loc, adaptor.getPtr(), isTensor);
-    SmallVector<Value> cmps = elements(rewriter, loc, adaptor.getCmp(), isTensor);
-    SmallVector<Value> vals = elements(rewriter, loc, adaptor.getVal(), isTensor);
+    SmallVector<Value> ptrs =
+        elements(rewriter, loc, adaptor.getPtr(), isTensor);
+    SmallVector<Value> cmps =
+        elements(rewriter, loc, adaptor.getCmp(), isTensor);
+    SmallVector<Value> vals =
+        elements(rewriter, loc, adaptor.getVal(), isTensor);
     Type type = vals[0].getType();
     if (!isa<IntegerType, FloatType, LLVM::LLVMPointerType>(type))
       return rewriter.notifyMatchFailure(op, "unsupported element type");
@@ -521,7 +533,8 @@ struct AtomicCASOpConversion : public AtomicConversionBase<AtomicCASOp> {
                              toBits(g, loc, vals[r]), llvmOrdering(op.getSem()),
                              llvmFailureOrdering(op.getSem()),
                              llvmSyncScope(op.getScope()), bits / 8);
-                         Value old = LLVM::ExtractValueOp::create(g, loc, cas, 0);
+                         Value old =
+                             LLVM::ExtractValueOp::create(g, loc, cas, 0);
                          return fromBits(g, loc, old, type);
                        });
                  });
@@ -549,7 +562,8 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
     if (failed(srcView) || failed(resultView) || !structType)
       return rewriter.notifyMatchFailure(op, "unsupported layout");
     auto countType = dyn_cast<IntegerType>(resultType.getElementType());
-    if (!countType || (countType.getWidth() != 32 && countType.getWidth() != 64))
+    if (!countType ||
+        (countType.getWidth() != 32 && countType.getWidth() != 64))
       return rewriter.notifyMatchFailure(op, "counts are i32 or i64");
     int64_t numBins = resultType.getShape()[0];
     unsigned countBits = countType.getWidth();
@@ -564,16 +578,17 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
 
     // Zero the bins: with fewer bins than threads, several threads clear
     // the same bin, which is harmless.
-    Value base = sharedScratch(rewriter, loc, op, state,
-                               numBins * (countBits / 8));
+    Value base =
+        sharedScratch(rewriter, loc, op, state, numBins * (countBits / 8));
     Type countLLVMType = rewriter.getIntegerType(countBits);
     unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
     Value tid = NVVM::ThreadIdXOp::create(rewriter, loc, rewriter.getI32Type());
     Value zero = intConst(rewriter, loc, countLLVMType, 0);
-    for (int64_t k = 0; k < std::max<int64_t>(1, numBins / numThreads); ++k) {
+    for (int64_t k = 0, e = llvm::divideCeil(numBins, numThreads); k < e; ++k) {
       Value bin = LLVM::URemOp::create(
           rewriter, loc,
-          LLVM::AddOp::create(rewriter, loc, tid, i32Const(rewriter, loc, k * numThreads)),
+          LLVM::AddOp::create(rewriter, loc, tid,
+                              i32Const(rewriter, loc, k * numThreads)),
           i32Const(rewriter, loc, numBins));
       Value address = LLVM::GEPOp::create(rewriter, loc, sharedPtr,
                                           countLLVMType, base, ValueRange{bin});
@@ -584,8 +599,8 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
     // Count each distinct element once, where it lies in [0, numBins).
     Owners owners = computeOwners(rewriter, loc, *srcView);
     Type i64 = rewriter.getI64Type();
-    std::string text = "@$0 red.shared.add.u" + std::to_string(countBits) +
-                       " [ $1 + 0 ], 1;";
+    std::string text =
+        "@$0 red.shared.add.u" + std::to_string(countBits) + " [ $1 + 0 ], 1;";
     for (unsigned r = 0; r < values.size(); ++r) {
       if (owners.firstCopy[r] != r)
         continue;
@@ -593,17 +608,19 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
       if (cast<IntegerType>(value.getType()).getWidth() < 64)
         value = LLVM::SExtOp::create(rewriter, loc, i64, value);
       // Unsigned, so negative values fall outside too.
-      Value counted = LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ult,
-                                           value, intConst(rewriter, loc, i64, numBins));
-      counted = andOrNull(rewriter, loc, counted,
-                          masks.empty() ? Value() : masks[r]);
+      Value counted =
+          LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ult, value,
+                               intConst(rewriter, loc, i64, numBins));
+      counted =
+          andOrNull(rewriter, loc, counted, masks.empty() ? Value() : masks[r]);
       counted = andOrNull(rewriter, loc, counted, owners.isOwner[r]);
-      Value bin = LLVM::TruncOp::create(rewriter, loc, rewriter.getI32Type(), value);
+      Value bin =
+          LLVM::TruncOp::create(rewriter, loc, rewriter.getI32Type(), value);
       Value address = LLVM::GEPOp::create(rewriter, loc, sharedPtr,
                                           countLLVMType, base, ValueRange{bin});
       // Shared-window addresses fit 32 bits.
-      Value address32 = LLVM::PtrToIntOp::create(rewriter, loc,
-                                                 rewriter.getI32Type(), address);
+      Value address32 = LLVM::PtrToIntOp::create(
+          rewriter, loc, rewriter.getI32Type(), address);
       LLVM::InlineAsmOp::create(
           rewriter, loc, TypeRange(), ValueRange{counted, address32}, text,
           "b,r,~{memory}", /*has_side_effects=*/true, /*is_align_stack=*/false,
@@ -614,9 +631,10 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
     SmallVector<Value> counts;
     for (const SmallVector<Value> &coords :
          emitCoordinates(rewriter, loc, *resultView)) {
-      Value address = LLVM::GEPOp::create(rewriter, loc, sharedPtr, countLLVMType,
-                                          base, ValueRange{coords[0]});
-      counts.push_back(LLVM::LoadOp::create(rewriter, loc, countLLVMType, address));
+      Value address = LLVM::GEPOp::create(
+          rewriter, loc, sharedPtr, countLLVMType, base, ValueRange{coords[0]});
+      counts.push_back(
+          LLVM::LoadOp::create(rewriter, loc, countLLVMType, address));
     }
     rewriter.replaceOp(op, pack(rewriter, loc, structType, counts));
     return success();
@@ -630,6 +648,7 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
 void mlir::triton::populateAtomicOpToLLVMPatterns(
     TritiumTypeConverter &converter, RewritePatternSet &patterns,
     LoweringContext &state) {
-  patterns.add<AtomicRMWOpConversion, AtomicCASOpConversion,
-               HistogramOpConversion>(converter, state);
+  patterns
+      .add<AtomicRMWOpConversion, AtomicCASOpConversion, HistogramOpConversion>(
+          converter, state);
 }

@@ -41,15 +41,17 @@ Value addStringToModule(ConversionPatternRewriter &rewriter, Location loc,
   }
   std::string text = content.str();
   text.push_back('\0');
-  auto type = LLVM::LLVMArrayType::get(IntegerType::get(context, 8), text.size());
+  auto type =
+      LLVM::LLVMArrayType::get(IntegerType::get(context, 8), text.size());
   LLVM::GlobalOp global;
   {
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(module.getBody());
-    global = LLVM::GlobalOp::create(rewriter, UnknownLoc::get(context), type,
-                                    /*isConstant=*/true, LLVM::Linkage::Internal,
-                                    name, rewriter.getStringAttr(text),
-                                    /*alignment=*/1, kGlobalAddressSpace);
+    global =
+        LLVM::GlobalOp::create(rewriter, UnknownLoc::get(context), type,
+                               /*isConstant=*/true, LLVM::Linkage::Internal,
+                               name, rewriter.getStringAttr(text),
+                               /*alignment=*/1, kGlobalAddressSpace);
   }
   Value address = LLVM::AddressOfOp::create(rewriter, loc, global);
   return LLVM::AddrSpaceCastOp::create(
@@ -65,8 +67,8 @@ LLVM::LLVMFuncOp getOrDeclare(ConversionPatternRewriter &rewriter,
     return existing;
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(module.getBody());
-  return LLVM::LLVMFuncOp::create(rewriter, UnknownLoc::get(rewriter.getContext()),
-                                  name, type);
+  return LLVM::LLVMFuncOp::create(
+      rewriter, UnknownLoc::get(rewriter.getContext()), name, type);
 }
 
 /// Runs `body` only where `condition` holds; the insertion point ends at the
@@ -135,9 +137,9 @@ struct PrintOpConversion : public OpConversionPattern<PrintOp> {
 
   /// One vprintf call: the arguments go into a buffer laid out as a C
   /// struct of the promoted values, allocated once in the entry block.
-  void callPrintf(ConversionPatternRewriter &rewriter, Location loc,
-                  PrintOp op, Value format, ArrayRef<Value> args,
-                  Value &buffer, Type &bufferType) const {
+  void callPrintf(ConversionPatternRewriter &rewriter, Location loc, PrintOp op,
+                  Value format, ArrayRef<Value> args, Value &buffer,
+                  Type &bufferType) const {
     MLIRContext *context = rewriter.getContext();
     auto ptrType = LLVM::LLVMPointerType::get(context);
     auto vprintf = getOrDeclare(
@@ -166,9 +168,9 @@ struct PrintOpConversion : public OpConversionPattern<PrintOp> {
                                         /*alignment=*/0);
       }
       for (auto [i, arg] : llvm::enumerate(args)) {
-        Value field = LLVM::GEPOp::create(
-            rewriter, loc, ptrType, bufferType, buffer,
-            ArrayRef<LLVM::GEPArg>{0, int32_t(i)});
+        Value field =
+            LLVM::GEPOp::create(rewriter, loc, ptrType, bufferType, buffer,
+                                ArrayRef<LLVM::GEPArg>{0, int32_t(i)});
         LLVM::StoreOp::create(rewriter, loc, arg, field);
       }
       bufferPtr = buffer;
@@ -215,8 +217,8 @@ struct PrintOpConversion : public OpConversionPattern<PrintOp> {
         indices = emitCoordinates(rewriter, loc, *view);
         // Indices are padded to the digits of the extent, as Triton does.
         for (int64_t extent : tensor.getShape())
-          widths.push_back(extent > 0 ? int(std::ceil(std::log10(double(extent))))
-                                      : 0);
+          widths.push_back(
+              extent > 0 ? int(std::ceil(std::log10(double(extent)))) : 0);
       } else {
         elements = {converted};
         indices = {{}};
@@ -241,10 +243,12 @@ struct PrintOpConversion : public OpConversionPattern<PrintOp> {
                            /*isSigned=*/false);
           args.push_back(coordinate);
         }
-        text += ")" + op.getPrefix().str();
+        text += ")";
+        text += op.getPrefix();
         if (numOperands > 1)
           text += "(operand " + std::to_string(i) + ") ";
-        text += formatOf(element.getType(), op.getHex(), std::nullopt, isSigned);
+        text +=
+            formatOf(element.getType(), op.getHex(), std::nullopt, isSigned);
         args.push_back(
             promoteForPrintf(rewriter, loc, element, op.getHex(), isSigned));
         // The format is the same for every element of the operand.
@@ -276,11 +280,12 @@ struct AssertOpConversion : public OpConversionPattern<AssertOp> {
                  : SmallVector<Value>{adaptor.getCondition()};
     Value failed;
     for (Value element : elements) {
-      Value isFalse = LLVM::ICmpOp::create(
-          rewriter, loc, LLVM::ICmpPredicate::eq, element,
-          intConst(rewriter, loc, element.getType(), 0));
-      failed = failed ? Value(LLVM::OrOp::create(rewriter, loc, failed, isFalse))
-                      : isFalse;
+      Value isFalse =
+          LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::eq, element,
+                               intConst(rewriter, loc, element.getType(), 0));
+      failed = failed
+                   ? Value(LLVM::OrOp::create(rewriter, loc, failed, isFalse))
+                   : isFalse;
     }
 
     // The file and line where the user wrote the assert: inside inlined
@@ -313,10 +318,9 @@ struct AssertOpConversion : public OpConversionPattern<AssertOp> {
       //                   size_t charSize)
       auto assertfail = getOrDeclare(
           rewriter, op, "__assertfail",
-          LLVM::LLVMFunctionType::get(
-              LLVM::LLVMVoidType::get(context),
-              {ptrType, ptrType, rewriter.getI32Type(), ptrType,
-               rewriter.getI64Type()}));
+          LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
+                                      {ptrType, ptrType, rewriter.getI32Type(),
+                                       ptrType, rewriter.getI64Type()}));
       assertfail.setPassthroughAttr(
           rewriter.getArrayAttr({rewriter.getStringAttr("noreturn")}));
       Value messageStr =
@@ -341,9 +345,9 @@ struct AssertOpConversion : public OpConversionPattern<AssertOp> {
 
 } // namespace
 
-void mlir::triton::populateDebugOpToLLVMPatterns(TritiumTypeConverter &converter,
-                                                 RewritePatternSet &patterns,
-                                                 LoweringContext &state) {
+void mlir::triton::populateDebugOpToLLVMPatterns(
+    TritiumTypeConverter &converter, RewritePatternSet &patterns,
+    LoweringContext &state) {
   patterns.add<PrintOpConversion, AssertOpConversion>(converter,
                                                       &converter.getContext());
 }

@@ -48,9 +48,8 @@ Value shuffle(OpBuilder &b, Location loc, Value value, Value laneArg,
   // the highest (31).
   int64_t clamp = kind == NVVM::ShflKind::up ? 0 : 0x1f;
   auto shfl = [&](Value v32) -> Value {
-    return NVVM::ShflOp::create(b, loc, i32, i32Const(b, loc, -1), v32,
-                                laneArg, i32Const(b, loc, clamp), kind,
-                                UnitAttr());
+    return NVVM::ShflOp::create(b, loc, i32, i32Const(b, loc, -1), v32, laneArg,
+                                i32Const(b, loc, clamp), kind, UnitAttr());
   };
   bool isPointer = isa<LLVM::LLVMPointerType>(type);
   unsigned bits = isPointer ? 64 : type.getIntOrFloatBitWidth();
@@ -84,8 +83,9 @@ Value shuffle(OpBuilder &b, Location loc, Value value, Value laneArg,
   return LLVM::BitcastOp::create(b, loc, type, shuffled);
 }
 
-SmallVector<Value> shuffleAll(OpBuilder &b, Location loc, ArrayRef<Value> values,
-                              Value laneArg, NVVM::ShflKind kind) {
+SmallVector<Value> shuffleAll(OpBuilder &b, Location loc,
+                              ArrayRef<Value> values, Value laneArg,
+                              NVVM::ShflKind kind) {
   SmallVector<Value> result;
   for (Value v : values)
     result.push_back(shuffle(b, loc, v, laneArg, kind));
@@ -246,16 +246,16 @@ struct ScanOpConversion : public OpConversionPattern<ScanOp> {
     Value laneIndex;
     if (numLanes > 1) {
       laneIndex = logicalIndex(lane, laneStride, numLanes);
-      NVVM::ShflKind kind =
-          reverse ? NVVM::ShflKind::down : NVVM::ShflKind::up;
+      NVVM::ShflKind kind = reverse ? NVVM::ShflKind::down : NVVM::ShflKind::up;
       for (Chunk &chunk : chunks) {
         SmallVector<Value> total = chunk.values.back();
         for (int64_t d = 1; d < numLanes; d *= 2) {
           SmallVector<Value> incoming =
               shuffleAll(rewriter, loc, total,
                          i32Const(rewriter, loc, d * laneStride), kind);
-          Value has = LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::uge,
-                                           laneIndex, i32Const(rewriter, loc, d));
+          Value has =
+              LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::uge,
+                                   laneIndex, i32Const(rewriter, loc, d));
           total = selectAll(rewriter, loc, has,
                             combine(rewriter, op, incoming, total), total);
         }
@@ -263,8 +263,9 @@ struct ScanOpConversion : public OpConversionPattern<ScanOp> {
           // The previous lane's inclusive total is this lane's prefix.
           SmallVector<Value> prefix = shuffleAll(
               rewriter, loc, total, i32Const(rewriter, loc, laneStride), kind);
-          Value has = LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ne,
-                                           laneIndex, i32Const(rewriter, loc, 0));
+          Value has =
+              LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ne,
+                                   laneIndex, i32Const(rewriter, loc, 0));
           for (unsigned i = 0; i + 1 < chunk.values.size(); ++i)
             chunk.values[i] =
                 selectAll(rewriter, loc, has,
@@ -384,7 +385,8 @@ struct ScanOpConversion : public OpConversionPattern<ScanOp> {
     };
 
     // The first slot of each chunk's position off the axis.
-    SmallVector<SmallVector<Value>> coords = emitCoordinates(rewriter, loc, view);
+    SmallVector<SmallVector<Value>> coords =
+        emitCoordinates(rewriter, loc, view);
     std::map<SmallVector<int64_t>, Value> keySlot;
     for (const Chunk &chunk : chunks) {
       Value &slot = keySlot[chunk.key];
@@ -401,9 +403,8 @@ struct ScanOpConversion : public OpConversionPattern<ScanOp> {
                                         laneIndex,
                                         i32Const(rewriter, loc, numLanes - 1));
     for (const Chunk &chunk : chunks) {
-      Value slot = LLVM::AddOp::create(
-          rewriter, loc, keySlot[chunk.key],
-          add(warpIndex, chunk.block * numWarps));
+      Value slot = LLVM::AddOp::create(rewriter, loc, keySlot[chunk.key],
+                                       add(warpIndex, chunk.block * numWarps));
       if (isLastLane)
         slot = LLVM::SelectOp::create(rewriter, loc, isLastLane, slot,
                                       i32Const(rewriter, loc, discardSlot));
@@ -452,9 +453,9 @@ struct ScanOpConversion : public OpConversionPattern<ScanOp> {
         // Only the first warp of the first repetition has nothing before it.
         Value hasPrefix;
         if (rep == 0)
-          hasPrefix = LLVM::ICmpOp::create(rewriter, loc,
-                                           LLVM::ICmpPredicate::ne, warpIndex,
-                                           i32Const(rewriter, loc, 0));
+          hasPrefix =
+              LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ne,
+                                   warpIndex, i32Const(rewriter, loc, 0));
         for (SmallVector<Value> &values : chunk.values) {
           SmallVector<Value> combined = combine(rewriter, op, prefix, values);
           values = hasPrefix
@@ -462,10 +463,10 @@ struct ScanOpConversion : public OpConversionPattern<ScanOp> {
                        : combined;
         }
         for (int64_t w = 0; w < numWarps; ++w)
-          earlierReps = earlierReps.empty()
-                            ? SmallVector<Value>(total(chunk, first + w))
-                            : combine(rewriter, op, earlierReps,
-                                      total(chunk, first + w));
+          earlierReps =
+              earlierReps.empty()
+                  ? SmallVector<Value>(total(chunk, first + w))
+                  : combine(rewriter, op, earlierReps, total(chunk, first + w));
       }
     }
   }

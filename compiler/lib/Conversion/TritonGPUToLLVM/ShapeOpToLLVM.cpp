@@ -1,4 +1,4 @@
-//===- ShapeOpToLLVM.cpp - tt.cat, tt.join, tt.split, tt.gather, tt.unsplat ===//
+//===- ShapeOpToLLVM.cpp - cat, join, split, gather, unsplat -------------===//
 //
 // cat, join, split and gather move elements between threads: the sources are
 // written to the scratch buffer at row-major slots (each distinct element
@@ -47,7 +47,8 @@ ArrayRef<int64_t> shapeOf(Type type) {
 
 Value slotAddress(OpBuilder &b, Location loc, Value base, Type elementType,
                   Value slot) {
-  auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
   return LLVM::GEPOp::create(b, loc, sharedPtr, storageType(elementType), base,
                              ValueRange{slot});
 }
@@ -72,23 +73,22 @@ void storeElements(OpBuilder &b, Location loc, Value base, Type elementType,
 /// Reads, for every register of a tensor laid out by `view`, the slot
 /// `slotOf(coordinates, register)` names; registers replicating an element
 /// share the load of the first.
-SmallVector<Value>
-loadElements(OpBuilder &b, Location loc, Value base, Type elementType,
-             const ttg::LayoutView &view,
-             function_ref<Value(OpBuilder &, Location, ArrayRef<Value>,
-                                unsigned)>
-                 slotOf) {
+SmallVector<Value> loadElements(
+    OpBuilder &b, Location loc, Value base, Type elementType,
+    const ttg::LayoutView &view,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>, unsigned)>
+        slotOf) {
   SmallVector<SmallVector<Value>> coords = emitCoordinates(b, loc, view);
   std::map<SmallVector<int64_t>, Value> loaded;
   SmallVector<Value> result;
   for (unsigned r = 0; r < view.getNumRegisters(); ++r) {
     Value &value = loaded[view.tensorOffsets(r)];
     if (!value) {
-      Value address = slotAddress(b, loc, base, elementType,
-                                  slotOf(b, loc, coords[r], r));
+      Value address =
+          slotAddress(b, loc, base, elementType, slotOf(b, loc, coords[r], r));
       Type memType = storageType(elementType);
-      value = fromStorage(b, loc, LLVM::LoadOp::create(b, loc, memType, address),
-                          elementType);
+      value = fromStorage(
+          b, loc, LLVM::LoadOp::create(b, loc, memType, address), elementType);
     }
     result.push_back(value);
   }
@@ -147,9 +147,10 @@ struct TritonCatOrder {
     Value thread = LLVM::URemOp::create(
         b, loc, LLVM::UDivOp::create(b, loc, index, i32Const(b, loc, vector)),
         i32Const(b, loc, threads));
-    Value rep = LLVM::UDivOp::create(b, loc, index,
-                                     i32Const(b, loc, vector * threads));
-    Value reg = LLVM::AddOp::create(b, loc, mulConst(b, loc, rep, vector), lane);
+    Value rep =
+        LLVM::UDivOp::create(b, loc, index, i32Const(b, loc, vector * threads));
+    Value reg =
+        LLVM::AddOp::create(b, loc, mulConst(b, loc, rep, vector), lane);
     return LLVM::AddOp::create(b, loc, thread, mulConst(b, loc, reg, threads));
   }
 };
@@ -182,9 +183,9 @@ struct CatOpConversion : public ThroughScratch<CatOp> {
     ArrayRef<int64_t> rhsShape = shapeOf(op.getRhs().getType());
     ArrayRef<int64_t> dstShape = shapeOf(op.getType());
     int64_t lhsCount = numElements(op.getLhs().getType());
-    Value base = sharedScratch(rewriter, loc, op, state,
-                               numElements(op.getType()) *
-                                   storageBytes(elementType));
+    Value base =
+        sharedScratch(rewriter, loc, op, state,
+                      numElements(op.getType()) * storageBytes(elementType));
     storeElements(rewriter, loc, base, elementType,
                   unpack(rewriter, loc, adaptor.getLhs()), *lhsView,
                   [&](OpBuilder &b, Location l, ArrayRef<Value> c) {
@@ -226,26 +227,24 @@ struct JoinOpConversion : public ThroughScratch<JoinOp> {
     Type elementType = elementTypeOf(type);
     ArrayRef<int64_t> srcShape = shapeOf(op.getLhs().getType());
     ArrayRef<int64_t> dstShape = shapeOf(op.getType());
-    Value base = sharedScratch(rewriter, loc, op, state,
-                               numElements(op.getType()) *
-                                   storageBytes(elementType));
+    Value base =
+        sharedScratch(rewriter, loc, op, state,
+                      numElements(op.getType()) * storageBytes(elementType));
     // The slots are the result's row-major indices: 2 * i + half.
     const ttg::LayoutView *views[] = {&*lhsView, &*rhsView};
     Value values[] = {adaptor.getLhs(), adaptor.getRhs()};
     for (int64_t half = 0; half < 2; ++half)
-      storeElements(rewriter, loc, base, elementType,
-                    unpack(rewriter, loc, values[half]), *views[half],
-                    [&](OpBuilder &b, Location l, ArrayRef<Value> c) {
-                      return addConst(
-                          b, l, mulConst(b, l, linearize(b, l, c, srcShape), 2),
-                          half);
-                    });
+      storeElements(
+          rewriter, loc, base, elementType, unpack(rewriter, loc, values[half]),
+          *views[half], [&](OpBuilder &b, Location l, ArrayRef<Value> c) {
+            return addConst(
+                b, l, mulConst(b, l, linearize(b, l, c, srcShape), 2), half);
+          });
     barrier(rewriter, loc);
-    SmallVector<Value> elements = loadElements(
-        rewriter, loc, base, elementType, *dstView,
-        [&](OpBuilder &b, Location l, ArrayRef<Value> c, unsigned) {
-          return linearize(b, l, c, dstShape);
-        });
+    SmallVector<Value> elements =
+        loadElements(rewriter, loc, base, elementType, *dstView,
+                     [&](OpBuilder &b, Location l, ArrayRef<Value> c,
+                         unsigned) { return linearize(b, l, c, dstShape); });
     rewriter.replaceOp(op, pack(rewriter, loc, type, elements));
     return success();
   }
@@ -309,8 +308,8 @@ struct GatherOpConversion : public ThroughScratch<GatherOp> {
     auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
     if (indicesType.getEncoding() !=
         cast<RankedTensorType>(op.getType()).getEncoding())
-      return rewriter.notifyMatchFailure(
-          op, "indices and result need one layout");
+      return rewriter.notifyMatchFailure(op,
+                                         "indices and result need one layout");
     FailureOr<ttg::LayoutView> srcView = viewOf(op.getSrc().getType());
     FailureOr<ttg::LayoutView> dstView = viewOf(op.getType());
     Type type = getTypeConverter()->convertType(op.getType());
