@@ -21,44 +21,9 @@ using namespace mlir::triton::lowering;
 
 namespace {
 
-/// Butterfly shuffle of any scalar up to 64 bits: shfl.sync moves 32 bits.
+/// Butterfly shuffle: the value of the lane whose id differs by `mask`.
 Value shuffleXor(OpBuilder &b, Location loc, Value value, unsigned mask) {
-  Type type = value.getType();
-  Type i32 = b.getI32Type();
-  auto shfl = [&](Value v32) -> Value {
-    return NVVM::ShflOp::create(b, loc, i32, i32Const(b, loc, -1), v32,
-                                i32Const(b, loc, mask), i32Const(b, loc, 0x1f),
-                                NVVM::ShflKind::bfly, UnitAttr());
-  };
-  bool isPointer = isa<LLVM::LLVMPointerType>(type);
-  unsigned bits = isPointer ? 64 : type.getIntOrFloatBitWidth();
-  Type intType = b.getIntegerType(bits);
-  Value asInt = isPointer ? Value(LLVM::PtrToIntOp::create(b, loc, intType, value))
-                : bits == 1 || isa<IntegerType>(type)
-                    ? value
-                    : Value(LLVM::BitcastOp::create(b, loc, intType, value));
-  Value shuffled;
-  if (bits == 64) {
-    Value lo = LLVM::TruncOp::create(b, loc, i32, asInt);
-    Value hi = LLVM::TruncOp::create(
-        b, loc, i32,
-        LLVM::LShrOp::create(b, loc, asInt, intConst(b, loc, intType, 32)));
-    Value lo2 = LLVM::ZExtOp::create(b, loc, intType, shfl(lo));
-    Value hi2 = LLVM::ZExtOp::create(b, loc, intType, shfl(hi));
-    shuffled = LLVM::OrOp::create(
-        b, loc, lo2,
-        LLVM::ShlOp::create(b, loc, hi2, intConst(b, loc, intType, 32)));
-  } else if (bits == 32) {
-    shuffled = shfl(asInt);
-  } else {
-    Value wide = LLVM::ZExtOp::create(b, loc, i32, asInt);
-    shuffled = LLVM::TruncOp::create(b, loc, intType, shfl(wide));
-  }
-  if (isPointer)
-    return LLVM::IntToPtrOp::create(b, loc, type, shuffled);
-  if (bits == 1 || isa<IntegerType>(type))
-    return shuffled;
-  return LLVM::BitcastOp::create(b, loc, type, shuffled);
+  return shuffle(b, loc, value, i32Const(b, loc, mask), NVVM::ShflKind::bfly);
 }
 
 struct ReduceOpConversion : public OpConversionPattern<ReduceOp> {

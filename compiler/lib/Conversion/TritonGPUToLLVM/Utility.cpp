@@ -193,3 +193,48 @@ SmallVector<Value> lowering::shuffleThroughShared(
   }
   return result;
 }
+
+/// shfl.sync of any scalar up to 64 bits (the instruction moves 32).
+/// `laneArg` is the lane offset for up/down, the source lane for idx.
+Value lowering::shuffle(OpBuilder &b, Location loc, Value value, Value laneArg,
+                        NVVM::ShflKind kind) {
+  Type type = value.getType();
+  Type i32 = b.getI32Type();
+  // For shfl.up the clamp operand is the lowest lane (0); for down and idx
+  // the highest (31).
+  int64_t clamp = kind == NVVM::ShflKind::up ? 0 : 0x1f;
+  auto shfl = [&](Value v32) -> Value {
+    return NVVM::ShflOp::create(b, loc, i32, i32Const(b, loc, -1), v32, laneArg,
+                                i32Const(b, loc, clamp), kind, UnitAttr());
+  };
+  bool isPointer = isa<LLVM::LLVMPointerType>(type);
+  unsigned bits = isPointer ? 64 : type.getIntOrFloatBitWidth();
+  Type intType = b.getIntegerType(bits);
+  Value asInt = isPointer
+                    ? Value(LLVM::PtrToIntOp::create(b, loc, intType, value))
+                : isa<IntegerType>(type)
+                    ? value
+                    : Value(LLVM::BitcastOp::create(b, loc, intType, value));
+  Value shuffled;
+  if (bits == 64) {
+    Value lo = LLVM::TruncOp::create(b, loc, i32, asInt);
+    Value hi = LLVM::TruncOp::create(
+        b, loc, i32,
+        LLVM::LShrOp::create(b, loc, asInt, intConst(b, loc, intType, 32)));
+    Value lo2 = LLVM::ZExtOp::create(b, loc, intType, shfl(lo));
+    Value hi2 = LLVM::ZExtOp::create(b, loc, intType, shfl(hi));
+    shuffled = LLVM::OrOp::create(
+        b, loc, lo2,
+        LLVM::ShlOp::create(b, loc, hi2, intConst(b, loc, intType, 32)));
+  } else if (bits == 32) {
+    shuffled = shfl(asInt);
+  } else {
+    Value wide = LLVM::ZExtOp::create(b, loc, i32, asInt);
+    shuffled = LLVM::TruncOp::create(b, loc, intType, shfl(wide));
+  }
+  if (isPointer)
+    return LLVM::IntToPtrOp::create(b, loc, type, shuffled);
+  if (isa<IntegerType>(type))
+    return shuffled;
+  return LLVM::BitcastOp::create(b, loc, type, shuffled);
+}

@@ -60,6 +60,12 @@ Value sharedScratch(OpBuilder &b, Location loc, Operation *user,
                     LoweringContext &state, unsigned bytes);
 void barrier(OpBuilder &b, Location loc);
 
+/// shfl.sync of any scalar up to 64 bits (the instruction moves 32).
+/// `laneArg` is the lane offset for up/down, the lane mask for bfly, the
+/// source lane for idx.
+Value shuffle(OpBuilder &b, Location loc, Value value, Value laneArg,
+              NVVM::ShflKind kind);
+
 /// Memory element type for shared-memory staging: i1 travels as i8.
 Type storageType(Type elementType);
 Value toStorage(OpBuilder &b, Location loc, Value value);
