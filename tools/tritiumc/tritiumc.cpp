@@ -1,11 +1,14 @@
 //===- tritiumc.cpp - Tritium's compiler driver ---------------------------===//
 //
 //   tritiumc KERNEL.ttir --arch=sm_90a --num-warps=4 \
-//            --emit=ttir|ttgir|llvm-mlir|llvm|ptx -o OUT
+//            --emit=ttir|ttgir|llvm-mlir|llvm|ptx|cubin -o OUT
 //
 // Beside OUT (when OUT is a file) it writes OUT's stem + ".json": the
 // kernel's launch metadata with Triton's field names (name, num_warps,
 // num_stages, shared, arch, ...).
+//
+// --emit=cubin assembles the PTX with nvJitLink or ptxas, whichever is
+// present (tritium/Target/Cubin.h); --cubin-backend picks one.
 //
 // Reads its input through the shared front door (tritium/Frontend/Load.h), so
 // bad input gets a file:line:col diagnostic and a non-zero exit status. The
@@ -17,6 +20,7 @@
 #include "tritium/Frontend/Load.h"
 #include "tritium/InitAll.h"
 #include "tritium/Pipeline/Pipeline.h"
+#include "tritium/Target/Cubin.h"
 #include "tritium/Target/PTX.h"
 
 #include "tritium/Dialect/Triton/IR/Dialect.h"
@@ -24,9 +28,9 @@
 #include "tritium/Dialect/TritonGPU/IR/Dialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -34,13 +38,14 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace llvm;
 
 namespace {
-enum class EmitKind { TTIR, TTGIR, LLVMMLIR, LLVM, PTX };
+enum class EmitKind { TTIR, TTGIR, LLVMMLIR, LLVM, PTX, Cubin };
 
 cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<kernel.ttir>"),
                                    cl::init("-"));
@@ -49,22 +54,35 @@ cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to write"), cl::init(EmitKind::TTIR),
     cl::values(
-        clEnumValN(EmitKind::TTIR, "ttir", "the verified Triton IR, printed back"),
+        clEnumValN(EmitKind::TTIR, "ttir",
+                   "the verified Triton IR, printed back"),
         clEnumValN(EmitKind::TTGIR, "ttgir", "Triton IR with tensor layouts"),
         clEnumValN(EmitKind::LLVMMLIR, "llvm-mlir",
                    "the LLVM + NVVM dialects, before translation"),
         clEnumValN(EmitKind::LLVM, "llvm", "optimised LLVM IR for NVPTX"),
-        clEnumValN(EmitKind::PTX, "ptx", "PTX assembly")));
+        clEnumValN(EmitKind::PTX, "ptx", "PTX assembly"),
+        clEnumValN(EmitKind::Cubin, "cubin",
+                   "a cubin (ELF) assembled from the PTX by nvJitLink or "
+                   "ptxas")));
 cl::opt<std::string> archName("arch", cl::desc("sm_80, sm_90 or sm_90a"),
                               cl::init("sm_90a"));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                            cl::init(3), cl::Prefix);
-cl::opt<unsigned> numWarps("num-warps", cl::desc("warps per CTA"),
-                           cl::init(4));
+cl::opt<unsigned> numWarps("num-warps", cl::desc("warps per CTA"), cl::init(4));
 cl::opt<unsigned> numStages("num-stages",
                             cl::desc("software pipelining depth (recorded; "
                                      "not used yet)"),
                             cl::init(3));
+cl::opt<std::string> cubinBackend(
+    "cubin-backend",
+    cl::desc("for --emit=cubin: auto (nvJitLink when it loads, else ptxas), "
+             "nvjitlink or ptxas"),
+    cl::init("auto"));
+cl::opt<bool> printCubinBackends(
+    "print-cubin-backends",
+    cl::desc("say where nvJitLink and ptxas were looked for and found, then "
+             "exit"),
+    cl::init(false));
 cl::opt<bool> writeMetadata("metadata",
                             cl::desc("write the launch metadata JSON beside "
                                      "the output"),
@@ -80,10 +98,27 @@ int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "Tritium kernel compiler\n");
 
+  if (printCubinBackends) {
+    outs() << tritium::describeCubinBackends();
+    return 0;
+  }
+  tritium::CubinOptions cubinOptions;
+  cubinOptions.optLevel = optLevel;
+  if (cubinBackend != "auto") {
+    cubinOptions.backend = tritium::parseCubinBackend(cubinBackend);
+    if (!cubinOptions.backend)
+      return fail("unknown --cubin-backend '" + cubinBackend +
+                  "': expected auto, nvjitlink or ptxas");
+  }
+
   std::optional<tritium::GpuArch> arch = tritium::parseGpuArch(archName);
   if (!arch)
     return fail("unknown --arch '" + archName +
                 "': expected sm_80, sm_90 or sm_90a");
+
+  if (emitKind == EmitKind::Cubin && outputFilename == "-" &&
+      sys::Process::StandardOutIsDisplayed())
+    return fail("--emit=cubin writes a binary file: name it with -o");
 
   mlir::DialectRegistry registry;
   tritium::registerAllDialects(registry);
@@ -121,6 +156,7 @@ int main(int argc, char **argv) {
 
   std::string text;
   raw_string_ostream os(text);
+  StringRef usedCubinBackend; // set by --emit=cubin
   if (isTritonIR && emitKind != EmitKind::TTIR) {
     tritium::PipelineOptions pipelineOptions;
     pipelineOptions.numWarps = numWarps;
@@ -156,7 +192,18 @@ int main(int argc, char **argv) {
           tritium::emitPTX(*llvmModule, options, module->getLoc());
       if (failed(ptx))
         return 1;
-      os << *ptx;
+      if (emitKind == EmitKind::PTX) {
+        os << *ptx;
+      } else {
+        Expected<tritium::Cubin> cubin =
+            tritium::ptxToCubin(*ptx, *arch, cubinOptions);
+        if (!cubin)
+          return fail(toString(cubin.takeError()));
+        if (!cubin->notes.empty())
+          errs() << "tritiumc: note: " << cubin->notes << "\n";
+        usedCubinBackend = tritium::cubinBackendName(cubin->backend);
+        os.write(cubin->image.data(), cubin->image.size());
+      }
     }
   }
 
@@ -180,6 +227,8 @@ int main(int argc, char **argv) {
         {"backend_name", "cuda"},
         {"compiler", "tritium"},
     };
+    if (!usedCubinBackend.empty())
+      meta["cubin_backend"] = usedCubinBackend;
     std::unique_ptr<ToolOutputFile> metaFile =
         mlir::openOutputFile(metaPath, &error);
     if (!metaFile)
