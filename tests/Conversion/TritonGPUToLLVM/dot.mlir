@@ -230,15 +230,21 @@ module attributes {"ttg.num-warps" = 4 : i32} {
 //--- loop.ttir
 
 // A K loop with the accumulator carried by scf.for, from Triton IR to PTX.
+// The layout pass puts the f16 dot on the tensor cores: the 32x32 result
+// over 2x2 warps gives each thread one row pair and two column pairs, so
+// one k step of 16 is two mma.sync per thread, and the accumulator crosses
+// the back edge in registers, converted nowhere inside the loop.
 // LOOP-LABEL: llvm.func @loop_dot
 // LOOP: ^bb1(%{{.*}}: i32, %{{.*}}: !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>)
 // LOOP: llvm.cond_br
-// LOOP-COUNT-128: llvm.intr.fma
+// LOOP-COUNT-2: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// LOOP-NOT: mma.sync
+// LOOP-NOT: llvm.intr.fma
 // LOOP: llvm.br ^bb1(%{{.*}}, %{{.*}} : i32, !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>)
 // PTX: .visible .entry loop_dot(
 // PTX: bar.sync 0
-// PTX: ld.shared.v4.b32
-// PTX: fma.rn.f32
+// PTX: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX-NOT: fma.rn.f32
 module {
   tt.func public @loop_dot(%a_ptr: !tt.ptr<f16> {tt.divisibility = 16 : i32}, %b_ptr: !tt.ptr<f16> {tt.divisibility = 16 : i32}, %c_ptr: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %K: i32) {
     %zero = arith.constant dense<0.000000e+00> : tensor<32x32xf32>

@@ -6,6 +6,12 @@
 // with structural requirements (expand_dims, broadcast, reductions, stores,
 // loop-carried values) get `ttg.convert_layout` on operands that disagree.
 //
+// Dots that the tensor cores can compute (f16/bf16 operands, f32
+// accumulator, K a multiple of 16) get the result layout mma.sync's
+// fragments give (see DotOpToLLVM.cpp) and the `ttg.mma_sync` attribute; a
+// loop that carries such a dot's result carries it in that layout, so the
+// accumulator never changes layout inside the loop.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
@@ -42,6 +48,76 @@ bool isCheapToRebuild(Value value) {
   return op && isa<SplatOp, MakeRangeOp, arith::ConstantOp>(op);
 }
 
+/// The attribute that asks the lowering for mma.sync (DotOpToLLVM.cpp).
+constexpr llvm::StringLiteral kMmaSyncAttrName = "ttg.mma_sync";
+
+/// The result layout of a dot computed with mma.sync.m16n8k16, or null where
+/// the tensor cores cannot compute it. A thread holds two adjacent columns
+/// (2t, 2t+1) of rows g of every 8-row group its warp covers, as the
+/// instruction's accumulator fragment does for lane 4g + t; warps split the
+/// tile as Triton's mma v2 heuristic does (along M while M per warp is at
+/// least N per warp, in units of the instruction's 16x8 tile).
+BlockedEncodingAttr mmaSyncLayout(DotOp dot, unsigned numWarps) {
+  auto aType = cast<RankedTensorType>(dot.getA().getType());
+  auto bType = cast<RankedTensorType>(dot.getB().getType());
+  auto dType = cast<RankedTensorType>(dot.getD().getType());
+  if (dType.getRank() != 2 || !dType.getElementType().isF32())
+    return {};
+  Type operand = aType.getElementType();
+  if (operand != bType.getElementType() ||
+      !(operand.isF16() || operand.isBF16()))
+    return {};
+  int64_t M = dType.getShape()[0], N = dType.getShape()[1];
+  int64_t K = aType.getShape()[1];
+  if (K % 16 != 0 || M < 16 || N < 8)
+    return {};
+  SmallVector<unsigned> warps = {1, 1};
+  while (warps[0] * warps[1] < numWarps) {
+    if (M / 16 / warps[0] >= N / 16 / warps[1] && warps[0] < M / 16)
+      warps[0] *= 2;
+    else
+      warps[1] *= 2;
+  }
+  MLIRContext *context = dot.getContext();
+  return BlockedEncodingAttr::get(context, {1, 2}, {8, 4}, warps, {1, 0});
+}
+
+/// The layout a loop should carry `yielded` in: that of the tensor-core dot
+/// producing it (directly, or through the results of inner loops that carry
+/// it), else null.
+Attribute carriedDotLayout(Value yielded, unsigned numWarps) {
+  Operation *producer = yielded.getDefiningOp();
+  if (auto dot = dyn_cast_or_null<DotOp>(producer))
+    return mmaSyncLayout(dot, numWarps);
+  if (auto inner = dyn_cast_or_null<scf::ForOp>(producer)) {
+    unsigned index = cast<OpResult>(yielded).getResultNumber();
+    return carriedDotLayout(inner.getBody()->getTerminator()->getOperand(index),
+                            numWarps);
+  }
+  return {};
+}
+
+bool isElementwiseLike(Operation *op);
+
+/// Index and mask arithmetic: values computed from constants, splats and
+/// ranges only (through elementwise ops, expand_dims and broadcast).
+/// tritium-remove-layout-conversions rebuilds them in whatever layout their
+/// users need, so they should not decide a layout.
+bool isComputedFromCheapValues(Value value, unsigned depth = 0) {
+  Operation *op = value.getDefiningOp();
+  if (!op || depth > 8)
+    return false;
+  if (isCheapToRebuild(value))
+    return true;
+  if (isa<LoadOp>(op) || op->getNumRegions() != 0 || op->getNumResults() != 1 ||
+      !(isa<ExpandDimsOp, BroadcastOp>(op) || isElementwiseLike(op)))
+    return false;
+  return llvm::all_of(op->getOperands(), [&](Value operand) {
+    return !isa<RankedTensorType>(operand.getType()) ||
+           isComputedFromCheapValues(operand, depth + 1);
+  });
+}
+
 /// Ops whose tensor operands and results all have one shape and are
 /// combined element by element (so they share one layout).
 bool isElementwiseLike(Operation *op) {
@@ -49,8 +125,8 @@ bool isElementwiseLike(Operation *op) {
           ReshapeOp, JoinOp, SplitOp, CatOp, GatherOp, HistogramOp, SplatOp,
           MakeRangeOp, ConvertLayoutOp, UnsplatOp>(op))
     return false;
-  if (isa<scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
-          scf::ConditionOp>(op))
+  if (isa<scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp, scf::ConditionOp>(
+          op))
     return false;
   return true;
 }
@@ -66,26 +142,46 @@ struct AssignLayouts
     Type element = tensor.getElementType();
     if (auto ptr = dyn_cast<PointerType>(element))
       element = ptr.getPointeeType();
-    unsigned bits = element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 32;
+    unsigned bits =
+        element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 32;
     unsigned maxVector = std::max(1u, 128 / std::max(bits, 8u));
-    return getDefaultBlockedEncoding(&getContext(), tensor.getShape(),
-                                     numWarps, maxVector);
+    return getDefaultBlockedEncoding(&getContext(), tensor.getShape(), numWarps,
+                                     maxVector);
   }
 
   /// The layout an elementwise-like op's results take: that of its first
-  /// tensor operand carrying real data, else the default for the shape.
+  /// tensor operand carrying real data (rather than index or mask
+  /// arithmetic, rebuilt anywhere for free), else of its first operand not
+  /// simply a splat, constant or range, else the default for the shape.
   Attribute inheritedLayout(Operation *op, Type resultType) {
+    Attribute fallback;
     for (Value operand : op->getOperands()) {
       auto tensor = dyn_cast<RankedTensorType>(operand.getType());
       if (!tensor || !tensor.getEncoding() ||
           tensor.getShape() != cast<RankedTensorType>(resultType).getShape())
         continue;
-      if (!isCheapToRebuild(operand))
+      if (isCheapToRebuild(operand))
+        continue;
+      if (!isComputedFromCheapValues(operand))
         return tensor.getEncoding();
+      if (!fallback)
+        fallback = tensor.getEncoding();
     }
+    if (fallback)
+      return fallback;
     // Cheap operands would be rebuilt anyway: pick the default instead of
     // whatever layout they happened to get.
     return defaultLayout(resultType);
+  }
+
+  /// A dot's result layout: mma.sync's where the tensor cores can compute
+  /// it (marking the op for the lowering), else the default.
+  Attribute dotLayout(DotOp dot) {
+    if (BlockedEncodingAttr mma = mmaSyncLayout(dot, numWarps)) {
+      dot->setAttr(kMmaSyncAttrName, UnitAttr::get(&getContext()));
+      return mma;
+    }
+    return defaultLayout(dot.getD().getType());
   }
 
   void setResultType(OpResult result, Attribute layout) {
@@ -99,12 +195,20 @@ struct AssignLayouts
 
   void assignResults(Operation *op) {
     if (auto forOp = dyn_cast<scf::ForOp>(op)) {
-      for (auto [init, arg, result] : llvm::zip(
-               forOp.getInitArgs(), forOp.getRegionIterArgs(), forOp.getResults()))
-        if (isa<RankedTensorType>(init.getType())) {
-          arg.setType(init.getType());
-          result.setType(init.getType());
-        }
+      Operation *yield = forOp.getBody()->getTerminator();
+      for (auto [index, arg, result] :
+           llvm::enumerate(forOp.getRegionIterArgs(), forOp.getResults())) {
+        OpOperand &init = forOp.getInitArgsMutable()[index];
+        if (!isa<RankedTensorType>(init.get().getType()))
+          continue;
+        // A tensor-core accumulator stays in its layout across iterations:
+        // the initial value is converted once, before the loop.
+        if (Attribute layout =
+                carriedDotLayout(yield->getOperand(index), numWarps))
+          require(init, withLayout(init.get().getType(), layout));
+        arg.setType(init.get().getType());
+        result.setType(init.get().getType());
+      }
       return;
     }
     if (auto whileOp = dyn_cast<scf::WhileOp>(op)) {
@@ -115,7 +219,8 @@ struct AssignLayouts
       for (auto [arg, result] :
            llvm::zip(whileOp.getAfterArguments(), whileOp.getResults()))
         if (isa<RankedTensorType>(result.getType())) {
-          Type type = withLayout(result.getType(), defaultLayout(result.getType()));
+          Type type =
+              withLayout(result.getType(), defaultLayout(result.getType()));
           arg.setType(type);
           result.setType(type);
         }
@@ -131,6 +236,8 @@ struct AssignLayouts
                                         layoutOf(reduce.getSrcs()[0]));
       else if (auto scan = dyn_cast<ScanOp>(op))
         layout = layoutOf(scan.getSrcs()[0]);
+      else if (auto dot = dyn_cast<DotOp>(op))
+        layout = dotLayout(dot);
       else if (auto addPtr = dyn_cast<AddPtrOp>(op))
         // Addresses are laid out for the access they feed (16 bytes of the
         // pointee per thread), not after their integer offsets; pointers
@@ -198,6 +305,12 @@ struct AssignLayouts
                          layoutOf(gather.getResult())));
       return;
     }
+    if (auto dot = dyn_cast<DotOp>(op)) {
+      // The accumulator has the result's type, layout included; a and b may
+      // come in any layout (the lowering stages them in shared memory).
+      require(dot.getCMutable(), dot.getD().getType());
+      return;
+    }
     if (isa<ReduceOp, ScanOp>(op)) {
       Attribute layout = layoutOf(op->getOperand(0));
       for (OpOperand &operand : op->getOpOperands())
@@ -222,9 +335,9 @@ struct AssignLayouts
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    module->setAttr(TritonGPUDialect::kNumWarpsAttrName,
-                    IntegerAttr::get(IntegerType::get(&getContext(), 32),
-                                     numWarps));
+    module->setAttr(
+        TritonGPUDialect::kNumWarpsAttrName,
+        IntegerAttr::get(IntegerType::get(&getContext(), 32), numWarps));
     module.walk<WalkOrder::PreOrder>([&](Operation *op) { assignResults(op); });
     module.walk([&](Operation *op) { fixOperands(op); });
   }

@@ -3,7 +3,8 @@
 // A layout conversion goes through shared memory with two barriers; building
 // the producer directly in the wanted layout costs nothing for constants,
 // splats, ranges, expand_dims and broadcasts, and for an op whose only user
-// is the conversion it just moves the op into the other layout.
+// is the conversion it just moves the op into the other layout (unless the op
+// narrows its data: converting after it is cheaper).
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +51,20 @@ bool isMovableElementwise(Operation *op) {
          (op->hasTrait<::mlir::OpTrait::Elementwise>() || isa<AddPtrOp>(op));
 }
 
+/// Whether `op` makes its data narrower (a truncation, say a dot's f32
+/// accumulator to f16): the conversion after it moves fewer bytes through
+/// shared memory than one before it would.
+bool narrows(Operation *op) {
+  auto bits = [](Type type) -> unsigned {
+    Type element = getElementTypeOrSelf(type);
+    return element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 64;
+  };
+  unsigned resultBits = bits(op->getResult(0).getType());
+  return llvm::any_of(op->getOperandTypes(), [&](Type type) {
+    return isa<RankedTensorType>(type) && bits(type) > resultBits;
+  });
+}
+
 /// Index arithmetic: values computed only from constants, splats and ranges
 /// (through elementwise ops, expand_dims and broadcast). Rebuilding them in
 /// another layout costs a few integer ops per element, much less than a
@@ -83,9 +98,8 @@ struct RebuildInTargetLayout : public OpRewritePattern<ConvertLayoutOp> {
     rewriter.setInsertionPoint(producer);
     Location loc = producer->getLoc();
     auto convertTo = [&](Value value, Attribute newLayout) -> Value {
-      return ConvertLayoutOp::create(rewriter, loc,
-                                     withLayout(value.getType(), newLayout),
-                                     value);
+      return ConvertLayoutOp::create(
+          rewriter, loc, withLayout(value.getType(), newLayout), value);
     };
 
     Value rebuilt;
@@ -99,16 +113,16 @@ struct RebuildInTargetLayout : public OpRewritePattern<ConvertLayoutOp> {
       rebuilt = MakeRangeOp::create(rewriter, loc, target, range.getStart(),
                                     range.getEnd());
     } else if (auto expand = dyn_cast<ExpandDimsOp>(producer)) {
-      Value src = convertTo(expand.getSrc(),
-                            SliceEncodingAttr::get(getContext(),
-                                                   expand.getAxis(), layout));
-      rebuilt = ExpandDimsOp::create(rewriter, loc, target, src,
-                                     expand.getAxis());
+      Value src = convertTo(
+          expand.getSrc(),
+          SliceEncodingAttr::get(getContext(), expand.getAxis(), layout));
+      rebuilt =
+          ExpandDimsOp::create(rewriter, loc, target, src, expand.getAxis());
     } else if (auto broadcast = dyn_cast<BroadcastOp>(producer)) {
       rebuilt = BroadcastOp::create(rewriter, loc, target,
                                     convertTo(broadcast.getSrc(), layout));
     } else if (isMovableElementwise(producer) &&
-               (producer->getResult(0).hasOneUse() ||
+               ((producer->getResult(0).hasOneUse() && !narrows(producer)) ||
                 isComputedFromCheapValues(producer->getResult(0)))) {
       IRMapping mapping;
       for (Value operand : producer->getOperands())
