@@ -47,8 +47,7 @@ public:
     return reinterpret_cast<const T *>(bytes());
   }
 
-  /// Fills every byte with `value` (0xFF poisons int64 outputs to -1 and
-  /// float outputs to NaN).
+  /// Fills every byte with `value`.
   void fillBytes(unsigned char value);
   /// Describes this buffer for validateBindings / the reference / run().
   TensorArg arg() const;
@@ -69,20 +68,29 @@ struct HostInputs {
   IndexerInputs args() const;
 };
 
+/// The byte outputs are poisoned with: 0xA5A5... is no valid position,
+/// length, padding (-1) or weight (0 or 1) in any dtype.
+inline constexpr unsigned char kPoisonByte = 0xA5;
+
 /// Buffers for every output of a configuration.
 struct HostOutputs {
   HostTensor sparseList, sparseLen, weights;
   /// Allocated with the configuration's shapes and dtypes, poisoned.
   static HostOutputs allocate(const IndexerConfig &config);
-  /// Fills every output with 0xFF bytes (-1 in int64, NaN in floats), so a
-  /// stale or unwritten element cannot pass a comparison.
+  /// Fills every output with kPoisonByte, so that a stale or unwritten
+  /// element cannot pass a comparison.
   void poison();
   IndexerOutputs args() const;
 };
 
-/// How to generate inputs. Values: q, centroids and keys approximately
-/// standard normal (sum of four uniforms, scaled), rounded to their dtype;
-/// codes uniform in [0, C).
+/// How to generate inputs. Values of q, centroids and keys are approximately
+/// standard normal (Irwin-Hall sums of four uniforms, so |x| < 3.47), then
+/// rounded to their dtype: f32 element i from hash i of its stream (four
+/// 16-bit uniforms, plus a second hash filling the gaps); bf16 / f16
+/// elements 2p and 2p+1 from the two halves of hash p (four 8-bit uniforms
+/// each). Codes: the top `bits` bits of hash i, uniform in [0, C). The
+/// generator is part of the contract: results of earlier runs stay
+/// reproducible only while it is unchanged.
 struct InputOptions {
   uint64_t seed = 0;
   /// exact: this fraction of keys copies the vector of an earlier key, so
