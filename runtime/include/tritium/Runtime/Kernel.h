@@ -125,6 +125,9 @@ struct CompiledKernel {
   Origin origin = Origin::Compiled;
   /// Host time of the compilation (or of the cache lookup), milliseconds.
   double milliseconds = 0;
+  /// For a compilation: the host time of each stage in milliseconds
+  /// ("parse", "ttgir", "llvm-mlir", "llvm", "ptx", "cubin").
+  std::vector<std::pair<std::string, double>> stageMilliseconds;
 
   /// The metadata as JSON (Triton's field names, plus Tritium's own).
   std::string metadataJson() const;
