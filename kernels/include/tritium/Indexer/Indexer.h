@@ -1,0 +1,145 @@
+//===- Indexer.h - The sparse-attention indexer on the GPU ------*- C++ -*-===//
+//
+// An Indexer is configured once per decode configuration (score kind, sizes,
+// dtypes, layouts: IndexerConfig of Spec.h). Construction validates the
+// configuration, plans the launches and the workspace, builds the kernels
+// with the C++ kernel builder -- specialised on every size of the
+// configuration -- compiles them (or finds their cubins in the runtime's
+// caches, keyed on that specialisation) and allocates the workspace. Then
+// each decode step calls
+//
+//   indexer.run(inputs, outputs, stream);
+//
+// which checks the bound tensors (an error naming the argument, before
+// anything is launched and with the outputs untouched) and enqueues at most
+// two kernels on `stream`: no allocation, no synchronisation, so the call can
+// be captured in a CUDA graph.
+//
+// The two launches (docs/indexer-design.md):
+//  1. select: one program per (row group, split of the candidate positions)
+//     computes the scores of its chunk on chip, keeps the chunk's best
+//     `heavy` (radix select on order-preserving keys, ties toward the lower
+//     position) and writes them, in ascending position order, to the
+//     workspace; it also zeroes the chunk's dense weights. The score tensor
+//     never reaches global memory.
+//  2. merge: one program per (batch, head) row selects the row's K best of
+//     those candidates the same way and writes the ascending sparse_list (a
+//     prefix count over the selection, no sort), sparse_len and the weights.
+// Under the full-attention fallback a single kernel writes everything.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRITIUM_INDEXER_INDEXER_H
+#define TRITIUM_INDEXER_INDEXER_H
+
+#include "tritium/Indexer/Spec.h"
+#include "tritium/Runtime/Driver.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tritium::indexer {
+
+/// Where and how the Indexer runs.
+struct IndexerOptions {
+  /// CUDA device ordinal.
+  int device = 0;
+  /// Code generation target ("sm_90a", ...); empty: the device's own.
+  std::string arch;
+  /// Multiprocessors to plan the grid for; 0: the device's count. (Planning
+  /// and kernel building need no GPU; see planIndexer.)
+  int multiprocessors = 0;
+};
+
+/// How a configuration is split into launches. A pure function of the
+/// configuration and the multiprocessor count (planIndexer).
+struct IndexerPlan {
+  /// Every position attended: one kernel writes all outputs.
+  bool fullAttention = false;
+  /// Query heads one select program scores (G for exact, 1 for pq).
+  int64_t headsPerProgram = 1;
+  /// Row groups of the select launch (B*H for pq, B*Hkv for exact).
+  int64_t rowGroups = 0;
+  /// Candidate positions one select program owns (a power of two).
+  int64_t chunk = 0;
+  /// Select programs per row group: ceil(candidates / chunk), at least 1.
+  int64_t splits = 0;
+  /// Keys one select program loads at a time (exact: a sub-tile of the
+  /// chunk).
+  int64_t subTile = 0;
+  /// Candidate slots per row in the workspace: splits * heavy.
+  int64_t candidatesPerRow = 0;
+  /// The merge program reads the candidates in tiles of this many slots.
+  int64_t mergeTile = 0;
+  int64_t mergeTiles = 0;
+  unsigned selectWarps = 8;
+  unsigned mergeWarps = 8;
+  /// Device memory planned once: candidate keys and positions (int32 each).
+  int64_t workspaceBytes = 0;
+  /// 1 (fallback) or 2.
+  int launches = 0;
+
+  /// One line for logs and the CLI.
+  std::string describe() const;
+};
+
+/// Plans `config` (validated first) for a GPU with `multiprocessors` SMs.
+/// Throws tritium::Error(Unsupported) for valid configurations this version
+/// cannot run on the GPU, naming the limit.
+IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors);
+
+/// One kernel of a plan, as Triton IR built by the kernel builder.
+struct IndexerKernelSource {
+  std::string name;   ///< "indexer_pq_select", "indexer_merge", ...
+  std::string irText; ///< Triton IR, every size a constant
+  unsigned numWarps = 4;
+};
+
+/// The kernels of `plan` for `config`, in launch order. Needs no GPU.
+std::vector<IndexerKernelSource>
+buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan);
+
+class Indexer {
+public:
+  /// Validates `config` (tritium::Error(InvalidArgument) naming the field),
+  /// plans, builds and compiles the kernels, loads them on the device and
+  /// allocates the workspace. Throws tritium::Error(NoDriver) where there is
+  /// no GPU, Error(Compile) if a kernel fails to compile.
+  explicit Indexer(const IndexerConfig &config,
+                   const IndexerOptions &options = {});
+  ~Indexer();
+  Indexer(Indexer &&) noexcept;
+  Indexer &operator=(Indexer &&) noexcept;
+  Indexer(const Indexer &) = delete;
+  Indexer &operator=(const Indexer &) = delete;
+
+  const IndexerConfig &config() const;
+  const IndexerPlan &plan() const;
+  /// The kernels as built (for dumps and tests).
+  const std::vector<IndexerKernelSource> &kernels() const;
+  /// Host milliseconds spent compiling (or loading from the caches) each
+  /// kernel at construction, in launch order.
+  const std::vector<double> &compileMilliseconds() const;
+
+  /// Checks the bindings (validateBindings of Spec.h: shapes, dtypes,
+  /// strides, alignment, null pointers, overlaps; tritium::Error naming the
+  /// argument), then enqueues the launches on `stream` (null: the device's
+  /// default stream). Every element of every output is written. Inputs and
+  /// outputs are device memory. With config.checkCodes (pq) it first runs a
+  /// check of the codebook and waits for it, so such a call is neither
+  /// asynchronous nor capturable; an out-of-range code throws
+  /// Error(InvalidArgument) before the outputs are touched.
+  void run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
+           Stream stream = nullptr) const;
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace tritium::indexer
+
+#endif // TRITIUM_INDEXER_INDEXER_H

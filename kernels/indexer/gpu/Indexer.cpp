@@ -1,0 +1,203 @@
+//===- Indexer.cpp - The Indexer: plan once, launch at most twice ---------===//
+//
+// Construction does everything that may allocate, compile or synchronise:
+// planning, building the kernels, compiling and loading them (warm), and the
+// workspace. run() only checks the bindings and enqueues launches whose
+// argument blocks live on the stack, so it can be captured in a CUDA graph.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tritium/Indexer/Indexer.h"
+
+#include "tritium/Builder/KernelBuilder.h"
+#include "tritium/Runtime/Runtime.h"
+
+#include <array>
+#include <chrono>
+#include <climits>
+#include <optional>
+
+namespace tritium::indexer {
+
+namespace {
+
+/// The codebook check: the index of the first code outside [0, C), by an
+/// atomic minimum over every program's first bad index.
+IndexerKernelSource buildCodeCheck(const IndexerConfig &config, int64_t block) {
+  namespace tb = tritium::builder;
+  tb::KernelBuilder kb("indexer_check_codes");
+  tb::DType codeType = config.pq.codebookDType == DType::I64   ? tb::DType::I64
+                       : config.pq.codebookDType == DType::I32 ? tb::DType::I32
+                                                               : tb::DType::U8;
+  tb::Value codebook =
+      kb.pointerArg("codebook", codeType, {.divisibility = 16});
+  tb::Value firstBad =
+      kb.pointerArg("first_bad", tb::DType::I64, {.divisibility = 16});
+  const int64_t count = config.B * config.Nq() * config.Hkv * config.pq.M;
+  tb::Value index = kb.programId(0).to(tb::DType::I64) * block +
+                    kb.arange(0, block).to(tb::DType::I64);
+  tb::Value inRange = index < count;
+  tb::Value code = tb::load(codebook + index, {.mask = inRange, .other = 0})
+                       .to(tb::DType::I64);
+  tb::Value bad = inRange & ((code < 0) | (code >= config.C()));
+  tb::Value worst = tb::min(tb::where(bad, index, INT64_MAX));
+  tb::atomicMin(firstBad, worst, {.mask = worst < INT64_MAX});
+  return {kb.name(), kb.tritonIR(), 4};
+}
+
+constexpr int64_t kCheckBlock = 4096;
+
+uint32_t gridDim(int64_t value, const char *what) {
+  if (value <= 0 || value > INT32_MAX)
+    throw Error(Error::Kind::Unsupported,
+                std::string("indexer: the ") + what + " grid would have " +
+                    std::to_string(value) + " programs");
+  return static_cast<uint32_t>(value);
+}
+
+} // namespace
+
+struct Indexer::Impl {
+  IndexerConfig config;
+  IndexerOptions options;
+  IndexerPlan plan;
+  std::vector<IndexerKernelSource> sources;
+  std::vector<Kernel> kernels;
+  std::vector<double> compileMs;
+  Device device = Device::get(0);
+  DeviceBuffer workspace;
+  // checkCodes only.
+  std::optional<Kernel> checkKernel;
+  mutable DeviceBuffer firstBad;
+
+  Impl(const IndexerConfig &config, const IndexerOptions &options)
+      : config(config), options(options),
+        device((config.validate(), Device::get(options.device))) {}
+};
+
+Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
+    : impl(std::make_unique<Impl>(config, options)) {
+  Impl &s = *impl;
+  int sms = options.multiprocessors > 0 ? options.multiprocessors
+                                        : s.device.multiprocessorCount();
+  s.plan = planIndexer(config, sms);
+  s.sources = buildIndexerKernels(config, s.plan);
+  s.workspace = DeviceBuffer(
+      s.device,
+      static_cast<std::size_t>(std::max<int64_t>(s.plan.workspaceBytes, 256)));
+
+  // Every argument is a 16-byte aligned pointer (validateBindings insists),
+  // so warming with the workspace's address compiles the variant run() uses.
+  auto warm = [&](const Kernel &kernel) {
+    std::vector<ArgValue> args(kernel.signature().params.size(),
+                               ArgValue::pointer(s.workspace.address()));
+    auto start = std::chrono::steady_clock::now();
+    kernel.warm(args);
+    s.compileMs.push_back(std::chrono::duration<double, std::milli>(
+                              std::chrono::steady_clock::now() - start)
+                              .count());
+  };
+  for (const IndexerKernelSource &source : s.sources) {
+    KernelOptions kernelOptions;
+    kernelOptions.numWarps = source.numWarps;
+    kernelOptions.numStages = 1;
+    kernelOptions.device = options.device;
+    kernelOptions.arch = options.arch;
+    s.kernels.emplace_back(KernelSource::fromIR(source.irText, source.name),
+                           kernelOptions);
+    warm(s.kernels.back());
+  }
+  if (config.score == ScoreKind::PQ && config.checkCodes &&
+      !s.plan.fullAttention) {
+    IndexerKernelSource check = buildCodeCheck(config, kCheckBlock);
+    KernelOptions kernelOptions;
+    kernelOptions.numWarps = check.numWarps;
+    kernelOptions.device = options.device;
+    kernelOptions.arch = options.arch;
+    s.checkKernel.emplace(KernelSource::fromIR(check.irText, check.name),
+                          kernelOptions);
+    s.firstBad = DeviceBuffer(s.device, 16);
+    std::vector<ArgValue> args(2, ArgValue::pointer(s.firstBad.address()));
+    s.checkKernel->warm(args);
+  }
+}
+
+Indexer::~Indexer() = default;
+Indexer::Indexer(Indexer &&) noexcept = default;
+Indexer &Indexer::operator=(Indexer &&) noexcept = default;
+
+const IndexerConfig &Indexer::config() const { return impl->config; }
+const IndexerPlan &Indexer::plan() const { return impl->plan; }
+const std::vector<IndexerKernelSource> &Indexer::kernels() const {
+  return impl->sources;
+}
+const std::vector<double> &Indexer::compileMilliseconds() const {
+  return impl->compileMs;
+}
+
+void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
+                  Stream stream) const {
+  const Impl &s = *impl;
+  const IndexerConfig &c = s.config;
+  validateBindings(c, inputs, outputs);
+  const int64_t rows = c.B * c.H;
+  auto ptr = [](const TensorArg &t) {
+    return ArgValue::pointer(reinterpret_cast<std::uintptr_t>(t.data));
+  };
+
+  if (s.plan.fullAttention) {
+    std::array<ArgValue, 3> args{ptr(outputs.sparseList),
+                                 ptr(outputs.sparseLen), ptr(outputs.weights)};
+    s.kernels[0].launch(Grid(gridDim(rows, "fallback"),
+                             gridDim((c.Sk + 1023) / 1024, "fallback")),
+                        std::span<const ArgValue>(args), stream);
+    return;
+  }
+
+  if (s.checkKernel) {
+    // Synchronous by nature: the answer decides whether to launch at all.
+    int64_t none = INT64_MAX;
+    s.firstBad.upload(&none, sizeof(none));
+    std::array<ArgValue, 2> args{ptr(inputs.codebook),
+                                 ArgValue::pointer(s.firstBad.address())};
+    int64_t count = c.B * c.Nq() * c.Hkv * c.pq.M;
+    s.checkKernel->launch(
+        Grid(gridDim((count + kCheckBlock - 1) / kCheckBlock, "code check")),
+        std::span<const ArgValue>(args), stream);
+    synchronize(stream);
+    int64_t firstBad = 0;
+    s.firstBad.download(&firstBad, sizeof(firstBad));
+    if (firstBad != INT64_MAX)
+      throw Error(Error::Kind::InvalidArgument,
+                  "codebook: code out of range [0, " + std::to_string(c.C()) +
+                      ") at flat index " + std::to_string(firstBad) +
+                      " (checkCodes is on)");
+  }
+
+  const ArgValue candKey = ArgValue::pointer(s.workspace.address());
+  const ArgValue candPos =
+      ArgValue::pointer(s.workspace.address() +
+                        static_cast<DevicePtr>(s.plan.workspaceBytes / 2));
+  Grid selectGrid(gridDim(s.plan.rowGroups, "select"),
+                  gridDim(s.plan.splits, "select"));
+  if (c.score == ScoreKind::PQ) {
+    std::array<ArgValue, 6> args{ptr(inputs.q),
+                                 ptr(inputs.centroids),
+                                 ptr(inputs.codebook),
+                                 ptr(outputs.weights),
+                                 candKey,
+                                 candPos};
+    s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
+  } else {
+    std::array<ArgValue, 5> args{ptr(inputs.q), ptr(inputs.keys),
+                                 ptr(outputs.weights), candKey, candPos};
+    s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
+  }
+  std::array<ArgValue, 5> mergeArgs{candKey, candPos, ptr(outputs.sparseList),
+                                    ptr(outputs.sparseLen),
+                                    ptr(outputs.weights)};
+  s.kernels[1].launch(Grid(gridDim(rows, "merge")),
+                      std::span<const ArgValue>(mergeArgs), stream);
+}
+
+} // namespace tritium::indexer

@@ -1,0 +1,614 @@
+//===- Kernels.cpp - The indexer's kernels, written with the kernel builder
+//===//
+//
+// Every kernel is a C++ function of (configuration, plan) that returns Triton
+// IR with every size baked in as a constant: the kernels are specialised on
+// the shape, and the runtime caches their cubins under that specialisation.
+// docs/indexer-design.md explains the algorithm; the comments here say why
+// each step is written the way it is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tritium/Builder/KernelBuilder.h"
+#include "tritium/Indexer/Indexer.h"
+#include "tritium/Indexer/Reference.h"
+#include "tritium/Runtime/Error.h"
+
+#include <algorithm>
+#include <climits>
+#include <sstream>
+
+namespace tritium::indexer {
+
+namespace tb = tritium::builder;
+using tb::KernelBuilder;
+using tb::Value;
+using tb::Values;
+
+namespace {
+
+constexpr int32_t kIntMin = INT32_MIN;
+/// Radix select: 4 rounds of 8-bit digits over 32-bit keys.
+constexpr int kDigitBits = 8;
+constexpr int kBins = 1 << kDigitBits;
+constexpr int kRounds = 32 / kDigitBits;
+/// Positions one program of the fallback kernel writes.
+constexpr int64_t kFillBlock = 1024;
+/// Largest codebook alphabet the select kernel keeps as a register table.
+constexpr int64_t kMaxCentroids = 256;
+
+int64_t nextPowerOfTwo(int64_t value) {
+  int64_t p = 1;
+  while (p < value)
+    p <<= 1;
+  return p;
+}
+
+int log2Exact(int64_t value) {
+  int bits = 0;
+  while ((int64_t(1) << bits) < value)
+    ++bits;
+  return bits;
+}
+
+int64_t bitReverse(int64_t value, int bits) {
+  int64_t result = 0;
+  for (int i = 0; i < bits; ++i)
+    if (value & (int64_t(1) << i))
+      result |= int64_t(1) << (bits - 1 - i);
+  return result;
+}
+
+tb::DType builderType(DType type) {
+  switch (type) {
+  case DType::F32:
+    return tb::DType::F32;
+  case DType::F16:
+    return tb::DType::F16;
+  case DType::BF16:
+    return tb::DType::BF16;
+  case DType::I64:
+    return tb::DType::I64;
+  case DType::I32:
+    return tb::DType::I32;
+  case DType::U8:
+    return tb::DType::U8;
+  }
+  throw Error(Error::Kind::Internal, "indexer: unknown dtype");
+}
+
+const tb::ArgAttrs kAligned{.divisibility = 16};
+
+/// The score's order-preserving key as a signed int32: a larger key ranks
+/// higher. -0 is +0 (equal scores tie), NaN gets INT_MIN, below -inf, as
+/// orderedScoreKey() of the reference does (in its unsigned form, key ^
+/// INT_MIN).
+Value orderKey(const Value &score) {
+  Value s = tb::where(score == 0.0f, 0.0f, score);
+  Value bits = tb::bitcast(s, tb::DType::I32);
+  Value key = bits ^ ((bits >> 31) & 0x7FFFFFFF);
+  return tb::where(score != score, kIntMin, key);
+}
+
+/// The K-th largest key of a set and how many keys equal to it belong to the
+/// top K (the lowest positions among them).
+struct Threshold {
+  Value key;       ///< scalar i32, signed-order domain
+  Value remaining; ///< scalar i32
+};
+
+/// Histogram of one radix round over the keys a caller holds. `prefix` is
+/// the threshold's digits found so far (unsigned domain); only keys that
+/// share them take part.
+using RoundHistogram =
+    std::function<Value(int round, int shift, const Value &prefix)>;
+
+/// The radix digit of `unsignedKey` for a round, inverted so that bin 0
+/// holds the largest digit; lanes that do not take part get bin kBins, which
+/// the histogram does not count. (An out-of-range bin instead of a mask
+/// keeps the histogram's operands in one layout.)
+Value roundBins(const Value &unsignedKey, const Value &valid, int round,
+                int shift, const Value &prefix) {
+  Value active = valid;
+  if (round > 0) {
+    int above = 32 - kDigitBits * round;
+    active = active & (tb::shrLogical(unsignedKey, above) ==
+                       tb::shrLogical(prefix, above));
+  }
+  Value inverted =
+      (kBins - 1) - (tb::shrLogical(unsignedKey, shift) & (kBins - 1));
+  return tb::where(active, inverted, kBins);
+}
+
+/// Radix select: `want` (scalar i32) largest keys. Each round histograms one
+/// digit of the keys still tied with the threshold, finds the bin where the
+/// count from the top reaches `want`, and keeps the count above it.
+Threshold radixSelect(KernelBuilder &kb, Value want,
+                      const RoundHistogram &histogramOfRound) {
+  Value bins = kb.arange(0, kBins);
+  Value prefix = kb.constant(0, tb::DType::I32);
+  for (int round = 0; round < kRounds; ++round) {
+    int shift = 32 - kDigitBits * (round + 1);
+    Value hist = histogramOfRound(round, shift, prefix);
+    Value inclusive = tb::cumsum(hist, 0);
+    // The first bin whose inclusive count reaches `want`, and the count of
+    // the bins before it, in one reduction.
+    Value candidate = tb::where(inclusive >= want, bins, kBins);
+    Value before = inclusive - hist;
+    Values picked = tb::reduce(
+        {candidate, before}, 0, [](const Values &l, const Values &r) -> Values {
+          Value left = l[0] <= r[0];
+          return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
+        });
+    want = want - picked[1];
+    prefix = prefix | (((kBins - 1) - picked[0]) << shift);
+  }
+  return {prefix ^ kIntMin, want};
+}
+
+/// Selection of the keys of one tile against a threshold, in position
+/// order: keys above it, then the first `remaining` keys equal to it
+/// (counting those of earlier tiles, `equalBefore`). `slot` is the output
+/// index of each selected key, after `aboveBefore + min(equalBefore,
+/// remaining)` earlier ones.
+struct TileSelection {
+  Value selected;   ///< i1 per lane
+  Value slot;       ///< i32 per lane
+  Value aboveCount; ///< scalar i32: keys above the threshold in this tile
+  Value equalCount; ///< scalar i32: keys equal to it in this tile
+};
+
+TileSelection selectTile(const Value &key, const Value &valid,
+                         const Threshold &threshold, const Value &aboveBefore,
+                         const Value &equalBefore) {
+  Value above = valid & (key > threshold.key);
+  Value equal = valid & (key == threshold.key);
+  Values counts = tb::scan({above.to(tb::DType::I32), equal.to(tb::DType::I32)},
+                           0, [](const Values &l, const Values &r) -> Values {
+                             return {l[0] + r[0], l[1] + r[1]};
+                           });
+  Value equalRank = counts[1] + equalBefore;
+  Value selected = above | (equal & (equalRank <= threshold.remaining));
+  Value slot =
+      aboveBefore + counts[0] + tb::minimum(equalRank, threshold.remaining) - 1;
+  Values totals =
+      tb::reduce({above.to(tb::DType::I32), equal.to(tb::DType::I32)}, 0,
+                 [](const Values &l, const Values &r) -> Values {
+                   return {l[0] + r[0], l[1] + r[1]};
+                 });
+  return {selected, slot, totals[0], totals[1]};
+}
+
+/// Selects the `want` best of keys held in registers (one tile) and writes
+/// each selected key's (key, position) at `slot` of the candidate arrays.
+void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
+                              const Value &position, const Value &valid,
+                              const Value &want, const Value &candKeyBase,
+                              const Value &candPosBase) {
+  Value unsignedKey = key ^ kIntMin;
+  Threshold threshold =
+      radixSelect(kb, want, [&](int round, int shift, const Value &prefix) {
+        return tb::histogram(
+            roundBins(unsignedKey, valid, round, shift, prefix), kBins);
+      });
+  Value zero = kb.constant(0, tb::DType::I32);
+  TileSelection sel = selectTile(key, valid, threshold, zero, zero);
+  tb::store(candKeyBase + sel.slot, key, {.mask = sel.selected});
+  tb::store(candPosBase + sel.slot, position, {.mask = sel.selected});
+}
+
+/// How many candidates split `split` of a row wrote: its chunk's candidates,
+/// at most `heavy`.
+Value candidatesOfSplit(const IndexerConfig &config, const IndexerPlan &plan,
+                        const Value &split) {
+  Value chunkBegin = config.candidateBegin() + split * plan.chunk;
+  Value inChunk = tb::minimum(plan.chunk, config.candidateEnd() - chunkBegin);
+  return tb::minimum(config.heavy, tb::maximum(inChunk, 0));
+}
+
+//===----------------------------------------------------------------------===//
+// Launch 1: select (pq)
+//===----------------------------------------------------------------------===//
+
+IndexerKernelSource buildPQSelect(const IndexerConfig &config,
+                                  const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_pq_select");
+  Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
+  Value centroids = kb.pointerArg("centroids", tb::DType::F32, kAligned);
+  Value codebook =
+      kb.pointerArg("codebook", builderType(config.pq.codebookDType), kAligned);
+  Value weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
+  Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+
+  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
+  const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
+  const int64_t Nq = config.Nq(), Sk = config.Sk;
+  const int64_t chunk = plan.chunk;
+
+  Value row = kb.programId(0).named("row");
+  Value split = kb.programId(1).named("split");
+  Value b = row / H;
+  Value kvHead = (row % H) / G;
+  Value kvRow = (b * Hkv + kvHead).to(tb::DType::I64);
+  Value chunkBegin = config.candidateBegin() + split * chunk;
+  Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
+  Value valid = position < config.candidateEnd();
+  Value j = (position - config.pq.initOffset).to(tb::DType::I64);
+
+  // Per sub-vector m, the table T[c] = q_m . centroid_c (asymmetric PQ
+  // distance); a key's score is then M table lookups.
+  const int64_t dimsPadded = nextPowerOfTwo(Dm);
+  Value d = kb.arange(0, dimsPadded);
+  Value dimValid = d < Dm;
+  Value centroid = kb.arange(0, C);
+  Value score = kb.zeros({chunk}, tb::DType::F32);
+  for (int64_t m = 0; m < M; ++m) {
+    Value qm = tb::load(q + (row.to(tb::DType::I64) * D + m * Dm) + d,
+                        {.mask = dimValid, .other = 0.0f})
+                   .to(tb::DType::F32);
+    Value base = centroids + (kvRow * M + m) * (C * Dm);
+    Value tile = tb::load(base + centroid.column() * Dm + d.row(),
+                          {.mask = dimValid.row(), .other = 0.0f});
+    Value table = tb::sum(tile * qm.row(), 1);
+    Value codeOffset =
+        config.pq.codebookLayout == CodebookLayout::KeyMajor
+            ? ((b.to(tb::DType::I64) * Nq + j) * Hkv + kvHead) * M + m
+            : (kvRow * M + m) * Nq + j;
+    // Out-of-range codes (unchecked) read code & (C-1), as the reference.
+    Value code = tb::load(codebook + codeOffset, {.mask = valid, .other = 0})
+                     .to(tb::DType::I32) &
+                 (C - 1);
+    score = score + tb::gather(table, code, 0);
+  }
+
+  Value rowBase = row.to(tb::DType::I64);
+  if (config.weightLayout == WeightLayout::Dense)
+    tb::store(weights + rowBase * Sk + position,
+              kb.zeros({chunk}, builderType(config.weightDType)),
+              {.mask = valid});
+  if (config.heavy > 0) {
+    Value key = orderKey(score).named("key");
+    Value want = candidatesOfSplit(config, plan, split);
+    Value slotBase =
+        (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
+    selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
+                             candPos + slotBase);
+  }
+  return {kb.name(), kb.tritonIR(), plan.selectWarps};
+}
+
+//===----------------------------------------------------------------------===//
+// Launch 1: select (exact)
+//===----------------------------------------------------------------------===//
+
+/// Joins tiles into one tensor: join then flatten, pairwise. Tile t's element
+/// i lands at nb * i + bitReverse(t), so a caller that loads position
+/// base + nb * i + bitReverse(t) into tile t gets positions in order.
+Value joinTiles(std::vector<Value> tiles) {
+  while (tiles.size() > 1) {
+    std::vector<Value> next;
+    for (size_t k = 0; k + 1 < tiles.size(); k += 2) {
+      Value joined = tb::join(tiles[k], tiles[k + 1]);
+      next.push_back(tb::reshape(joined, {joined.numel()}));
+    }
+    tiles = std::move(next);
+  }
+  return tiles.front();
+}
+
+IndexerKernelSource buildExactSelect(const IndexerConfig &config,
+                                     const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_exact_select");
+  Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
+  Value keys = kb.pointerArg("keys", builderType(config.keysDType), kAligned);
+  Value weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
+  Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+
+  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
+  const int64_t Sk = config.Sk, chunk = plan.chunk, sub = plan.subTile;
+  const int64_t tiles = chunk / sub;
+  const int tileBits = log2Exact(tiles);
+
+  Value kvRow = kb.programId(0).named("kv_row");
+  Value split = kb.programId(1).named("split");
+  Value b = kvRow / Hkv;
+  Value kvHead = kvRow % Hkv;
+  Value chunkBegin = config.candidateBegin() + split * chunk;
+
+  const int64_t dimsPadded = nextPowerOfTwo(D);
+  Value d = kb.arange(0, dimsPadded);
+  Value dimValid = d < D;
+  std::vector<Value> queries;
+  for (int64_t g = 0; g < G; ++g) {
+    Value head = (b * H + kvHead * G + g).to(tb::DType::I64);
+    queries.push_back(
+        tb::load(q + head * D + d, {.mask = dimValid, .other = 0.0f})
+            .to(tb::DType::F32));
+  }
+  // The kv head's keys are read once for its G query heads.
+  Value keyBase = keys + kvRow.to(tb::DType::I64) * (Sk * D);
+  Value lane = kb.arange(0, sub);
+  std::vector<std::vector<Value>> headTiles(G);
+  for (int64_t t = 0; t < tiles; ++t) {
+    Value p = chunkBegin + lane * tiles + bitReverse(t, tileBits);
+    Value inRange = p < config.candidateEnd();
+    Value tile =
+        tb::load(keyBase + p.to(tb::DType::I64).column() * D + d.row(),
+                 {.mask = inRange.column() & dimValid.row(), .other = 0.0f})
+            .to(tb::DType::F32);
+    for (int64_t g = 0; g < G; ++g) {
+      Value s = tb::sum(tile * queries[g].row(), 1);
+      if (config.scale != 1.0f)
+        s = s * config.scale;
+      headTiles[g].push_back(s);
+    }
+  }
+
+  Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
+  Value valid = position < config.candidateEnd();
+  Value want =
+      config.heavy > 0 ? candidatesOfSplit(config, plan, split) : Value();
+  for (int64_t g = 0; g < G; ++g) {
+    Value row = b * H + kvHead * G + g;
+    Value rowBase = row.to(tb::DType::I64);
+    if (config.weightLayout == WeightLayout::Dense)
+      tb::store(weights + rowBase * Sk + position,
+                kb.zeros({chunk}, builderType(config.weightDType)),
+                {.mask = valid});
+    if (config.heavy == 0)
+      continue;
+    Value key = orderKey(joinTiles(headTiles[g]));
+    Value slotBase =
+        (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
+    selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
+                             candPos + slotBase);
+  }
+  return {kb.name(), kb.tritonIR(), plan.selectWarps};
+}
+
+//===----------------------------------------------------------------------===//
+// Launch 2: merge and index generation
+//===----------------------------------------------------------------------===//
+
+/// Writes value(i) to ptr + i for i in [begin, end), in blocks.
+void fillRange(KernelBuilder &kb, const Value &ptr, int64_t begin, int64_t end,
+               const std::function<Value(const Value &)> &value) {
+  if (end <= begin)
+    return;
+  int64_t block = std::min<int64_t>(kFillBlock, nextPowerOfTwo(end - begin));
+  kb.forLoop(begin, end, block, [&](const Value &start) {
+    Value i = start + kb.arange(0, block);
+    tb::store(ptr + i, value(i), {.mask = i < end});
+  });
+}
+
+IndexerKernelSource buildMerge(const IndexerConfig &config,
+                               const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_merge");
+  Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
+  Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+  Value sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+  Value sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  Value weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+
+  const int64_t K = config.K(), sink = config.sink, window = config.window;
+  const int64_t Sk = config.Sk, L = config.L(), Lmax = config.Lmax();
+  const int64_t total = plan.candidatesPerRow, tile = plan.mergeTile;
+  const int64_t tiles = plan.mergeTiles;
+  const tb::DType weightType = builderType(config.weightDType);
+  const bool dense = config.weightLayout == WeightLayout::Dense;
+
+  Value row = kb.programId(0).named("row");
+  Value rowBase = row.to(tb::DType::I64);
+  Value listRow = sparseList + rowBase * Lmax;
+  Value weightRow = weights + rowBase * (dense ? Sk : Lmax);
+
+  if (K > 0) {
+    Value candKeyRow = candKey + rowBase * total;
+    Value candPosRow = candPos + rowBase * total;
+    Value lane = kb.arange(0, tile);
+    // Slot f of a row is entry f % heavy of split f / heavy; only the first
+    // candidatesOfSplit entries of a split were written.
+    auto slotsOf = [&](const Value &tileIndex) {
+      Value f = tileIndex * tile + lane;
+      Value split = f / config.heavy;
+      Value valid = (f < total) &
+                    (f % config.heavy < candidatesOfSplit(config, plan, split));
+      return std::make_pair(f, valid);
+    };
+    auto loadKeys = [&](const Value &f, const Value &valid) {
+      return tb::load(candKeyRow + f, {.mask = valid, .other = 0});
+    };
+    auto writeSelected = [&](const Value &f, const TileSelection &sel) {
+      Value pos = tb::load(candPosRow + f, {.mask = sel.selected, .other = 0});
+      tb::store(listRow + sink + sel.slot, pos.to(tb::DType::I64),
+                {.mask = sel.selected});
+      if (dense)
+        tb::store(weightRow + pos, kb.full({tile}, 1.0f, weightType),
+                  {.mask = sel.selected});
+    };
+    Value zero = kb.constant(0, tb::DType::I32);
+    if (tiles == 1) {
+      // The candidates fit one register tile: load them once.
+      auto slots = slotsOf(zero);
+      Value f = slots.first, valid = slots.second;
+      Value key = loadKeys(f, valid);
+      Value unsignedKey = key ^ kIntMin;
+      Threshold threshold = radixSelect(
+          kb, kb.constant(K, tb::DType::I32),
+          [&](int round, int shift, const Value &prefix) {
+            return tb::histogram(
+                roundBins(unsignedKey, valid, round, shift, prefix), kBins);
+          });
+      writeSelected(f, selectTile(key, valid, threshold, zero, zero));
+    } else {
+      // Each round streams the row's candidates (L2-resident) again.
+      Threshold threshold = radixSelect(
+          kb, kb.constant(K, tb::DType::I32),
+          [&](int round, int shift, const Value &prefix) {
+            Values hist = kb.forLoop(
+                0, tiles, 1, {kb.zeros({kBins}, tb::DType::I32)},
+                [&](const Value &t, const Values &carried) -> Values {
+                  auto slots = slotsOf(t);
+                  Value f = slots.first, valid = slots.second;
+                  Value unsignedKey = loadKeys(f, valid) ^ kIntMin;
+                  return {carried[0] +
+                          tb::histogram(roundBins(unsignedKey, valid, round,
+                                                  shift, prefix),
+                                        kBins)};
+                });
+            return hist[0];
+          });
+      kb.forLoop(
+          0, tiles, 1, {zero, zero},
+          [&](const Value &t, const Values &carried) -> Values {
+            auto slots = slotsOf(t);
+            Value f = slots.first, valid = slots.second;
+            TileSelection sel = selectTile(loadKeys(f, valid), valid, threshold,
+                                           carried[0], carried[1]);
+            writeSelected(f, sel);
+            return {carried[0] + sel.aboveCount, carried[1] + sel.equalCount};
+          });
+    }
+  }
+
+  // The fixed parts: sink, window, padding, length, the other weights.
+  fillRange(kb, listRow, 0, sink,
+            [](const Value &i) { return i.to(tb::DType::I64); });
+  fillRange(kb, listRow, sink + K, Lmax, [&](const Value &i) {
+    Value windowPos = (Sk - window - sink - K) + i;
+    return tb::where(i < L, windowPos, kSparseListPadding).to(tb::DType::I64);
+  });
+  if (dense) {
+    fillRange(kb, weightRow, 0, config.candidateBegin(), [&](const Value &i) {
+      return tb::where(i < sink, 1.0f, 0.0f).to(weightType);
+    });
+    fillRange(kb, weightRow, config.candidateEnd(), Sk, [&](const Value &i) {
+      return kb.full({i.numel()}, 1.0f, weightType);
+    });
+  } else {
+    fillRange(kb, weightRow, 0, Lmax, [&](const Value &i) {
+      return tb::where(i < L, 1.0f, 0.0f).to(weightType);
+    });
+  }
+  tb::store(sparseLen + rowBase, kb.constant(L, tb::DType::I64));
+  return {kb.name(), kb.tritonIR(), plan.mergeWarps};
+}
+
+//===----------------------------------------------------------------------===//
+// Full-attention fallback: one kernel writes everything
+//===----------------------------------------------------------------------===//
+
+IndexerKernelSource buildFallback(const IndexerConfig &config) {
+  KernelBuilder kb("indexer_full_attention");
+  Value sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+  Value sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  Value weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  const int64_t Sk = config.Sk; // == Lmax == L under the fallback
+  Value row = kb.programId(0).to(tb::DType::I64);
+  Value block = kb.programId(1);
+  Value i = block * kFillBlock + kb.arange(0, kFillBlock);
+  Value inRange = i < Sk;
+  tb::store(sparseList + row * Sk + i, i.to(tb::DType::I64), {.mask = inRange});
+  tb::store(weights + row * Sk + i,
+            kb.full({kFillBlock}, 1.0f, builderType(config.weightDType)),
+            {.mask = inRange});
+  tb::store(sparseLen + row, kb.constant(Sk, tb::DType::I64),
+            {.mask = block == 0});
+  return {kb.name(), kb.tritonIR(), 4};
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+std::string IndexerPlan::describe() const {
+  std::ostringstream os;
+  if (fullAttention) {
+    os << "full attention: 1 launch";
+    return os.str();
+  }
+  os << "select " << rowGroups << "x" << splits << " programs (" << chunk
+     << " positions, " << headsPerProgram << " head(s), " << selectWarps
+     << " warps), merge " << mergeTiles << "x" << mergeTile << " slots ("
+     << mergeWarps << " warps), workspace " << workspaceBytes << " B";
+  return os.str();
+}
+
+IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors) {
+  config.validate();
+  IndexerPlan plan;
+  if (config.fullAttention()) {
+    plan.fullAttention = true;
+    plan.launches = 1;
+    return plan;
+  }
+  const bool pq = config.score == ScoreKind::PQ;
+  if (pq && config.C() > kMaxCentroids)
+    throw Error(Error::Kind::Unsupported,
+                "indexer: the GPU indexer supports pq.bits <= 8 (C <= 256 "
+                "centroids per sub-vector), got bits = " +
+                    std::to_string(config.pq.bits));
+  const int64_t heavy = config.heavy;
+  plan.headsPerProgram = pq ? 1 : config.G();
+  plan.rowGroups = pq ? config.B * config.H : config.B * config.Hkv;
+  // A chunk holds at least four times the heavy keys it may keep (so the
+  // workspace holds at most a quarter of the scores), at least 2048 so each
+  // program streams enough bytes, at most 8192 to stay in registers.
+  int64_t chunk = std::clamp<int64_t>(
+      nextPowerOfTwo(std::max<int64_t>(4 * heavy, 1)), 2048, 8192);
+  if (!pq) {
+    // exact holds G score rows per program: fewer positions, keep >= 2x.
+    chunk = std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(2 * heavy, 1)),
+                                2048, 8192);
+  }
+  // Fill the machine: shrink the chunk (not below 2 * heavy) while the grid
+  // has fewer programs than multiprocessors.
+  const int64_t candidates = std::max<int64_t>(config.candidates(), 1);
+  auto programs = [&](int64_t c) {
+    return plan.rowGroups * ((candidates + c - 1) / c);
+  };
+  while (chunk > 2048 && chunk / 2 >= 2 * heavy &&
+         programs(chunk) < multiprocessors)
+    chunk /= 2;
+  plan.chunk = chunk;
+  plan.splits = (candidates + chunk - 1) / chunk;
+  plan.subTile = pq ? chunk : std::min<int64_t>(256, chunk);
+  plan.selectWarps = pq ? (chunk >= 8192 ? 16 : 8)
+                        : (chunk * plan.headsPerProgram >= 16384 ? 16 : 8);
+  plan.candidatesPerRow = plan.splits * heavy;
+  const int64_t slots = std::max<int64_t>(plan.candidatesPerRow, 1);
+  plan.mergeTile = std::min<int64_t>(nextPowerOfTwo(slots), 4096);
+  plan.mergeTiles = (slots + plan.mergeTile - 1) / plan.mergeTile;
+  plan.mergeWarps = plan.mergeTile >= 4096 ? 8 : 4;
+  // Keys, then positions (int32 each), the second array 256-byte aligned.
+  const int64_t half =
+      (config.B * config.H * plan.candidatesPerRow * int64_t(sizeof(int32_t)) +
+       255) /
+      256 * 256;
+  plan.workspaceBytes = 2 * half;
+  plan.launches = 2;
+  return plan;
+}
+
+std::vector<IndexerKernelSource>
+buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan) {
+  if (plan.fullAttention)
+    return {buildFallback(config)};
+  std::vector<IndexerKernelSource> kernels;
+  kernels.push_back(config.score == ScoreKind::PQ
+                        ? buildPQSelect(config, plan)
+                        : buildExactSelect(config, plan));
+  kernels.push_back(buildMerge(config, plan));
+  return kernels;
+}
+
+} // namespace tritium::indexer

@@ -1,0 +1,123 @@
+//===- KernelBuildTest.cpp - The indexer's kernels build and compile ------===//
+//
+// Needs no GPU: plans every benchmark case and the edge shapes, builds their
+// kernels with the kernel builder and compiles each to PTX for sm_90a
+// through the runtime's compile path, as the Indexer does on a GPU machine.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tritium/Indexer/Indexer.h"
+#include "tritium/Runtime/Runtime.h"
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+using namespace tritium;
+using namespace tritium::indexer;
+
+namespace {
+
+void compileAll(const IndexerConfig &config) {
+  IndexerPlan plan = planIndexer(config, 132);
+  std::vector<IndexerKernelSource> kernels = buildIndexerKernels(config, plan);
+  REQUIRE(static_cast<int>(kernels.size()) == plan.launches);
+  for (const IndexerKernelSource &source : kernels) {
+    INFO(config.describe() << "\n"
+                           << plan.describe() << "\nkernel " << source.name);
+    KernelOptions options;
+    options.numWarps = source.numWarps;
+    options.numStages = 1;
+    options.useDiskCache = false;
+    Kernel kernel(KernelSource::fromIR(source.irText, source.name), options);
+    // Every argument is a 16-byte aligned pointer, as run() requires.
+    std::string text;
+    for (size_t i = 0; i < kernel.signature().params.size(); ++i)
+      text += i ? ",D" : "D";
+    Specialization spec = Specialization::parse(text);
+    auto compiled = kernel.compile(spec, "sm_90a");
+    REQUIRE(compiled);
+    CHECK(compiled->ptx.find(".entry " + source.name) != std::string::npos);
+  }
+}
+
+} // namespace
+
+TEST_CASE("indexer kernels compile for every benchmark case",
+          "[indexer][build]") {
+  for (const BenchmarkCase &bc : benchmarkCases()) {
+    SECTION(std::string(bc.name)) { compileAll(bc.config); }
+  }
+}
+
+TEST_CASE("indexer plans", "[indexer][build]") {
+  const IndexerConfig &seed = findCase("seed-pq-32k").config;
+  IndexerPlan plan = planIndexer(seed, 132);
+  CHECK(plan.launches == 2);
+  CHECK(plan.splits * plan.chunk >= seed.candidates());
+  CHECK(plan.chunk >= 2 * seed.heavy);
+  CHECK(plan.rowGroups * plan.splits >= 132);
+  // Fallback: one launch.
+  IndexerConfig full = seed;
+  full.Sk = full.sink + full.heavy + full.window;
+  CHECK(planIndexer(full, 132).launches == 1);
+  // Unsupported: a codebook alphabet too large for the register table.
+  IndexerConfig wide = seed;
+  wide.pq.bits = 12;
+  wide.pq.codebookDType = DType::I32;
+  wide.Sk = 1 << 16;
+  REQUIRE_THROWS_AS(planIndexer(wide, 132), Error);
+  // Bad configurations are the configuration's errors.
+  IndexerConfig bad = seed;
+  bad.Hkv = 5;
+  REQUIRE_THROWS_AS(planIndexer(bad, 132), Error);
+}
+
+TEST_CASE("indexer kernels compile for edge shapes", "[indexer][build]") {
+  IndexerConfig pq = findCase("seed-pq-32k").config;
+  pq.Sk = 3000;
+  pq.heavy = 64;
+  SECTION("pq heavy 0") {
+    pq.heavy = 0;
+    compileAll(pq);
+  }
+  SECTION("pq window 0, sink 0, init 0, key-minor u8, bf16 q, sparse f16") {
+    pq.window = 0;
+    pq.sink = 0;
+    pq.pq.initOffset = 0;
+    pq.pq.codebookDType = DType::U8;
+    pq.pq.codebookLayout = CodebookLayout::KeyMinor;
+    pq.qDType = DType::BF16;
+    pq.weightDType = DType::F16;
+    pq.weightLayout = WeightLayout::Sparse;
+    compileAll(pq);
+  }
+  SECTION("pq GQA, odd sizes, D not a power of two per sub-vector") {
+    pq.B = 3;
+    pq.H = 6;
+    pq.Hkv = 2;
+    pq.D = 96;
+    pq.pq.M = 2;
+    pq.pq.bits = 4;
+    compileAll(pq);
+  }
+  SECTION("fallback") {
+    pq.Sk = 300;
+    compileAll(pq);
+  }
+  IndexerConfig exact = findCase("exact-gqa-32k").config;
+  exact.Sk = 5000;
+  exact.heavy = 300;
+  SECTION("exact, f32 keys, scale, bf16 weights") {
+    exact.keysDType = DType::F32;
+    exact.scale = 0.125f;
+    exact.weightDType = DType::BF16;
+    compileAll(exact);
+  }
+  SECTION("exact G = 3, D = 80") {
+    exact.H = 6;
+    exact.Hkv = 2;
+    exact.D = 80;
+    compileAll(exact);
+  }
+}

@@ -1,0 +1,558 @@
+//===- tritium-indexer.cpp - Run, check and time the sparse-attention indexer
+//=//
+//
+//   tritium-indexer list
+//       the benchmark cases of the spec
+//   tritium-indexer plan CASE [--set key=value ...] [--dump-ir DIR]
+//       the launch plan (and the kernels' Triton IR)
+//   tritium-indexer bench [CASE ...] [--seed N] [--reps N] [--no-check]
+//                         [--json FILE]
+//       for each case (default: all): seeded random inputs, one checked run
+//       against the CPU reference, then GPU time (the call captured in a CUDA
+//       graph and replayed, timed with events, median), wall lat (one call +
+//       stream synchronise on the host clock, median of 100), the memory
+//       floor at the copy bandwidth measured in the same run, and GPU/floor
+//   tritium-indexer run CASE --in DIR --out DIR [--set key=value ...]
+//                       [--check]
+//       reads DIR/{q,centroids,codebook,keys}.npy (those the score kind
+//       uses; their dtypes override the case's), writes
+//       OUT/{sparse_list,sparse_len,weight_list}.npy
+//
+// --set overrides a field of the case: score, B, H, Hkv, D, Sk, sink,
+// window, heavy, M, bits, init_offset, scale, weight_dtype, weight_layout
+// (dense|sparse), codebook_layout (key-major|key-minor), check_codes (0|1).
+//
+//===----------------------------------------------------------------------===//
+
+#include "tritium/Indexer/Indexer.h"
+#include "tritium/Indexer/Inputs.h"
+#include "tritium/Indexer/Npy.h"
+#include "tritium/Indexer/Reference.h"
+#include "tritium/Runtime/Runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <dlfcn.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace tritium;
+using namespace tritium::indexer;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// The few driver calls the runtime does not wrap: graph capture and a copy
+// for the bandwidth measurement (loaded the way the runtime loads the
+// driver, so the tool links no CUDA library).
+//===----------------------------------------------------------------------===//
+
+struct GraphApi {
+  using Graph = void *;
+  using GraphExec = void *;
+  int (*beginCapture)(Stream, int) = nullptr;
+  int (*endCapture)(Stream, Graph *) = nullptr;
+  int (*instantiate)(GraphExec *, Graph, unsigned long long) = nullptr;
+  int (*launch)(GraphExec, Stream) = nullptr;
+  int (*destroyExec)(GraphExec) = nullptr;
+  int (*destroyGraph)(Graph) = nullptr;
+  int (*copyAsync)(DevicePtr, DevicePtr, std::size_t, Stream) = nullptr;
+
+  static const GraphApi &get() {
+    static GraphApi api = [] {
+      GraphApi a;
+      void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+      if (!lib)
+        throw Error(Error::Kind::NoDriver, "no CUDA driver: libcuda.so.1");
+      auto sym = [&](const char *name) {
+        void *p = dlsym(lib, name);
+        if (!p)
+          throw Error(Error::Kind::Driver, std::string("driver lacks ") + name);
+        return p;
+      };
+      a.beginCapture = reinterpret_cast<decltype(a.beginCapture)>(
+          sym("cuStreamBeginCapture_v2"));
+      a.endCapture =
+          reinterpret_cast<decltype(a.endCapture)>(sym("cuStreamEndCapture"));
+      a.instantiate = reinterpret_cast<decltype(a.instantiate)>(
+          sym("cuGraphInstantiateWithFlags"));
+      a.launch = reinterpret_cast<decltype(a.launch)>(sym("cuGraphLaunch"));
+      a.destroyExec =
+          reinterpret_cast<decltype(a.destroyExec)>(sym("cuGraphExecDestroy"));
+      a.destroyGraph =
+          reinterpret_cast<decltype(a.destroyGraph)>(sym("cuGraphDestroy"));
+      a.copyAsync =
+          reinterpret_cast<decltype(a.copyAsync)>(sym("cuMemcpyDtoDAsync_v2"));
+      return a;
+    }();
+    return api;
+  }
+};
+
+void check(int result, const char *what) {
+  if (result != 0)
+    throw Error(Error::Kind::Driver, std::string(what) + " failed: CUresult " +
+                                         std::to_string(result));
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0 : values[values.size() / 2];
+}
+
+/// Median GPU milliseconds of `enqueue` on `stream`, timed with events.
+template <typename F>
+double eventMedianMs(const Device &device, Stream stream, int reps,
+                     F &&enqueue) {
+  Event start(device), stop(device);
+  std::vector<double> times;
+  for (int i = 0; i < reps; ++i) {
+    start.record(stream);
+    enqueue();
+    stop.record(stream);
+    stop.synchronize();
+    times.push_back(stop.millisecondsSince(start));
+  }
+  return median(times);
+}
+
+/// Copy bandwidth (bytes read + written per second, TB/s) on this card.
+double measureCopyBandwidth(const Device &device, Stream stream) {
+  const std::size_t bytes = std::size_t(512) << 20;
+  DeviceBuffer a(device, bytes), b(device, bytes);
+  a.fillBytes(1);
+  const GraphApi &api = GraphApi::get();
+  auto copy = [&] {
+    check(api.copyAsync(b.address(), a.address(), bytes, stream), "copy");
+  };
+  for (int i = 0; i < 3; ++i)
+    copy();
+  double ms = eventMedianMs(device, stream, 20, copy);
+  return 2.0 * bytes / (ms * 1e-3) / 1e12;
+}
+
+//===----------------------------------------------------------------------===//
+// Device copies of host tensors
+//===----------------------------------------------------------------------===//
+
+struct DeviceTensor {
+  DeviceBuffer buffer;
+  TensorArg arg;
+  DeviceTensor() = default;
+  DeviceTensor(const Device &device, const HostTensor &host) {
+    buffer = DeviceBuffer(device, std::max<std::size_t>(host.nbytes(), 16));
+    if (host.nbytes())
+      buffer.upload(host.bytes(), host.nbytes());
+    arg = TensorArg::contiguous(
+        reinterpret_cast<void *>(static_cast<std::uintptr_t>(buffer.address())),
+        host.dtype(), host.shape());
+  }
+};
+
+struct DeviceProblem {
+  DeviceTensor q, centroids, codebook, keys, sparseList, sparseLen, weights;
+  DeviceProblem(const Device &device, const HostInputs &in,
+                const HostOutputs &out) {
+    auto up = [&](DeviceTensor &dst, const HostTensor &src) {
+      if (!src.empty())
+        dst = DeviceTensor(device, src);
+    };
+    up(q, in.q);
+    up(centroids, in.centroids);
+    up(codebook, in.codebook);
+    up(keys, in.keys);
+    up(sparseList, out.sparseList);
+    up(sparseLen, out.sparseLen);
+    up(weights, out.weights);
+  }
+  IndexerInputs inputs() const {
+    return {q.arg, centroids.arg, codebook.arg, keys.arg};
+  }
+  IndexerOutputs outputs() const {
+    return {sparseList.arg, sparseLen.arg, weights.arg};
+  }
+  void poison() {
+    sparseList.buffer.fillBytes(0xFF);
+    sparseLen.buffer.fillBytes(0xFF);
+    weights.buffer.fillBytes(0xFF);
+  }
+  void download(HostOutputs &out) const {
+    sparseList.buffer.download(out.sparseList.bytes(), out.sparseList.nbytes());
+    sparseLen.buffer.download(out.sparseLen.bytes(), out.sparseLen.nbytes());
+    weights.buffer.download(out.weights.bytes(), out.weights.nbytes());
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Options
+//===----------------------------------------------------------------------===//
+
+int64_t parseInt(const std::string &key, const std::string &text) {
+  try {
+    size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used == text.size())
+      return v;
+  } catch (...) {
+  }
+  throw Error(Error::Kind::InvalidArgument,
+              "--set " + key + ": not an integer: '" + text + "'");
+}
+
+void applySetting(IndexerConfig &c, const std::string &setting) {
+  size_t eq = setting.find('=');
+  if (eq == std::string::npos)
+    throw Error(Error::Kind::InvalidArgument,
+                "--set expects key=value, got '" + setting + "'");
+  std::string key = setting.substr(0, eq), value = setting.substr(eq + 1);
+  if (key == "score") {
+    if (value == "pq")
+      c.score = ScoreKind::PQ;
+    else if (value == "exact")
+      c.score = ScoreKind::Exact;
+    else
+      throw Error(Error::Kind::InvalidArgument,
+                  "--set score: 'pq' or 'exact', got '" + value + "'");
+  } else if (key == "B")
+    c.B = parseInt(key, value);
+  else if (key == "H")
+    c.H = parseInt(key, value);
+  else if (key == "Hkv")
+    c.Hkv = parseInt(key, value);
+  else if (key == "D")
+    c.D = parseInt(key, value);
+  else if (key == "Sk")
+    c.Sk = parseInt(key, value);
+  else if (key == "sink")
+    c.sink = parseInt(key, value);
+  else if (key == "window")
+    c.window = parseInt(key, value);
+  else if (key == "heavy")
+    c.heavy = parseInt(key, value);
+  else if (key == "M")
+    c.pq.M = parseInt(key, value);
+  else if (key == "bits")
+    c.pq.bits = parseInt(key, value);
+  else if (key == "init_offset")
+    c.pq.initOffset = parseInt(key, value);
+  else if (key == "check_codes")
+    c.checkCodes = parseInt(key, value) != 0;
+  else if (key == "scale")
+    c.scale = std::stof(value);
+  else if (key == "weight_dtype")
+    c.weightDType = parseDType(value);
+  else if (key == "q_dtype")
+    c.qDType = parseDType(value);
+  else if (key == "keys_dtype")
+    c.keysDType = parseDType(value);
+  else if (key == "codebook_dtype")
+    c.pq.codebookDType = parseDType(value);
+  else if (key == "weight_layout") {
+    if (value != "dense" && value != "sparse")
+      throw Error(Error::Kind::InvalidArgument,
+                  "--set weight_layout: 'dense' or 'sparse'");
+    c.weightLayout =
+        value == "dense" ? WeightLayout::Dense : WeightLayout::Sparse;
+  } else if (key == "codebook_layout") {
+    if (value != "key-major" && value != "key-minor")
+      throw Error(Error::Kind::InvalidArgument,
+                  "--set codebook_layout: 'key-major' or 'key-minor'");
+    c.pq.codebookLayout = value == "key-major" ? CodebookLayout::KeyMajor
+                                               : CodebookLayout::KeyMinor;
+  } else
+    throw Error(Error::Kind::InvalidArgument,
+                "--set: unknown key '" + key + "'");
+}
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::vector<std::string> settings;
+  std::string inDir, outDir, jsonPath, dumpDir;
+  uint64_t seed = 0;
+  int reps = 200;
+  bool check = true;
+  bool checkRun = false;
+};
+
+Args parseArgs(int argc, char **argv) {
+  Args a;
+  if (argc < 2)
+    throw Error(Error::Kind::InvalidArgument,
+                "usage: tritium-indexer list | plan CASE | bench [CASE ...] | "
+                "run CASE --in DIR --out DIR");
+  a.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        throw Error(Error::Kind::InvalidArgument, arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--set")
+      a.settings.push_back(value());
+    else if (arg == "--in")
+      a.inDir = value();
+    else if (arg == "--out")
+      a.outDir = value();
+    else if (arg == "--json")
+      a.jsonPath = value();
+    else if (arg == "--dump-ir")
+      a.dumpDir = value();
+    else if (arg == "--seed")
+      a.seed = static_cast<uint64_t>(parseInt("--seed", value()));
+    else if (arg == "--reps")
+      a.reps = static_cast<int>(parseInt("--reps", value()));
+    else if (arg == "--no-check")
+      a.check = false;
+    else if (arg == "--check")
+      a.checkRun = true;
+    else if (arg.rfind("--", 0) == 0)
+      throw Error(Error::Kind::InvalidArgument, "unknown option " + arg);
+    else
+      a.positional.push_back(arg);
+  }
+  return a;
+}
+
+IndexerConfig configFor(const std::string &name,
+                        const std::vector<std::string> &settings) {
+  IndexerConfig c = findCase(name).config;
+  for (const std::string &s : settings)
+    applySetting(c, s);
+  c.validate();
+  return c;
+}
+
+//===----------------------------------------------------------------------===//
+// Commands
+//===----------------------------------------------------------------------===//
+
+int commandList() {
+  for (const BenchmarkCase &bc : benchmarkCases())
+    std::printf("%-18s %s (spec floor %.1f us)\n", std::string(bc.name).c_str(),
+                bc.config.describe().c_str(), bc.specFloorUs);
+  return 0;
+}
+
+int commandPlan(const Args &a) {
+  if (a.positional.empty())
+    throw Error(Error::Kind::InvalidArgument, "plan: name a case");
+  IndexerConfig c = configFor(a.positional[0], a.settings);
+  IndexerPlan plan = planIndexer(c, 132);
+  std::printf("%s\n%s\n", c.describe().c_str(), plan.describe().c_str());
+  if (!a.dumpDir.empty()) {
+    std::filesystem::create_directories(a.dumpDir);
+    for (const IndexerKernelSource &k : buildIndexerKernels(c, plan)) {
+      std::ofstream(a.dumpDir + "/" + k.name + ".ttir") << k.irText;
+      std::printf("wrote %s/%s.ttir (%u warps)\n", a.dumpDir.c_str(),
+                  k.name.c_str(), k.numWarps);
+    }
+  }
+  return 0;
+}
+
+struct BenchRow {
+  std::string name;
+  std::string checkText;
+  double gpuUs = 0, wallUs = 0, floorUs = 0, specFloorUs = 0;
+  double compileMs = 0;
+  std::string plan;
+};
+
+int commandBench(const Args &a) {
+  std::vector<std::string> names = a.positional;
+  if (names.empty())
+    for (const BenchmarkCase &bc : benchmarkCases())
+      names.emplace_back(bc.name);
+  Device device = Device::get(0);
+  OwnedStream stream(device);
+  double bandwidth = measureCopyBandwidth(device, stream);
+  std::printf("device: %s, %d SMs, copy bandwidth %.2f TB/s (read + write)\n",
+              device.name().c_str(), device.multiprocessorCount(), bandwidth);
+  std::vector<BenchRow> rows;
+  bool allOk = true;
+  for (const std::string &name : names) {
+    IndexerConfig c = configFor(name, a.settings);
+    BenchRow row;
+    row.name = name;
+    row.specFloorUs = findCase(name).specFloorUs;
+    row.floorUs = floorMicroseconds(c, bandwidth);
+    auto t0 = std::chrono::steady_clock::now();
+    Indexer indexer(c);
+    row.compileMs = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - t0)
+                        .count();
+    row.plan = indexer.plan().describe();
+    HostInputs in = generateInputs(c, {.seed = a.seed});
+    HostOutputs got = HostOutputs::allocate(c);
+    DeviceProblem problem(device, in, got);
+    problem.poison();
+    indexer.run(problem.inputs(), problem.outputs(), stream);
+    stream.synchronize();
+    if (a.check) {
+      HostOutputs ref = computeReference(c, in);
+      problem.download(got);
+      CompareResult r = compareOutputs(c, in.args(), ref.args(), got.args());
+      row.checkText =
+          r.ok ? (r.rowsWithNearTieSwaps
+                      ? "ok (" + std::to_string(r.rowsWithNearTieSwaps) +
+                            " near-tie rows)"
+                      : "ok")
+               : "FAIL: " + r.firstMismatch;
+      allOk = allOk && r.ok;
+    } else {
+      row.checkText = "not checked";
+    }
+    IndexerInputs inputs = problem.inputs();
+    IndexerOutputs outputs = problem.outputs();
+    // GPU time: the call captured in a CUDA graph, replays timed by events.
+    const GraphApi &api = GraphApi::get();
+    GraphApi::Graph graph = nullptr;
+    GraphApi::GraphExec exec = nullptr;
+    check(api.beginCapture(stream, /*relaxed=*/2), "cuStreamBeginCapture");
+    indexer.run(inputs, outputs, stream);
+    check(api.endCapture(stream, &graph), "cuStreamEndCapture");
+    check(api.instantiate(&exec, graph, 0), "cuGraphInstantiate");
+    for (int i = 0; i < 20; ++i)
+      check(api.launch(exec, stream), "cuGraphLaunch");
+    stream.synchronize();
+    row.gpuUs = 1e3 * eventMedianMs(device, stream, a.reps, [&] {
+                  check(api.launch(exec, stream), "cuGraphLaunch");
+                });
+    api.destroyExec(exec);
+    api.destroyGraph(graph);
+    // Wall latency: one call from the host, then a synchronise.
+    for (int i = 0; i < 20; ++i)
+      indexer.run(inputs, outputs, stream);
+    stream.synchronize();
+    std::vector<double> lat;
+    for (int i = 0; i < 100; ++i) {
+      auto s = std::chrono::steady_clock::now();
+      indexer.run(inputs, outputs, stream);
+      stream.synchronize();
+      lat.push_back(std::chrono::duration<double, std::micro>(
+                        std::chrono::steady_clock::now() - s)
+                        .count());
+    }
+    row.wallUs = median(lat);
+    std::printf("%-18s GPU %8.2f us  wall lat %8.2f us  floor %7.2f us  "
+                "ratio %5.2f  build %.0f ms  %s\n  plan: %s\n",
+                name.c_str(), row.gpuUs, row.wallUs, row.floorUs,
+                row.gpuUs / row.floorUs, row.compileMs, row.checkText.c_str(),
+                row.plan.c_str());
+    std::fflush(stdout);
+    rows.push_back(row);
+  }
+  std::printf("\n| case | GPU us | wall lat us | floor us | GPU/floor | "
+              "check |\n|---|---|---|---|---|---|\n");
+  for (const BenchRow &r : rows)
+    std::printf("| %s | %.2f | %.2f | %.2f | %.2f | %s |\n", r.name.c_str(),
+                r.gpuUs, r.wallUs, r.floorUs, r.gpuUs / r.floorUs,
+                r.checkText.c_str());
+  if (!a.jsonPath.empty()) {
+    std::ofstream json(a.jsonPath);
+    json << "{\"device\": \"" << device.name()
+         << "\", \"copy_TBps_rw\": " << bandwidth << ", \"cases\": {";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const BenchRow &r = rows[i];
+      std::string checkText = r.checkText;
+      std::replace(checkText.begin(), checkText.end(), '"', '\'');
+      std::replace(checkText.begin(), checkText.end(), '\n', ' ');
+      json << (i ? ", " : "") << "\"" << r.name
+           << "\": {\"gpu_graph_us\": " << r.gpuUs
+           << ", \"wall_lat_us\": " << r.wallUs
+           << ", \"floor_us\": " << r.floorUs
+           << ", \"spec_floor_us\": " << r.specFloorUs
+           << ", \"build_ms\": " << r.compileMs << ", \"check\": \""
+           << checkText << "\", \"plan\": \"" << r.plan << "\"}";
+    }
+    json << "}}\n";
+  }
+  return allOk ? 0 : 1;
+}
+
+int commandRun(const Args &a) {
+  if (a.positional.empty() || a.inDir.empty() || a.outDir.empty())
+    throw Error(Error::Kind::InvalidArgument,
+                "run: tritium-indexer run CASE --in DIR --out DIR");
+  IndexerConfig c = findCase(a.positional[0]).config;
+  for (const std::string &s : a.settings)
+    applySetting(c, s);
+  // The files' dtypes are the call's dtypes.
+  HostInputs in;
+  auto read = [&](const char *name) {
+    return readNpy(a.inDir + "/" + name + ".npy");
+  };
+  in.q = read("q");
+  c.qDType = in.q.dtype();
+  if (c.score == ScoreKind::PQ) {
+    in.centroids = read("centroids");
+    in.codebook = read("codebook");
+    c.pq.codebookDType = in.codebook.dtype();
+  } else {
+    in.keys = read("keys");
+    c.keysDType = in.keys.dtype();
+  }
+  // q may come as [B, H, 1, D]: the spec's decode shape.
+  if (in.q.shape().size() == 4 && in.q.shape()[2] == 1) {
+    HostTensor q(in.q.dtype(),
+                 {in.q.shape()[0], in.q.shape()[1], in.q.shape()[3]});
+    std::memcpy(q.bytes(), in.q.bytes(), in.q.nbytes());
+    in.q = std::move(q);
+  }
+  c.validate();
+  Device device = Device::get(0);
+  Indexer indexer(c);
+  HostOutputs out = HostOutputs::allocate(c);
+  DeviceProblem problem(device, in, out);
+  problem.poison();
+  indexer.run(problem.inputs(), problem.outputs());
+  device.synchronize();
+  problem.download(out);
+  std::filesystem::create_directories(a.outDir);
+  writeNpy(a.outDir + "/sparse_list.npy", out.sparseList);
+  writeNpy(a.outDir + "/sparse_len.npy", out.sparseLen);
+  writeNpy(a.outDir + "/weight_list.npy", out.weights);
+  std::printf("%s\nwrote %s/{sparse_list,sparse_len,weight_list}.npy\n",
+              c.describe().c_str(), a.outDir.c_str());
+  if (a.checkRun) {
+    HostOutputs ref = computeReference(c, in);
+    CompareResult r = compareOutputs(c, in.args(), ref.args(), out.args());
+    std::printf("check against the CPU reference: %s\n",
+                r.ok ? "ok" : ("FAIL: " + r.firstMismatch).c_str());
+    return r.ok ? 0 : 1;
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  try {
+    Args a = parseArgs(argc, argv);
+    if (a.command == "list")
+      return commandList();
+    if (a.command == "plan")
+      return commandPlan(a);
+    if (a.command == "bench")
+      return commandBench(a);
+    if (a.command == "run")
+      return commandRun(a);
+    throw Error(Error::Kind::InvalidArgument,
+                "unknown command '" + a.command + "' (list, plan, bench, run)");
+  } catch (const Error &e) {
+    std::fprintf(stderr, "tritium-indexer: error: %s\n", e.what());
+    return e.kind() == Error::Kind::InvalidArgument ? 2 : 1;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "tritium-indexer: error: %s\n", e.what());
+    return 1;
+  }
+}
