@@ -262,6 +262,11 @@ KernelSpec loadKernelSpec(const std::string &corpusDir,
     spec.grid[d] = grid[d].get<unsigned>();
   }
 
+  if (root.contains("constexprs") && root.at("constexprs").is_object())
+    for (const auto &[key, value] : root.at("constexprs").items())
+      if (value.is_number_integer())
+        spec.constexprs[key] = value.get<int64_t>();
+
   spec.numWarps = static_cast<unsigned>(requireInt(root, "num_warps", where));
   uint64_t metaWarps = optionalUnsigned(metadata, "num_warps", spec.numWarps);
   if (metaWarps != spec.numWarps)

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -90,8 +91,15 @@ struct KernelSpec {
   unsigned numCtas = 1;
   bool cooperativeGrid = false, programmaticLaunch = false;
   std::vector<ArgSpec> args;
+  /// Integer constexprs (BLOCK, BLOCK_S, ...): the grid rules of a scale
+  /// rule divide by them.
+  std::map<std::string, int64_t> constexprs;
   /// Things about the description that look wrong but do not stop the run.
   std::vector<std::string> oddities;
+  /// Set by applyScale: the factor, and the scaled sizes in words
+  /// ("n=5120000", "in_ptr[0]=65536").
+  uint64_t scale = 1;
+  std::string sizeText;
 
   size_t numIRArgs() const;
   uint64_t numPrograms() const { return uint64_t(grid[0]) * grid[1] * grid[2]; }
@@ -110,6 +118,54 @@ bool fileExists(const std::string &path);
 /// Loads and validates tests/corpus/NAME/NAME.json. Throws CheckError.
 KernelSpec loadKernelSpec(const std::string &corpusDir,
                           const std::string &name);
+
+//===----------------------------------------------------------------------===//
+// Scaled sizes (--scale, --sweep)
+//===----------------------------------------------------------------------===//
+//
+// The corpus sizes run at the launch floor. A scale rule says how one kernel
+// grows with its runtime sizes: one extent E (a length, a row count, a
+// sequence length) that some tensor dimensions, some integer arguments and
+// some grid dimensions follow. Scaling by k multiplies E by k in every listed
+// tensor dimension (strides stay contiguous) and every listed integer
+// argument, and recomputes each listed grid dimension as ceil(E / block),
+// block being a constexpr's name or a number. Block sizes, strides that are
+// arguments (row lengths) and everything unlisted stay. loadScaleRule checks
+// the rule against the corpus description first: the listed dimensions and
+// integers all equal E, and each grid dimension equals ceil(E / block).
+
+struct ScaleRule {
+  std::string kernel;
+  std::string extentName; // how the size is named in reports ("rows")
+  std::vector<std::pair<std::string, unsigned>> tensorDims; // (arg, dim)
+  std::vector<std::string> ints;                            // scalar args
+  struct GridDim {
+    unsigned dim = 0;
+    std::string blockName; // a constexpr, or empty for blockValue
+    int64_t blockValue = 1;
+  };
+  std::vector<GridDim> grid;
+};
+
+/// The built-in rules (vector_add, softmax_rows, layernorm_fwd, gqa_scores
+/// and a few more), replaced or extended by a JSON file of the same form:
+///   {"KERNEL": {"tensors": {"ARG": DIM, ...}, "ints": ["ARG", ...],
+///               "grid": {"DIM": "CONSTEXPR" | NUMBER, ...},
+///               "extent": "NAME"}, ...}
+/// ("ints", "grid" and "extent", the size's name in reports, are optional).
+std::map<std::string, ScaleRule> builtinScaleRules();
+std::map<std::string, ScaleRule> parseScaleRules(const nlohmann::json &rules,
+                                                 const std::string &where);
+
+/// Bytes a kernel moves at least: every input tensor read once, every output
+/// written once (inout: both).
+uint64_t tensorTraffic(const KernelSpec &spec);
+
+/// Scales \p spec by \p factor following \p rule. Throws CheckError when
+/// the rule does not fit the description, or when a scaled size leaves
+/// int32 (integer arguments, grid x, elements of a tensor the kernel may
+/// index with 32-bit offsets) or grid y/z's 65535.
+void applyScale(KernelSpec &spec, const ScaleRule &rule, uint64_t factor);
 
 //===----------------------------------------------------------------------===//
 // PTX signatures
@@ -155,6 +211,8 @@ struct HostTensor {
 /// Draws a fresh tensor for \p arg following its init. Throws CheckError on
 /// an init kind this harness does not know.
 HostTensor makeHostTensor(const ArgSpec &arg, std::mt19937_64 &rng);
+/// Whether makeHostTensor knows how to draw an init of this kind.
+bool knownInitKind(const std::string &kind);
 double elementAsDouble(const HostTensor &tensor, int64_t index);
 
 uint16_t floatToHalf(float value);

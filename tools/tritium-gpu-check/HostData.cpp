@@ -9,12 +9,15 @@
 
 #include "GpuCheck.h"
 
+#include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <numbers>
+#include <thread>
 
 namespace tritium::gpucheck {
 
@@ -177,48 +180,96 @@ void storeInt(HostTensor &tensor, int64_t index, int64_t value) {
 
 } // namespace
 
-HostTensor makeHostTensor(const ArgSpec &arg, std::mt19937_64 &rng) {
-  HostTensor tensor;
-  tensor.dtype = arg.dtype;
-  tensor.numel = arg.numel;
-  tensor.bytes.assign(static_cast<size_t>(arg.numel) * dtypeSize(arg.dtype), 0);
-  const InitSpec &init = arg.init;
+bool knownInitKind(const std::string &kind) {
+  for (const char *known :
+       {"randn", "randn_abs", "uniform", "randint", "zeros", "ones", "full"})
+    if (kind == known)
+      return true;
+  return false;
+}
+
+namespace {
+
+/// Draws elements [begin, end) of \p tensor from \p rng following \p init.
+void fillRange(HostTensor &tensor, const InitSpec &init, std::mt19937_64 &rng,
+               int64_t begin, int64_t end) {
   NormalSource normal(rng);
   // torch draws randn/rand in float32 and scales in float32 before the cast.
   if (init.kind == "randn") {
-    for (int64_t i = 0; i < tensor.numel; ++i)
+    for (int64_t i = begin; i < end; ++i)
       storeFloat(tensor, i,
                  static_cast<float>(normal.next()) *
                          static_cast<float>(init.scale) +
                      static_cast<float>(init.shift));
   } else if (init.kind == "randn_abs") {
-    for (int64_t i = 0; i < tensor.numel; ++i)
+    for (int64_t i = begin; i < end; ++i)
       storeFloat(tensor, i, std::fabs(static_cast<float>(normal.next())));
   } else if (init.kind == "uniform") {
-    for (int64_t i = 0; i < tensor.numel; ++i)
+    for (int64_t i = begin; i < end; ++i)
       storeFloat(tensor, i,
                  static_cast<float>(uniform01(rng)) *
                          static_cast<float>(init.high - init.low) +
                      static_cast<float>(init.low));
   } else if (init.kind == "randint") {
-    for (int64_t i = 0; i < tensor.numel; ++i)
+    for (int64_t i = begin; i < end; ++i)
       storeInt(tensor, i, uniformInt(rng, init.intLow, init.intHigh));
   } else if (init.kind == "zeros") {
     // bytes are already zero
   } else if (init.kind == "ones") {
-    for (int64_t i = 0; i < tensor.numel; ++i)
+    for (int64_t i = begin; i < end; ++i)
       storeInt(tensor, i, 1);
   } else if (init.kind == "full") {
-    for (int64_t i = 0; i < tensor.numel; ++i) {
+    for (int64_t i = begin; i < end; ++i) {
       if (init.fullIsInt && !isFloat(tensor.dtype))
         storeInt(tensor, i, init.fullInt);
       else
         storeFloat(tensor, i, init.fullValue);
     }
-  } else {
-    throw CheckError("tensor '" + arg.name + "': unknown init kind '" +
-                     init.kind + "'");
   }
+}
+
+// Tensors of the scaled sizes (--scale, --sweep) hold hundreds of millions of
+// elements; one Box-Muller stream takes seconds for them. Above this size
+// the tensor is drawn in chunks, each from its own stream seeded from the
+// tensor's, on all cores; below it the draw is the single stream of earlier
+// versions, so a seed gives the corpus-size inputs it always gave.
+constexpr int64_t kParallelDrawThreshold = int64_t(1) << 22;
+constexpr int64_t kDrawChunk = int64_t(1) << 20;
+
+} // namespace
+
+HostTensor makeHostTensor(const ArgSpec &arg, std::mt19937_64 &rng) {
+  HostTensor tensor;
+  tensor.dtype = arg.dtype;
+  tensor.numel = arg.numel;
+  if (!knownInitKind(arg.init.kind))
+    throw CheckError("tensor '" + arg.name + "': unknown init kind '" +
+                     arg.init.kind + "'");
+  tensor.bytes.assign(static_cast<size_t>(arg.numel) * dtypeSize(arg.dtype), 0);
+  if (arg.init.kind == "zeros")
+    return tensor;
+  if (tensor.numel < kParallelDrawThreshold) {
+    fillRange(tensor, arg.init, rng, 0, tensor.numel);
+    return tensor;
+  }
+  uint64_t base = rng();
+  int64_t chunks = (tensor.numel + kDrawChunk - 1) / kDrawChunk;
+  std::atomic<int64_t> nextChunk{0};
+  auto worker = [&] {
+    for (int64_t chunk; (chunk = nextChunk.fetch_add(1)) < chunks;) {
+      std::mt19937_64 chunkRng(
+          base ^ (0x9e3779b97f4a7c15ull * static_cast<uint64_t>(chunk + 1)));
+      fillRange(tensor, arg.init, chunkRng, chunk * kDrawChunk,
+                std::min(tensor.numel, (chunk + 1) * kDrawChunk));
+    }
+  };
+  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 32u);
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (std::thread &thread : pool)
+    thread.join();
   return tensor;
 }
 

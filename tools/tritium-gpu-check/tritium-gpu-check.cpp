@@ -15,6 +15,12 @@
 // Each kernel is checked in its own process (see runInChild): a faulting or
 // hung kernel then costs one ERROR line, not the rest of the run.
 //
+// --scale / --sweep run kernels at sizes that fill the GPU instead of the
+// corpus sizes (which sit at the launch floor): a scale rule (Scale.cpp)
+// grows the tensors, the integer size arguments and the grid together; each
+// size is checked against Triton's PTX like the corpus size, then timed with
+// the L2 cache flushed before every timed launch, and reported in GB/s.
+//
 //===----------------------------------------------------------------------===//
 
 #include "GpuCheck.h"
@@ -155,6 +161,21 @@ struct Options {
   bool verbose = false;
   bool fork = true; // one process per kernel (see runInChild)
   unsigned kernelTimeoutSeconds = 120;
+  // Scaled sizes: explicit factors (--scale), or factors chosen per kernel
+  // so that its tensors hold about these many bytes (--sweep).
+  std::vector<uint64_t> scales;
+  std::vector<uint64_t> sweepBytes;
+  std::string scaleRulesPath;
+  std::map<std::string, ScaleRule> scaleRules; // built-in + --scale-rules
+  int flushL2 = -1;                            // -1: when sizes are scaled
+  bool scaled() const { return !scales.empty() || !sweepBytes.empty(); }
+  bool flushes() const { return flushL2 == 1 || (flushL2 == -1 && scaled()); }
+};
+
+/// One check to run: a kernel at a scale (1 and no rule: the corpus size).
+struct WorkItem {
+  std::string name;
+  uint64_t scale = 1;
 };
 
 void printUsage(FILE *out) {
@@ -193,6 +214,21 @@ void printUsage(FILE *out) {
       "  --device N            CUDA device ordinal (default 0)\n"
       "  --list                load and cross-check the descriptions and PTX\n"
       "                        signatures only; no GPU needed\n"
+      "\n"
+      "Sizes that fill the GPU (kernels with a scale rule; others skipped):\n"
+      "  --scale K[,K...]      grow each kernel's size extent K times "
+      "(tensors,\n"
+      "                        integer size arguments and grid together)\n"
+      "  --sweep               the corpus size, then sizes of about 32M, 256M\n"
+      "                        and 1G bytes of tensors per kernel\n"
+      "  --sweep-sizes S[,S..] the sweep's sizes in bytes (suffixes K, M, G)\n"
+      "  --scale-rules FILE    add or replace scale rules (JSON, see "
+      "Scale.cpp)\n"
+      "  --list-scale-rules    print the scale rules and exit\n"
+      "  --flush-l2 / --no-flush-l2\n"
+      "                        memset a buffer of 4x the L2 size (>= 256 MiB)\n"
+      "                        before every timed launch (default: when "
+      "scaled)\n"
       "  -v, --verbose         per-output details\n");
 }
 
@@ -202,8 +238,47 @@ void printUsage(FILE *out) {
   std::exit(2);
 }
 
+std::vector<std::string> splitList(const std::string &text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos)
+      comma = text.size();
+    if (comma > start)
+      items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
+/// "256", or with suffixes "64K", "256M", "1G" (binary units); 0 when the
+/// text is not such a number.
+uint64_t parseSize(const std::string &text, bool suffixes) {
+  char *end = nullptr;
+  unsigned long long number = std::strtoull(text.c_str(), &end, 10);
+  if (end == text.c_str())
+    return 0;
+  std::string unit(end);
+  if (unit.empty())
+    return number;
+  if (!suffixes || unit.size() != 1)
+    return 0;
+  switch (std::toupper(static_cast<unsigned char>(unit[0]))) {
+  case 'K':
+    return number << 10;
+  case 'M':
+    return number << 20;
+  case 'G':
+    return number << 30;
+  default:
+    return 0;
+  }
+}
+
 Options parseOptions(int argc, char **argv) {
   Options options;
+  bool listScaleRules = false;
   // Fresh per run. Clock and pid rather than std::random_device, whose
   // libstdc++ uses arc4random and so would demand glibc 2.36 on the GPU host.
   options.seed = splitMix64(
@@ -277,6 +352,33 @@ Options parseOptions(int argc, char **argv) {
       options.kernelTimeoutSeconds = static_cast<unsigned>(count(i));
     } else if (arg == "--list") {
       options.listOnly = true;
+    } else if (arg == "--scale") {
+      for (const std::string &item : splitList(value(i))) {
+        uint64_t factor = parseSize(item, /*suffixes=*/false);
+        if (factor == 0)
+          usageError("--scale wants positive integers, got " + item);
+        options.scales.push_back(factor);
+      }
+    } else if (arg == "--sweep") {
+      if (options.sweepBytes.empty())
+        options.sweepBytes = {uint64_t(32) << 20, uint64_t(256) << 20,
+                              uint64_t(1) << 30};
+    } else if (arg == "--sweep-sizes") {
+      options.sweepBytes.clear();
+      for (const std::string &item : splitList(value(i))) {
+        uint64_t bytes = parseSize(item, /*suffixes=*/true);
+        if (bytes == 0)
+          usageError("--sweep-sizes wants sizes like 64M, got " + item);
+        options.sweepBytes.push_back(bytes);
+      }
+    } else if (arg == "--scale-rules") {
+      options.scaleRulesPath = value(i);
+    } else if (arg == "--list-scale-rules") {
+      listScaleRules = true;
+    } else if (arg == "--flush-l2") {
+      options.flushL2 = 1;
+    } else if (arg == "--no-flush-l2") {
+      options.flushL2 = 0;
     } else if (arg == "-v" || arg == "--verbose") {
       options.verbose = true;
     } else if (!arg.empty() && arg[0] == '-') {
@@ -287,6 +389,37 @@ Options parseOptions(int argc, char **argv) {
   }
   if (options.iters < 50)
     usageError("--iters must be at least 50 (a median of fewer is noise)");
+  if (!options.scales.empty() && !options.sweepBytes.empty())
+    usageError("--scale and --sweep choose sizes differently: pass one");
+  try {
+    options.scaleRules = builtinScaleRules();
+    if (!options.scaleRulesPath.empty()) {
+      auto extra =
+          parseScaleRules(parseLenientJson(readFile(options.scaleRulesPath),
+                                           options.scaleRulesPath),
+                          options.scaleRulesPath);
+      for (auto &[kernel, rule] : extra)
+        options.scaleRules[kernel] = std::move(rule);
+    }
+  } catch (const CheckError &error) {
+    usageError(error.what());
+  }
+  if (listScaleRules) {
+    for (const auto &[kernel, rule] : options.scaleRules) {
+      std::string text;
+      for (const auto &[arg, dim] : rule.tensorDims)
+        text += " " + arg + "[" + std::to_string(dim) + "]";
+      for (const std::string &name : rule.ints)
+        text += " " + name;
+      for (const ScaleRule::GridDim &grid : rule.grid)
+        text += " grid[" + std::to_string(grid.dim) + "]=ceil(E/" +
+                (grid.blockName.empty() ? std::to_string(grid.blockValue)
+                                        : grid.blockName) +
+                ")";
+      std::printf("%-22s E:%s\n", kernel.c_str(), text.c_str());
+    }
+    std::exit(0);
+  }
   if (!options.all && options.kernels.empty())
     usageError("name kernels or pass --all");
   return options;
@@ -480,6 +613,9 @@ public:
                  &sharedOptin,
                  CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device),
              "init");
+    CU_CHECK(cuDeviceGetAttribute(&l2Bytes, CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE,
+                                  device),
+             "init");
     openContext();
   }
 
@@ -528,6 +664,7 @@ public:
   std::string deviceName;
   int driverVersion = 0, smCount = 0, ccMajor = 0, ccMinor = 0;
   int sharedOptin = 0;
+  int l2Bytes = 0;
   unsigned timeoutMs;
 
 private:
@@ -743,6 +880,13 @@ struct KernelResult {
   int refLocalBytes = -1, candLocalBytes = -1;
   std::vector<TensorComparison> outputs;
   std::vector<std::string> notes;
+  // The size it ran at: the scale factor (1: the corpus size), the scaled
+  // sizes in words, the grid, and the bytes its tensors hold (GB/s).
+  uint64_t scale = 1;
+  std::string size;
+  std::array<unsigned, 3> grid{0, 0, 0};
+  uint64_t bytes = 0;
+  bool scaled = false; // run under --scale / --sweep
 
   void fail(const std::string &why) {
     if (status == "PASS")
@@ -838,6 +982,20 @@ void timeKernels(const GpuSession &session, const KernelSpec &spec,
                  const LaunchTarget *targets[2], const LoadedKernel *kernels[2],
                  ParamPack *params[2], const Options &options,
                  KernelResult &result) {
+  // With --flush-l2, every timed launch starts with a cold L2: a memset of a
+  // buffer several times the L2's size runs before it, outside its events.
+  DeviceBuffer flush;
+  uint32_t flushValue = 0;
+  if (options.flushes()) {
+    size_t bytes = std::max<size_t>(size_t(4) * session.l2Bytes, 256u << 20);
+    flush = DeviceBuffer(bytes, 256, "timing: L2 flush buffer");
+  }
+  auto flushL2 = [&] {
+    if (flush.size())
+      CU_CHECK(cuMemsetD32Async(flush.data(), ++flushValue, flush.size() / 4,
+                                nullptr),
+               "timing: L2 flush");
+  };
   // The watchdog is per launch; a batch of launches gets a limit scaled
   // from the warm-up's pace, so a slow kernel is not taken for a hung one
   // and a hang during timing is still caught in reasonable time.
@@ -875,6 +1033,7 @@ void timeKernels(const GpuSession &session, const KernelSpec &spec,
     for (unsigned i = 0; i < count; ++i) {
       for (int t = 0; t < 2; ++t) {
         CUevent start = events[4 * i + 2 * t], stop = events[4 * i + 2 * t + 1];
+        flushL2();
         CU_CHECK(cuEventRecord(start, nullptr), "timing: event record");
         launch(*kernels[t], *targets[t], spec, *params[t], "timing: launch");
         CU_CHECK(cuEventRecord(stop, nullptr), "timing: event record");
@@ -914,12 +1073,34 @@ double toleranceFor(DType dtype, bool atomics, const Options &options) {
   return atomics ? std::max(tolerance, options.atomicTolerance) : tolerance;
 }
 
-KernelResult checkKernel(const GpuSession &session, const std::string &name,
+/// The corpus description of \p item's kernel, scaled as it asks (with
+/// --scale / --sweep the rule is applied even at scale 1: it checks the rule
+/// and names the size). Fills in what the result reports of the size.
+KernelSpec loadScaledSpec(const WorkItem &item, const Options &options,
+                          KernelResult &result) {
+  result.scale = item.scale;
+  result.scaled = options.scaled();
+  KernelSpec spec = loadKernelSpec(options.corpusDir, item.name);
+  if (options.scaled()) {
+    auto rule = options.scaleRules.find(item.name);
+    if (rule == options.scaleRules.end())
+      throw CheckError("no scale rule for " + item.name);
+    applyScale(spec, rule->second, item.scale);
+  }
+  result.scale = spec.scale;
+  result.size = spec.sizeText;
+  result.grid = spec.grid;
+  result.bytes = tensorTraffic(spec);
+  return spec;
+}
+
+KernelResult checkKernel(const GpuSession &session, const WorkItem &item,
                          const Options &options) {
+  const std::string &name = item.name;
   KernelResult result;
   result.name = name;
   try {
-    KernelSpec spec = loadKernelSpec(options.corpusDir, name);
+    KernelSpec spec = loadScaledSpec(item, options, result);
     for (const std::string &odd : spec.oddities)
       result.notes.push_back("corpus: " + odd);
     if (spec.numCtas != 1 || spec.cooperativeGrid || spec.programmaticLaunch)
@@ -1063,11 +1244,12 @@ KernelResult checkKernel(const GpuSession &session, const std::string &name,
 }
 
 /// --list: loads every description and cross-checks its PTX, no GPU needed.
-KernelResult listKernel(const std::string &name, const Options &options) {
+KernelResult listKernel(const WorkItem &item, const Options &options) {
+  const std::string &name = item.name;
   KernelResult result;
   result.name = name;
   try {
-    KernelSpec spec = loadKernelSpec(options.corpusDir, name);
+    KernelSpec spec = loadScaledSpec(item, options, result);
     for (const std::string &odd : spec.oddities)
       result.notes.push_back("corpus: " + odd);
     LaunchTarget reference = referenceTarget(spec);
@@ -1090,10 +1272,15 @@ KernelResult listKernel(const std::string &name, const Options &options) {
     result.reason = format("grid %ux%ux%u warps %u shared %u %s", spec.grid[0],
                            spec.grid[1], spec.grid[2], spec.numWarps,
                            spec.sharedBytes, args.c_str());
-    std::mt19937_64 rng(0);
+    if (result.scaled)
+      result.reason = format("scale %llu: %s, %.1f MB; ",
+                             static_cast<unsigned long long>(spec.scale),
+                             spec.sizeText.c_str(), result.bytes / 1e6) +
+                      result.reason;
     for (const ArgSpec &arg : spec.args)
-      if (arg.isTensor)
-        (void)makeHostTensor(arg, rng); // reject unknown init kinds here too
+      if (arg.isTensor && !knownInitKind(arg.init.kind))
+        throw CheckError("tensor '" + arg.name + "': unknown init kind '" +
+                         arg.init.kind + "'");
     result.status = "OK";
   } catch (const CheckError &error) {
     result.status = "ERROR";
@@ -1106,8 +1293,55 @@ KernelResult listKernel(const std::string &name, const Options &options) {
 // Report
 //===----------------------------------------------------------------------===//
 
+double gbPerSecond(uint64_t bytes, double us) {
+  return bytes && us > 0 ? bytes / (us * 1e3) : kNaN;
+}
+
+/// The table of scaled runs: one line per kernel and size, with the bytes
+/// its tensors hold and both kernels' bandwidth.
+void printSweepTable(FILE *out, const std::vector<KernelResult> &results,
+                     bool verbose) {
+  std::fprintf(
+      out, "%-20s %6s %-18s %-14s %9s %10s %10s %9s %9s %6s %-6s %-7s %s\n",
+      "kernel", "scale", "size", "grid", "MB", "triton_us", "tritium_us",
+      "triton", "tritium", "ratio", "status", "cand", "reason / notes");
+  std::fprintf(out, "%-20s %6s %-18s %-14s %9s %10s %10s %9s %9s\n", "", "", "",
+               "", "", "(median)", "(median)", "GB/s", "GB/s");
+  for (const KernelResult &r : results) {
+    std::string grid =
+        r.grid[0] ? format("%ux%ux%u", r.grid[0], r.grid[1], r.grid[2]) : "-";
+    std::fprintf(
+        out, "%-20s %6llu %-18s %-14s %9s %10s %10s %9s %9s %6s %-6s %-7s %s\n",
+        r.name.c_str(), static_cast<unsigned long long>(r.scale),
+        r.size.empty() ? "-" : r.size.c_str(), grid.c_str(),
+        r.bytes ? format("%.1f", r.bytes / 1e6).c_str() : "-",
+        formatNumber(r.tritonUs, "%.2f").c_str(),
+        formatNumber(r.tritiumUs, "%.2f").c_str(),
+        formatNumber(gbPerSecond(r.bytes, r.tritonUs), "%.0f").c_str(),
+        formatNumber(gbPerSecond(r.bytes, r.tritiumUs), "%.0f").c_str(),
+        formatNumber(r.tritiumUs / r.tritonUs, "%.3f").c_str(),
+        r.status.c_str(), r.candidate.empty() ? "-" : r.candidate.c_str(),
+        r.reason.c_str());
+    if (r.candLocalBytes > std::max(r.refLocalBytes, 0))
+      std::fprintf(out,
+                   "%-20s   note: candidate uses %d bytes of local memory per "
+                   "thread, Triton %d (spills?)\n",
+                   "", r.candLocalBytes, r.refLocalBytes);
+    for (const std::string &note : r.notes)
+      std::fprintf(out, "%-20s   note: %s\n", "", note.c_str());
+    if (verbose)
+      for (const TensorComparison &c : r.outputs)
+        std::fprintf(out, "%-20s   out %-12s rel_l2 %-10s max_abs %-10s\n", "",
+                     c.name.c_str(), formatNumber(c.relL2Err).c_str(),
+                     formatNumber(c.maxAbsErr).c_str());
+  }
+}
+
 void printTable(FILE *out, const std::vector<KernelResult> &results,
                 bool verbose) {
+  if (std::any_of(results.begin(), results.end(),
+                  [](const KernelResult &r) { return r.scaled; }))
+    return printSweepTable(out, results, verbose);
   std::fprintf(out, "%-24s %-6s %-7s %10s %10s %10s %10s %6s %9s  %s\n",
                "kernel", "status", "cand", "max_err", "rel_l2", "triton_us",
                "tritium_us", "ratio", "regs", "reason / notes");
@@ -1168,6 +1402,13 @@ json resultToJson(const KernelResult &r) {
   row["triton_local_bytes"] = r.refLocalBytes;
   row["tritium_local_bytes"] = r.candLocalBytes;
   row["notes"] = r.notes;
+  row["scaled"] = r.scaled;
+  row["scale"] = r.scale;
+  row["size"] = r.size;
+  row["grid"] = r.grid;
+  row["bytes"] = r.bytes;
+  row["triton_gbps"] = nullable(gbPerSecond(r.bytes, r.tritonUs));
+  row["tritium_gbps"] = nullable(gbPerSecond(r.bytes, r.tritiumUs));
   json outputs = json::array();
   for (const TensorComparison &c : r.outputs)
     outputs.push_back({{"name", c.name},
@@ -1200,6 +1441,11 @@ KernelResult resultFromJson(const json &row) {
   r.refLocalBytes = row.value("triton_local_bytes", -1);
   r.candLocalBytes = row.value("tritium_local_bytes", -1);
   r.notes = row.value("notes", std::vector<std::string>());
+  r.scaled = row.value("scaled", false);
+  r.scale = row.value("scale", uint64_t(1));
+  r.size = row.value("size", std::string());
+  r.grid = row.value("grid", std::array<unsigned, 3>{0, 0, 0});
+  r.bytes = row.value("bytes", uint64_t(0));
   for (const json &o : row.value("outputs", json::array())) {
     TensorComparison c;
     c.name = o.value("name", std::string());
@@ -1264,6 +1510,8 @@ void writeJson(const std::string &path, const Options &options,
     root["driver_version"] = device->driverVersion;
   }
   root["skipped"] = skipped;
+  root["scaled"] = options.scaled();
+  root["l2_flushed"] = options.flushes();
   json rows = json::array();
   for (const KernelResult &r : results)
     rows.push_back(resultToJson(r));
@@ -1334,13 +1582,22 @@ void writeAll(int fd, const std::string &text) {
   }
 }
 
-[[noreturn]] void childCheck(const std::string &name, const Options &options,
+/// A result for a check that could not report itself.
+KernelResult errorResult(const WorkItem &item, const Options &options,
+                         const std::string &status, const std::string &why) {
+  KernelResult result;
+  result.name = item.name;
+  result.scale = item.scale;
+  result.scaled = options.scaled();
+  result.status = status;
+  result.reason = why;
+  return result;
+}
+
+[[noreturn]] void childCheck(const WorkItem &item, const Options &options,
                              int fd) {
   hangHandler = [&](const std::string &what) {
-    KernelResult hung;
-    hung.name = name;
-    hung.status = "ERROR";
-    hung.reason = what;
+    KernelResult hung = errorResult(item, options, "ERROR", what);
     finishChild(fd, {{"result", resultToJson(hung)}}, 3);
   };
   KernelResult result;
@@ -1349,12 +1606,10 @@ void writeAll(int fd, const std::string &text) {
     try {
       session = std::make_unique<GpuSession>(options.device, options.timeoutMs);
     } catch (const CheckError &error) {
-      result.name = name;
-      result.status = "ERROR";
-      result.reason = error.what();
+      result = errorResult(item, options, "ERROR", error.what());
     }
     if (session)
-      result = checkKernel(*session, name, options);
+      result = checkKernel(*session, item, options);
   } // releasing the context flushes device printf into the captured stdout
   finishChild(fd, {{"result", resultToJson(result)}}, 0);
 }
@@ -1463,30 +1718,97 @@ std::optional<std::string> printedNote(const std::string &printed) {
                 lines, first.c_str());
 }
 
+/// The checks to run: every kernel at the corpus size, or with --scale /
+/// --sweep every kernel that has a scale rule at each of its sizes. Kernels
+/// left out are added to \p skipped with the reason.
+std::vector<WorkItem>
+planWork(const std::vector<std::string> &names, const Options &options,
+         std::vector<std::pair<std::string, std::string>> &skipped) {
+  std::vector<WorkItem> items;
+  for (const std::string &name : names) {
+    if (!options.scaled()) {
+      items.push_back({name, 1});
+      continue;
+    }
+    auto rule = options.scaleRules.find(name);
+    if (rule == options.scaleRules.end()) {
+      skipped.emplace_back(name, "no scale rule (--list-scale-rules)");
+      continue;
+    }
+    std::vector<uint64_t> factors = options.scales;
+    if (factors.empty()) {
+      // --sweep: the corpus size, then the factors that bring the kernel's
+      // tensors nearest each requested size.
+      uint64_t base = 0;
+      try {
+        KernelSpec spec = loadKernelSpec(options.corpusDir, name);
+        applyScale(spec, rule->second, 1);
+        base = tensorTraffic(spec);
+      } catch (const CheckError &) {
+        // Reported by the check of the corpus size below.
+      }
+      factors.push_back(1);
+      for (uint64_t bytes : options.sweepBytes)
+        if (base)
+          factors.push_back(std::max<uint64_t>(
+              1, static_cast<uint64_t>(std::llround(double(bytes) / base))));
+    }
+    std::sort(factors.begin(), factors.end());
+    factors.erase(std::unique(factors.begin(), factors.end()), factors.end());
+    for (uint64_t factor : factors)
+      items.push_back({name, factor});
+  }
+  return items;
+}
+
+std::string itemLabel(const WorkItem &item, const Options &options) {
+  return options.scaled() ? format("%s x%llu", item.name.c_str(),
+                                   static_cast<unsigned long long>(item.scale))
+                          : item.name;
+}
+
+void printSkipped(
+    const std::vector<std::pair<std::string, std::string>> &skipped) {
+  for (const auto &[name, why] : skipped)
+    std::printf("skipped %s: %s\n", name.c_str(), why.c_str());
+}
+
+std::vector<std::string>
+skippedNames(const std::vector<std::pair<std::string, std::string>> &skipped) {
+  std::vector<std::string> names;
+  for (const auto &entry : skipped)
+    names.push_back(entry.first);
+  return names;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   Options options = parseOptions(argc, argv);
-  std::vector<std::string> skipped;
+  std::vector<std::pair<std::string, std::string>> skipped;
   std::vector<std::string> names = options.kernels;
   if (options.all) {
     try {
-      names = discoverKernels(options.corpusDir, skipped);
+      std::vector<std::string> noDescription;
+      names = discoverKernels(options.corpusDir, noDescription);
+      for (const std::string &name : noDescription)
+        skipped.emplace_back(name, "no " + name + ".json");
     } catch (const CheckError &error) {
       std::fprintf(stderr, "tritium-gpu-check: %s\n", error.what());
       return 2;
     }
   }
+  std::vector<WorkItem> items = planWork(names, options, skipped);
 
   std::vector<KernelResult> results;
   if (options.listOnly) {
-    for (const std::string &name : names)
-      results.push_back(listKernel(name, options));
+    for (const WorkItem &item : items)
+      results.push_back(listKernel(item, options));
     printTable(stdout, results, options.verbose);
-    for (const std::string &s : skipped)
-      std::printf("skipped %s: no %s.json\n", s.c_str(), s.c_str());
+    printSkipped(skipped);
     if (!options.jsonPath.empty())
-      writeJson(options.jsonPath, options, nullptr, results, skipped);
+      writeJson(options.jsonPath, options, nullptr, results,
+                skippedNames(skipped));
     return summarize(results);
   }
 
@@ -1523,70 +1845,67 @@ int main(int argc, char **argv) {
               "again\n",
               options.f32Tolerance, options.halfTolerance,
               options.atomicTolerance);
+  if (options.scaled())
+    std::printf("scaled sizes: MB = bytes of the kernel's tensors (inputs "
+                "read once, outputs written once); GB/s = those bytes / "
+                "median time%s\n",
+                options.flushes() ? "; L2 flushed (memset of 4x its size, "
+                                    ">= 256 MiB) before every timed launch"
+                                  : "; L2 not flushed");
   std::fflush(stdout);
 
   std::optional<std::string> brokenContext; // --no-fork only
-  for (size_t k = 0; k < names.size(); ++k) {
-    std::fprintf(stderr, "[%zu/%zu] %s\n", k + 1, names.size(),
-                 names[k].c_str());
+  for (size_t k = 0; k < items.size(); ++k) {
+    const WorkItem &item = items[k];
+    std::string label = itemLabel(item, options);
+    std::fprintf(stderr, "[%zu/%zu] %s\n", k + 1, items.size(), label.c_str());
     KernelResult result;
     if (options.fork) {
       ChildOutcome outcome =
-          runInChild([&](int fd) { childCheck(names[k], options, fd); },
+          runInChild([&](int fd) { childCheck(item, options, fd); },
                      options.kernelTimeoutSeconds);
-      if (!outcome.failure.empty()) {
-        result.name = names[k];
-        result.status = "ERROR";
-        result.reason = outcome.failure;
-      } else {
+      if (!outcome.failure.empty())
+        result = errorResult(item, options, "ERROR", outcome.failure);
+      else
         result = resultFromJson(outcome.payload.value("result", json()));
-      }
       if (std::optional<std::string> note = printedNote(outcome.printed))
         result.notes.push_back(*note);
     } else if (brokenContext) {
-      result.name = names[k];
-      result.status = "NOTRUN";
-      result.reason = "the CUDA context is unusable after " + *brokenContext +
-                      " (without --no-fork each kernel has its own process)";
+      result = errorResult(
+          item, options, "NOTRUN",
+          "the CUDA context is unusable after " + *brokenContext +
+              " (without --no-fork each kernel has its own process)");
     } else {
       hangHandler = [&](const std::string &what) {
         // A hung kernel keeps the GPU, and unwinding would wait on it.
-        KernelResult hung;
-        hung.name = names[k];
-        hung.status = "ERROR";
-        hung.reason = what;
-        results.push_back(hung);
-        for (size_t rest = k + 1; rest < names.size(); ++rest) {
-          KernelResult notRun;
-          notRun.name = names[rest];
-          notRun.status = "NOTRUN";
-          notRun.reason = "stopped after a hung kernel";
-          results.push_back(notRun);
-        }
+        results.push_back(errorResult(item, options, "ERROR", what));
+        for (size_t rest = k + 1; rest < items.size(); ++rest)
+          results.push_back(errorResult(items[rest], options, "NOTRUN",
+                                        "stopped after a hung kernel"));
         std::printf("\n");
         printTable(stdout, results, options.verbose);
         if (!options.jsonPath.empty())
-          writeJson(options.jsonPath, options, &device, results, skipped);
+          writeJson(options.jsonPath, options, &device, results,
+                    skippedNames(skipped));
         summarize(results);
         std::fflush(stdout);
         std::_Exit(3);
       };
-      result = checkKernel(*session, names[k], options);
+      result = checkKernel(*session, item, options);
       CUresult state = cuCtxSynchronize();
       if (state != CUDA_SUCCESS)
         brokenContext = cudaErrorText(state);
     }
-    std::fprintf(stderr, "[%zu/%zu] %s %s %s\n", k + 1, names.size(),
-                 names[k].c_str(), result.status.c_str(),
-                 result.reason.c_str());
+    std::fprintf(stderr, "[%zu/%zu] %s %s %s\n", k + 1, items.size(),
+                 label.c_str(), result.status.c_str(), result.reason.c_str());
     results.push_back(std::move(result));
   }
 
   std::printf("\n");
   printTable(stdout, results, options.verbose);
-  for (const std::string &s : skipped)
-    std::printf("skipped %s: no %s.json\n", s.c_str(), s.c_str());
+  printSkipped(skipped);
   if (!options.jsonPath.empty())
-    writeJson(options.jsonPath, options, &device, results, skipped);
+    writeJson(options.jsonPath, options, &device, results,
+              skippedNames(skipped));
   return summarize(results);
 }
