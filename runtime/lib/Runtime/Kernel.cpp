@@ -26,6 +26,7 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 
 #include <atomic>
 #include <chrono>
@@ -252,6 +253,24 @@ bool fromCacheEntry(const CacheEntry &entry, CompiledKernel &kernel,
   return true;
 }
 
+/// A digest of the kernel source. XXH3-128 rather than SHA-256: it runs at
+/// memory speed, and a 100 KB IR is hashed again by every new Kernel
+/// object, including on cache hits. (The cache key itself is SHA-256 of a
+/// short text holding this digest.)
+std::string sourceDigestOf(const KernelSource &source) {
+  llvm::XXH128_hash_t hash = llvm::xxh3_128bits(llvm::ArrayRef(
+      reinterpret_cast<const std::uint8_t *>(source.irText.data()),
+      source.irText.size()));
+  char text[40];
+  std::snprintf(text, sizeof text, "%016llx%016llx",
+                static_cast<unsigned long long>(hash.high64),
+                static_cast<unsigned long long>(hash.low64));
+  std::string digest = text;
+  for (const auto &[name, value] : source.constexprs)
+    digest += " " + name + "=" + value;
+  return digest;
+}
+
 //===----------------------------------------------------------------------===//
 // Signatures, cached
 //===----------------------------------------------------------------------===//
@@ -355,7 +374,7 @@ struct Kernel::Impl {
   KernelSource source;
   KernelOptions options;
   Signature signature;
-  /// SHA-256 of the IR and constexprs, computed once: the warm path and the
+  /// Digest of the IR and constexprs, computed once: the warm path and the
   /// cache keys of later variants never hash the IR again.
   std::string sourceDigest;
   bool cachesBypassed = false; ///< dumps or overrides are active
@@ -732,10 +751,7 @@ Kernel::Kernel(KernelSource source, KernelOptions options)
     options.overrideDir = envString("TRITIUM_OVERRIDE_DIR");
   options.alwaysCompile |= envFlag("TRITIUM_ALWAYS_COMPILE");
   k.cachesBypassed = !options.dumpDir.empty() || !options.overrideDir.empty();
-  std::string digestText = source.irText;
-  for (const auto &[name, value] : source.constexprs)
-    digestText += "\nconstexpr " + name + "=" + value;
-  k.sourceDigest = cacheKeyOf(digestText);
+  k.sourceDigest = sourceDigestOf(source);
   const bool useCaches = !options.alwaysCompile && !k.cachesBypassed;
   k.signature = obtainSignature(source, k.sourceDigest, options.kernelName,
                                 useCaches && options.useMemoryCache,

@@ -1,0 +1,576 @@
+//===- tritium-bench.cpp - Measures the runtime's overheads ---------------===//
+//
+//   tritium-bench [--corpus DIR] [--arch sm_90a] [--json] [--kernels a,b]
+//                 [--launches N] [--repeats R] [--skip-launch]
+//                 [--skip-compile] [--skip-cache]
+//
+// Four measurements, host time only:
+//   launch   warm launches of a small kernel (tests/corpus/vector_add with
+//            n = 1024, one program): back to back (N launches, then one
+//            sync), launch + stream sync per launch, and the bare
+//            cuLaunchKernel of the same cubin as the driver's floor. Needs a
+//            GPU.
+//   compile  cold compile of each corpus kernel, IR text -> cubin (or PTX
+//            where no PTX assembler exists), memory and disk caches off; with
+//            the time of each stage.
+//   disk     disk-cache hit: in-memory cache cleared, a new Kernel object,
+//            entry read and checked, cubin loaded, function ready (on a GPU;
+//            without one, up to the checked entry).
+//   memory   in-memory hit: a new Kernel object for the same IR, ready.
+// Prints a table, or JSON with --json. scripts/bench_triton_launch.py
+// measures Triton's launch the same way for a same-run comparison.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DriverApi.h"
+
+#include "tritium/Runtime/Runtime.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace tritium;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string corpus = "tests/corpus";
+  std::string arch;
+  std::vector<std::string> kernels;
+  int launches = 20000;
+  int repeats = 5;
+  bool json = false;
+  bool launch = true, compile = true, cache = true;
+};
+
+[[noreturn]] void usage(const char *problem) {
+  std::fprintf(stderr,
+               "tritium-bench: %s\nusage: tritium-bench [--corpus DIR] "
+               "[--arch sm_80|sm_90|sm_90a] [--json] [--kernels a,b,...] "
+               "[--launches N] [--repeats R] [--skip-launch] "
+               "[--skip-compile] [--skip-cache]\n",
+               problem);
+  std::exit(2);
+}
+
+Options parseOptions(int argc, char **argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        usage(("missing value after " + arg).c_str());
+      return argv[++i];
+    };
+    if (arg == "--corpus")
+      options.corpus = value();
+    else if (arg == "--arch")
+      options.arch = value();
+    else if (arg == "--json")
+      options.json = true;
+    else if (arg == "--launches")
+      options.launches = std::max(100, std::atoi(value().c_str()));
+    else if (arg == "--repeats")
+      options.repeats = std::max(1, std::atoi(value().c_str()));
+    else if (arg == "--skip-launch")
+      options.launch = false;
+    else if (arg == "--skip-compile")
+      options.compile = false;
+    else if (arg == "--skip-cache")
+      options.cache = false;
+    else if (arg == "--kernels") {
+      std::string list = value();
+      for (std::size_t start = 0; start <= list.size();) {
+        std::size_t end = list.find(',', start);
+        if (end == std::string::npos)
+          end = list.size();
+        if (end > start)
+          options.kernels.push_back(list.substr(start, end - start));
+        start = end + 1;
+      }
+    } else
+      usage(("unknown option " + arg).c_str());
+  }
+  return options;
+}
+
+double microsecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start)
+      .count();
+}
+
+/// CPU time of the calling thread, in milliseconds: unlike wall time, it
+/// does not grow when other processes compete for the cores (nvJitLink runs
+/// in this thread; a ptxas subprocess would not be counted).
+double threadCpuMilliseconds() {
+  timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty())
+    return 0;
+  std::sort(values.begin(), values.end());
+  std::size_t mid = values.size() / 2;
+  return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+bool isFile(const std::string &path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+std::vector<std::string> corpusKernels(const Options &options) {
+  if (!options.kernels.empty())
+    return options.kernels;
+  std::vector<std::string> names;
+  if (DIR *dir = opendir(options.corpus.c_str())) {
+    while (dirent *entry = readdir(dir)) {
+      std::string name = entry->d_name;
+      if (name[0] != '.' &&
+          isFile(options.corpus + "/" + name + "/" + name + ".ttir"))
+        names.push_back(name);
+    }
+    closedir(dir);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string kernelPath(const Options &options, const std::string &name) {
+  return options.corpus + "/" + name + "/" + name + ".ttir";
+}
+
+/// num_warps from the corpus kernel's launch JSON (4 when absent).
+unsigned corpusNumWarps(const Options &options, const std::string &name) {
+  std::string path = options.corpus + "/" + name + "/" + name + ".json";
+  FILE *file = std::fopen(path.c_str(), "r");
+  if (!file)
+    return 4;
+  std::string text;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, file))
+    text.append(buffer, n);
+  std::fclose(file);
+  std::size_t at = text.find("\"num_warps\"");
+  if (at == std::string::npos)
+    return 4;
+  at = text.find(':', at);
+  unsigned warps = unsigned(std::atoi(text.c_str() + at + 1));
+  return warps ? warps : 4;
+}
+
+/// Argument values that match a signature without being launched: an
+/// aligned address for pointers, 3 for integers (neither 1 nor a multiple
+/// of 16: no specialisation beyond what the IR says; 3 x the IR's
+/// tt.divisibility where it has one), 1.5 for floats.
+std::vector<ArgValue> placeholderArgs(const Signature &signature) {
+  std::vector<ArgValue> args;
+  for (const ParamInfo &param : signature.params) {
+    switch (param.type) {
+    case ParamType::Pointer:
+      args.push_back(ArgValue::pointer(0x7f0000100000));
+      break;
+    case ParamType::I1:
+      args.push_back(true);
+      break;
+    case ParamType::F16:
+      args.push_back(Half{0x3e00});
+      break;
+    case ParamType::BF16:
+      args.push_back(BFloat16{0x3fc0});
+      break;
+    case ParamType::F32:
+      args.push_back(1.5f);
+      break;
+    case ParamType::F64:
+      args.push_back(1.5);
+      break;
+    default:
+      // A multiple of what the IR promises, else plain 3.
+      args.push_back(3 * std::max(1u, param.irDivisibility));
+      break;
+    }
+  }
+  return args;
+}
+
+/// A scratch cache folder, removed at exit.
+struct ScratchCache {
+  std::string path;
+  ScratchCache() {
+    char pattern[] = "/tmp/tritium-bench-XXXXXX";
+    if (!mkdtemp(pattern))
+      usage("cannot create a temporary cache folder");
+    path = pattern;
+    setenv("TRITIUM_CACHE_DIR", path.c_str(), 1);
+  }
+  ~ScratchCache() {
+    std::string command = "rm -rf '" + path + "'";
+    if (std::system(command.c_str()) != 0)
+      std::fprintf(stderr, "tritium-bench: could not remove %s\n",
+                   path.c_str());
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Measurements
+//===----------------------------------------------------------------------===//
+
+struct LaunchResult {
+  double backToBackUs = 0, launchSyncUs = 0, driverFloorUs = 0,
+         driverFloorSyncUs = 0;
+  int launches = 0;
+};
+
+LaunchResult measureLaunch(const Options &options, const Device &device) {
+  LaunchResult result;
+  result.launches = options.launches;
+  const int n = 1024;
+  DeviceBuffer x(device, n * 4), y(device, n * 4), out(device, n * 4);
+  x.fillBytes(0);
+  y.fillBytes(0);
+  Kernel add = Kernel::fromFile(kernelPath(options, "vector_add"));
+  float *px = x.as<float>(), *py = y.as<float>(), *pout = out.as<float>();
+  Grid grid(1);
+  add.launch(grid, px, py, pout, n); // first use: compile, load
+  device.synchronize();
+
+  std::vector<double> backToBack, launchSync;
+  for (int r = 0; r < options.repeats; ++r) {
+    Clock::time_point start = Clock::now();
+    for (int i = 0; i < options.launches; ++i)
+      add.launch(grid, px, py, pout, n);
+    backToBack.push_back(microsecondsSince(start) / options.launches);
+    device.synchronize();
+
+    int iterations = options.launches / 10;
+    start = Clock::now();
+    for (int i = 0; i < iterations; ++i) {
+      add.launch(grid, px, py, pout, n);
+      synchronize(nullptr);
+    }
+    launchSync.push_back(microsecondsSince(start) / iterations);
+  }
+  result.backToBackUs = median(backToBack);
+  result.launchSyncUs = median(launchSync);
+
+  // The driver's floor: cuLaunchKernel of the same compiled kernel, with the
+  // parameter block prepared once.
+  auto compiled = add.compile(
+      add.specializationFor(std::vector<ArgValue>{px, py, pout, n}));
+  const driver::Api &api = driver::api();
+  device.makeCurrent();
+  driver::CUmodule module = nullptr;
+  const void *image = compiled->cubin.empty()
+                          ? static_cast<const void *>(compiled->ptx.c_str())
+                          : compiled->cubin.data();
+  driver::check(api.cuModuleLoadDataEx(&module, image, 0, nullptr, nullptr),
+                "cuModuleLoadDataEx");
+  driver::CUfunction function = nullptr;
+  driver::check(api.cuModuleGetFunction(&function, module,
+                                        compiled->metadata.name.c_str()),
+                "cuModuleGetFunction");
+  PackedArguments packed;
+  add.packArguments(*compiled, std::vector<ArgValue>{px, py, pout, n}, packed);
+  unsigned threads = 32 * compiled->metadata.numWarps;
+  std::vector<double> floor, floorSync;
+  for (int r = 0; r < options.repeats; ++r) {
+    Clock::time_point start = Clock::now();
+    for (int i = 0; i < options.launches; ++i)
+      api.cuLaunchKernel(function, 1, 1, 1, threads, 1, 1,
+                         compiled->metadata.sharedBytes, nullptr,
+                         packed.pointers(), nullptr);
+    floor.push_back(microsecondsSince(start) / options.launches);
+    device.synchronize();
+    int iterations = options.launches / 10;
+    start = Clock::now();
+    for (int i = 0; i < iterations; ++i) {
+      api.cuLaunchKernel(function, 1, 1, 1, threads, 1, 1,
+                         compiled->metadata.sharedBytes, nullptr,
+                         packed.pointers(), nullptr);
+      api.cuStreamSynchronize(nullptr);
+    }
+    floorSync.push_back(microsecondsSince(start) / iterations);
+  }
+  result.driverFloorUs = median(floor);
+  result.driverFloorSyncUs = median(floorSync);
+  api.cuModuleUnload(module);
+  return result;
+}
+
+struct KernelTimes {
+  std::string name;
+  double coldMs = 0;      ///< median cold compile (new Kernel + compile)
+  double firstColdMs = 0; ///< the first cold compile of this kernel
+  double coldCpuMs = 0;   ///< median thread CPU time of a cold compile
+  std::map<std::string, double> stageMs; ///< median per stage
+  double diskHitUs = 0, memoryHitUs = 0;
+  std::size_t ptxBytes = 0, cubinBytes = 0;
+  unsigned sharedBytes = 0;
+  std::string error;
+};
+
+void measureCompile(const Options &options, const std::string &arch,
+                    KernelTimes &times) {
+  KernelOptions kernelOptions;
+  kernelOptions.arch = arch;
+  kernelOptions.numWarps = corpusNumWarps(options, times.name);
+  kernelOptions.useMemoryCache = false;
+  kernelOptions.useDiskCache = false;
+  KernelSource source = KernelSource::fromFile(kernelPath(options, times.name));
+  std::vector<double> cold, cpu;
+  std::map<std::string, std::vector<double>> stages;
+  for (int r = 0; r < options.repeats; ++r) {
+    double cpuStart = threadCpuMilliseconds();
+    Clock::time_point start = Clock::now();
+    Kernel kernel(source, kernelOptions);
+    auto compiled = kernel.compile(
+        kernel.specializationFor(placeholderArgs(kernel.signature())));
+    double ms = microsecondsSince(start) / 1000;
+    cpu.push_back(threadCpuMilliseconds() - cpuStart);
+    if (r == 0)
+      times.firstColdMs = ms;
+    cold.push_back(ms);
+    for (const auto &[stage, stageMs] : compiled->stageMilliseconds)
+      stages[stage].push_back(stageMs);
+    times.ptxBytes = compiled->ptx.size();
+    times.cubinBytes = compiled->cubin.size();
+    times.sharedBytes = compiled->metadata.sharedBytes;
+  }
+  times.coldMs = median(cold);
+  times.coldCpuMs = median(cpu);
+  for (auto &[stage, values] : stages)
+    times.stageMs[stage] = median(values);
+}
+
+/// Disk and memory hits: on a GPU up to a loaded function (warm()), without
+/// one up to the checked compiled kernel (compile()).
+void measureCacheHits(const Options &options, const std::string &arch,
+                      bool haveGpu, KernelTimes &times) {
+  KernelOptions kernelOptions;
+  kernelOptions.arch = arch;
+  kernelOptions.numWarps = corpusNumWarps(options, times.name);
+  KernelSource source = KernelSource::fromFile(kernelPath(options, times.name));
+  std::vector<ArgValue> args;
+  auto ready = [&](const Kernel &kernel) {
+    if (haveGpu)
+      kernel.warm(args);
+    else
+      kernel.compile(kernel.specializationFor(args));
+  };
+  {
+    Kernel kernel(source, kernelOptions); // populate both caches
+    args = placeholderArgs(kernel.signature());
+    ready(kernel);
+  }
+  std::vector<double> disk, memory;
+  for (int r = 0; r < options.repeats; ++r) {
+    clearMemoryCache();
+    Clock::time_point start = Clock::now();
+    {
+      Kernel kernel(source, kernelOptions);
+      ready(kernel);
+    }
+    disk.push_back(microsecondsSince(start));
+    start = Clock::now();
+    {
+      Kernel kernel(source, kernelOptions);
+      ready(kernel);
+    }
+    memory.push_back(microsecondsSince(start));
+  }
+  times.diskHitUs = median(disk);
+  times.memoryHitUs = median(memory);
+}
+
+//===----------------------------------------------------------------------===//
+// Report
+//===----------------------------------------------------------------------===//
+
+const char *kStages[] = {"parse", "ttgir", "llvm-mlir", "llvm", "ptx", "cubin"};
+
+void printTable(const std::string &device, const std::string &arch,
+                const LaunchResult *launch, const std::string &launchSkip,
+                const std::vector<KernelTimes> &kernels, bool compiled,
+                bool cached) {
+  std::printf("tritium-bench: %s, target %s, %s\n", device.c_str(),
+              arch.c_str(), versionString().c_str());
+  if (launch) {
+    std::printf("\nwarm launch, host time per launch (vector_add, 1 program, "
+                "median of repeats)\n");
+    std::printf("  %-34s %8.2f us\n", "tritium back to back",
+                launch->backToBackUs);
+    std::printf("  %-34s %8.2f us\n", "tritium launch + sync",
+                launch->launchSyncUs);
+    std::printf("  %-34s %8.2f us\n", "cuLaunchKernel back to back (floor)",
+                launch->driverFloorUs);
+    std::printf("  %-34s %8.2f us\n", "cuLaunchKernel + sync (floor)",
+                launch->driverFloorSyncUs);
+    std::printf("  %-34s %8.2f us\n", "tritium overhead over the floor",
+                launch->backToBackUs - launch->driverFloorUs);
+  } else {
+    std::printf("\nwarm launch: skipped (%s)\n", launchSkip.c_str());
+  }
+  if (!compiled && !cached)
+    return;
+  std::printf("\n%-24s %9s %9s %9s", "kernel", "cold ms", "cpu ms", "first ms");
+  if (compiled)
+    for (const char *stage : kStages)
+      std::printf(" %9s", stage);
+  if (cached)
+    std::printf(" %9s %9s", "disk us", "mem us");
+  std::printf("\n");
+  std::vector<double> cold, cpu, disk, memory;
+  for (const KernelTimes &k : kernels) {
+    if (!k.error.empty()) {
+      std::printf("%-24s ERROR %s\n", k.name.c_str(), k.error.c_str());
+      continue;
+    }
+    std::printf("%-24s %9.1f %9.1f %9.1f", k.name.c_str(), k.coldMs,
+                k.coldCpuMs, k.firstColdMs);
+    if (compiled)
+      for (const char *stage : kStages) {
+        auto found = k.stageMs.find(stage);
+        std::printf(" %9.1f", found == k.stageMs.end() ? 0.0 : found->second);
+      }
+    if (cached)
+      std::printf(" %9.0f %9.0f", k.diskHitUs, k.memoryHitUs);
+    std::printf("\n");
+    cold.push_back(k.coldMs);
+    cpu.push_back(k.coldCpuMs);
+    disk.push_back(k.diskHitUs);
+    memory.push_back(k.memoryHitUs);
+  }
+  if (!cold.empty()) {
+    std::printf("%-24s %9.1f %9.1f %9s", "MEDIAN",
+                compiled ? median(cold) : 0.0, compiled ? median(cpu) : 0.0,
+                "");
+    if (compiled)
+      for (std::size_t i = 0; i < std::size(kStages); ++i)
+        std::printf(" %9s", "");
+    if (cached)
+      std::printf(" %9.0f %9.0f", median(disk), median(memory));
+    std::printf("\n%-24s %9.1f\n", "MAX",
+                compiled ? *std::max_element(cold.begin(), cold.end()) : 0.0);
+  }
+}
+
+llvm::json::Value toJson(const std::string &device, const std::string &arch,
+                         const LaunchResult *launch,
+                         const std::vector<KernelTimes> &kernels) {
+  llvm::json::Array rows;
+  for (const KernelTimes &k : kernels) {
+    llvm::json::Object stages;
+    for (const auto &[stage, ms] : k.stageMs)
+      stages[stage] = ms;
+    rows.push_back(llvm::json::Object{{"name", k.name},
+                                      {"cold_compile_ms", k.coldMs},
+                                      {"first_cold_compile_ms", k.firstColdMs},
+                                      {"cold_compile_cpu_ms", k.coldCpuMs},
+                                      {"stages_ms", std::move(stages)},
+                                      {"disk_hit_us", k.diskHitUs},
+                                      {"memory_hit_us", k.memoryHitUs},
+                                      {"ptx_bytes", int64_t(k.ptxBytes)},
+                                      {"cubin_bytes", int64_t(k.cubinBytes)},
+                                      {"shared_bytes", int64_t(k.sharedBytes)},
+                                      {"error", k.error}});
+  }
+  llvm::json::Object result{{"device", device},
+                            {"arch", arch},
+                            {"version", versionString()},
+                            {"kernels", std::move(rows)}};
+  if (launch)
+    result["launch"] =
+        llvm::json::Object{{"kernel", "vector_add"},
+                           {"launches", launch->launches},
+                           {"back_to_back_us", launch->backToBackUs},
+                           {"launch_sync_us", launch->launchSyncUs},
+                           {"driver_floor_us", launch->driverFloorUs},
+                           {"driver_floor_sync_us", launch->driverFloorSyncUs}};
+  return result;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options options = parseOptions(argc, argv);
+  if (!isFile(kernelPath(options, "vector_add")))
+    usage(("no corpus at " + options.corpus +
+           " (run from the repository root or pass --corpus)")
+              .c_str());
+  ScratchCache scratch;
+
+  std::string reason;
+  bool haveGpu = driverAvailable(&reason);
+  std::string deviceName = "no GPU (" + reason + ")";
+  std::string arch = options.arch;
+  try {
+    if (haveGpu) {
+      Device device = Device::get(0);
+      deviceName = device.name();
+      if (arch.empty())
+        arch = device.arch();
+    }
+    if (arch.empty())
+      arch = "sm_90a";
+
+    LaunchResult launch;
+    bool launched = false;
+    if (options.launch && haveGpu) {
+      launch = measureLaunch(options, Device::get(0));
+      launched = true;
+    }
+    std::vector<KernelTimes> kernels;
+    if (options.compile || options.cache) {
+      for (const std::string &name : corpusKernels(options)) {
+        KernelTimes times;
+        times.name = name;
+        try {
+          if (options.compile)
+            measureCompile(options, arch, times);
+          if (options.cache)
+            measureCacheHits(options, arch, haveGpu, times);
+        } catch (const Error &error) {
+          times.error = error.what();
+          std::size_t newline = times.error.find('\n');
+          if (newline != std::string::npos)
+            times.error.resize(newline);
+        }
+        kernels.push_back(std::move(times));
+      }
+    }
+    if (options.json) {
+      llvm::outs() << llvm::formatv("{0:2}",
+                                    toJson(deviceName, arch,
+                                           launched ? &launch : nullptr,
+                                           kernels))
+                   << "\n";
+    } else {
+      printTable(deviceName, arch, launched ? &launch : nullptr,
+                 options.launch ? reason : "--skip-launch", kernels,
+                 options.compile, options.cache);
+    }
+  } catch (const Error &error) {
+    std::fprintf(stderr, "tritium-bench: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
