@@ -26,9 +26,10 @@
 //    gives [M,N]; a missing leading dimension is added).
 //  * Type promotion as Triton's `computation_type_impl`: a C++ literal
 //    (int, float, ...) is "weak" and takes the other operand's type when its
-//    kind (bool < unsigned < signed < float) is not higher; otherwise f64 >
-//    f32 > f16 > bf16 (f16 with bf16 gives f32); integers promote as C does
-//    (wider wins; with equal width, unsigned wins). An int literal is i32 (i64
+//    kind (bool < integer < float) is not higher; otherwise f64 > f32 > f16
+//    > bf16 (f16 with bf16 gives f16, as in Triton; / and % of half types
+//    compute in f32); integers promote as C does (wider wins; with equal
+//    width, unsigned wins). An int literal is i32 (i64
 //    when it does not fit), a floating literal f32.
 //  * Signedness lives in the DType (U8..U64), not in the IR (signless
 //    integers): it selects divsi/divui, remsi/remui, shrsi/shrui, signed or
