@@ -345,9 +345,10 @@ void printResultTable(std::ostream &out, const TuneSession &session,
               ? ratio(*defaultMedian / entry.medianMicroseconds)
               : "";
       std::string note;
+      if (entry.usage && entry.usage->registers)
+        note = std::to_string(*entry.usage->registers) + " regs, ";
       if (entry.usage)
-        note = std::to_string(entry.usage->registers) + " regs, " +
-               std::to_string(entry.usage->sharedBytes) + " B smem";
+        note += std::to_string(entry.usage->sharedBytes) + " B smem";
       table.add({mark, config, statusName(entry.status),
                  microseconds(entry.medianMicroseconds),
                  microseconds(entry.minMicroseconds),
@@ -388,7 +389,8 @@ json resultJson(const TuneSession &session, const TuningResult &result,
                  {"compile_ms", entry.compileMilliseconds}};
     if (entry.usage) {
       item["shared_bytes"] = entry.usage->sharedBytes;
-      item["registers"] = entry.usage->registers;
+      if (entry.usage->registers)
+        item["registers"] = *entry.usage->registers;
     }
     if (entry.status == ConfigStatus::Timed) {
       item["median_us"] = entry.medianMicroseconds;

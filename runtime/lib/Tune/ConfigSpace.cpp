@@ -439,8 +439,8 @@ PruneVerdict ConfigSpace::checkAfterCompile(const ResourceUsage &usage) const {
                        " bytes of shared memory, over prune.max_shared_bytes "
                        "= " +
                        std::to_string(*sharedCap)};
-  if (registerCap && usage.registers > *registerCap)
-    return {false, "uses " + std::to_string(usage.registers) +
+  if (registerCap && usage.registers && *usage.registers > *registerCap)
+    return {false, "uses " + std::to_string(*usage.registers) +
                        " registers per thread, over prune.max_registers = " +
                        std::to_string(*registerCap)};
   return {};

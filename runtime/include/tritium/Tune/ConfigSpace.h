@@ -64,7 +64,9 @@ std::string describeKey(const KeyValues &key);
 /// space's resource caps.
 struct ResourceUsage {
   std::int64_t sharedBytes = 0; ///< Static + dynamic shared memory.
-  std::int64_t registers = 0;   ///< Registers per thread.
+  /// Registers per thread; nullopt where the compiler path does not report
+  /// them, in which case prune.max_registers cannot be applied.
+  std::optional<std::int64_t> registers;
 };
 
 /// A parsed `prune.keep_if` expression: integers, + - * / %, comparisons,
