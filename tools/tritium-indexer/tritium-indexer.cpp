@@ -12,6 +12,9 @@
 //       graph and replayed, timed with events, median), wall lat (one call +
 //       stream synchronise on the host clock, median of 100), the memory
 //       floor at the copy bandwidth measured in the same run, and GPU/floor
+//   tritium-indexer check [--seed N]
+//       the edge shapes of the GPU tests and every case, against the CPU
+//       reference (for machines where only the static tools travel)
 //   tritium-indexer run CASE --in DIR --out DIR [--set key=value ...]
 //                       [--check]
 //       reads DIR/{q,centroids,codebook,keys}.npy (those the score kind
@@ -479,6 +482,164 @@ int commandBench(const Args &a) {
   return allOk ? 0 : 1;
 }
 
+/// The edge shapes of tests/Indexer/gpu (for machines where only the
+/// static tools travel): each on fresh seeded inputs, outputs poisoned, run
+/// twice, compared with the CPU reference.
+std::vector<std::pair<std::string, IndexerConfig>> edgeShapes() {
+  std::vector<std::pair<std::string, IndexerConfig>> shapes;
+  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact}) {
+    IndexerConfig c = score == ScoreKind::PQ ? findCase("seed-pq-32k").config
+                                             : findCase("exact-gqa-32k").config;
+    c.Sk = 6000;
+    c.heavy = 100;
+    c.sink = 16;
+    c.window = 32;
+    if (score == ScoreKind::PQ)
+      c.pq.initOffset = 16;
+    std::string k(scoreKindName(score));
+    shapes.push_back({k + " small", c});
+    int64_t threshold = c.sink + c.heavy + c.window;
+    if (score == ScoreKind::PQ)
+      threshold = std::max(threshold, c.heavy + c.pq.initOffset + 1 + c.C());
+    for (int64_t delta : {-1, 0, 1}) {
+      IndexerConfig e = c;
+      e.Sk = threshold + delta;
+      shapes.push_back({k + " Sk=fallback" + std::to_string(delta), e});
+    }
+    IndexerConfig e = c;
+    e.heavy = 0;
+    shapes.push_back({k + " heavy=0", e});
+    e = c;
+    e.window = 0;
+    shapes.push_back({k + " window=0", e});
+    e = c;
+    e.sink = 0;
+    if (score == ScoreKind::PQ)
+      e.pq.initOffset = 0;
+    shapes.push_back({k + " sink=0", e});
+    e = c;
+    e.B = 3;
+    e.H = 5;
+    e.Hkv = score == ScoreKind::PQ ? 5 : 1;
+    e.Sk = 4099;
+    shapes.push_back({k + " B=3 H=5 Sk=4099", e});
+    e = c;
+    e.Sk = 40000;
+    e.heavy = 5000;
+    shapes.push_back({k + " heavy=5000 Sk=40000", e});
+    e = c;
+    e.weightLayout = WeightLayout::Sparse;
+    e.weightDType = DType::BF16;
+    e.qDType = DType::BF16;
+    shapes.push_back({k + " sparse bf16 weights, bf16 q", e});
+    e.weightLayout = WeightLayout::Dense;
+    e.weightDType = DType::F16;
+    shapes.push_back({k + " dense f16 weights", e});
+  }
+  IndexerConfig c = findCase("seed-pq-32k").config;
+  c.Sk = 6000;
+  c.heavy = 100;
+  c.H = 8;
+  c.Hkv = 2;
+  c.pq.codebookDType = DType::U8;
+  c.pq.codebookLayout = CodebookLayout::KeyMinor;
+  c.pq.initOffset = 40;
+  shapes.push_back({"pq GQA key-minor u8 init_offset=40", c});
+  c = findCase("seed-pq-32k").config;
+  c.Sk = 6000;
+  c.D = 96;
+  c.pq.M = 3;
+  c.pq.bits = 4;
+  c.pq.codebookDType = DType::I32;
+  shapes.push_back({"pq i32 codes D=96 M=3 bits=4", c});
+  c = findCase("exact-gqa-32k").config;
+  c.Sk = 6000;
+  c.heavy = 100;
+  c.H = 6;
+  c.Hkv = 2;
+  c.D = 80;
+  c.keysDType = DType::F32;
+  c.qDType = DType::F16;
+  c.scale = 0.125f;
+  shapes.push_back({"exact f32 keys f16 q scale G=3 D=80", c});
+  return shapes;
+}
+
+int commandCheck(const Args &a) {
+  Device device = Device::get(0);
+  int failures = 0, count = 0;
+  auto one = [&](const std::string &name, const IndexerConfig &c,
+                 InputOptions options) {
+    ++count;
+    std::string verdict;
+    try {
+      Indexer indexer(c);
+      HostInputs in = generateInputs(c, options);
+      HostOutputs ref = computeReference(c, in);
+      HostOutputs got = HostOutputs::allocate(c);
+      DeviceProblem problem(device, in, got);
+      for (int repeat = 0; repeat < 2 && verdict.empty(); ++repeat) {
+        problem.poison();
+        indexer.run(problem.inputs(), problem.outputs());
+        device.synchronize();
+        problem.download(got);
+        CompareResult r = compareOutputs(c, in.args(), ref.args(), got.args());
+        if (!r.ok)
+          verdict = "FAIL: " + r.firstMismatch;
+      }
+      if (verdict.empty())
+        verdict = "ok";
+    } catch (const std::exception &e) {
+      verdict = std::string("FAIL: ") + e.what();
+    }
+    if (verdict != "ok")
+      ++failures;
+    std::printf("%-40s %s\n", name.c_str(), verdict.c_str());
+    std::fflush(stdout);
+  };
+  for (const auto &[name, c] : edgeShapes())
+    one(name, c, {.seed = a.seed + 1});
+  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact}) {
+    IndexerConfig c = edgeShapes()[score == ScoreKind::PQ ? 0 : 11].second;
+    one(std::string(scoreKindName(score)) + " ties+NaN+inf", c,
+        {.seed = a.seed + 2,
+         .tieFraction = 0.3,
+         .nanFraction = 0.01,
+         .infFraction = 0.01});
+  }
+  for (const BenchmarkCase &bc : benchmarkCases())
+    one(std::string(bc.name), bc.config, {.seed = a.seed + 3});
+  // Bad input: an error naming the argument, outputs untouched.
+  {
+    ++count;
+    IndexerConfig c = edgeShapes()[0].second;
+    Indexer indexer(c);
+    HostInputs in = generateInputs(c, {.seed = a.seed});
+    HostOutputs got = HostOutputs::allocate(c);
+    DeviceProblem problem(device, in, got);
+    problem.poison();
+    IndexerOutputs wrong = problem.outputs();
+    wrong.sparseList.shape[2] -= 1;
+    std::string message;
+    try {
+      indexer.run(problem.inputs(), wrong);
+    } catch (const Error &e) {
+      message = e.what();
+    }
+    device.synchronize();
+    problem.download(got);
+    bool untouched = true;
+    for (int64_t i = 0; i < got.sparseLen.numel(); ++i)
+      untouched = untouched && got.sparseLen.data<int64_t>()[i] == -1;
+    bool ok = message.find("sparse_list") != std::string::npos && untouched;
+    failures += ok ? 0 : 1;
+    std::printf("%-40s %s (%s)\n", "bad input: wrong sparse_list shape",
+                ok ? "ok" : "FAIL", message.c_str());
+  }
+  std::printf("%d passed, %d failed\n", count - failures, failures);
+  return failures ? 1 : 0;
+}
+
 int commandRun(const Args &a) {
   if (a.positional.empty() || a.inDir.empty() || a.outDir.empty())
     throw Error(Error::Kind::InvalidArgument,
@@ -546,6 +707,8 @@ int main(int argc, char **argv) {
       return commandBench(a);
     if (a.command == "run")
       return commandRun(a);
+    if (a.command == "check")
+      return commandCheck(a);
     throw Error(Error::Kind::InvalidArgument,
                 "unknown command '" + a.command + "' (list, plan, bench, run)");
   } catch (const Error &e) {

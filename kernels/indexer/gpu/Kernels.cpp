@@ -44,21 +44,6 @@ int64_t nextPowerOfTwo(int64_t value) {
   return p;
 }
 
-int log2Exact(int64_t value) {
-  int bits = 0;
-  while ((int64_t(1) << bits) < value)
-    ++bits;
-  return bits;
-}
-
-int64_t bitReverse(int64_t value, int bits) {
-  int64_t result = 0;
-  for (int i = 0; i < bits; ++i)
-    if (value & (int64_t(1) << i))
-      result |= int64_t(1) << (bits - 1 - i);
-  return result;
-}
-
 tb::DType builderType(DType type) {
   switch (type) {
   case DType::F32:
@@ -283,21 +268,6 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
 // Launch 1: select (exact)
 //===----------------------------------------------------------------------===//
 
-/// Joins tiles into one tensor: join then flatten, pairwise. Tile t's element
-/// i lands at nb * i + bitReverse(t), so a caller that loads position
-/// base + nb * i + bitReverse(t) into tile t gets positions in order.
-Value joinTiles(std::vector<Value> tiles) {
-  while (tiles.size() > 1) {
-    std::vector<Value> next;
-    for (size_t k = 0; k + 1 < tiles.size(); k += 2) {
-      Value joined = tb::join(tiles[k], tiles[k + 1]);
-      next.push_back(tb::reshape(joined, {joined.numel()}));
-    }
-    tiles = std::move(next);
-  }
-  return tiles.front();
-}
-
 IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                                      const IndexerPlan &plan) {
   KernelBuilder kb("indexer_exact_select");
@@ -311,7 +281,6 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
   const int64_t Sk = config.Sk, chunk = plan.chunk, sub = plan.subTile;
   const int64_t tiles = chunk / sub;
-  const int tileBits = log2Exact(tiles);
 
   Value kvRow = kb.programId(0).named("kv_row");
   Value split = kb.programId(1).named("split");
@@ -329,24 +298,34 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
         tb::load(q + head * D + d, {.mask = dimValid, .other = 0.0f})
             .to(tb::DType::F32));
   }
-  // The kv head's keys are read once for its G query heads.
+  // The kv head's keys are read once for its G query heads: a loop over
+  // sub-tiles of `sub` keys (16-byte loads of whole key rows), each head's
+  // scores dropped into row t of a [tiles, sub] register tensor (a select
+  // per element and iteration: cheap next to the loads, and the loop keeps
+  // one sub-tile of keys live at a time).
   Value keyBase = keys + kvRow.to(tb::DType::I64) * (Sk * D);
   Value lane = kb.arange(0, sub);
-  std::vector<std::vector<Value>> headTiles(G);
-  for (int64_t t = 0; t < tiles; ++t) {
-    Value p = chunkBegin + lane * tiles + bitReverse(t, tileBits);
-    Value inRange = p < config.candidateEnd();
-    Value tile =
-        tb::load(keyBase + p.to(tb::DType::I64).column() * D + d.row(),
-                 {.mask = inRange.column() & dimValid.row(), .other = 0.0f})
-            .to(tb::DType::F32);
-    for (int64_t g = 0; g < G; ++g) {
-      Value s = tb::sum(tile * queries[g].row(), 1);
-      if (config.scale != 1.0f)
-        s = s * config.scale;
-      headTiles[g].push_back(s);
-    }
-  }
+  Value tileRow = kb.arange(0, tiles).column();
+  Values inits;
+  for (int64_t g = 0; g < G; ++g)
+    inits.push_back(kb.zeros({tiles, sub}, tb::DType::F32));
+  Values scores = kb.forLoop(
+      0, tiles, 1, inits, [&](const Value &t, const Values &carried) {
+        Value p = chunkBegin + t * sub + lane;
+        Value inRange = p < config.candidateEnd();
+        Value tile =
+            tb::load(keyBase + p.to(tb::DType::I64).column() * D + d.row(),
+                     {.mask = inRange.column() & dimValid.row(), .other = 0.0f})
+                .to(tb::DType::F32);
+        Values next;
+        for (int64_t g = 0; g < G; ++g) {
+          Value s = tb::sum(tile * queries[g].row(), 1);
+          if (config.scale != 1.0f)
+            s = s * config.scale;
+          next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
+        }
+        return next;
+      });
 
   Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
   Value valid = position < config.candidateEnd();
@@ -361,7 +340,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                 {.mask = valid});
     if (config.heavy == 0)
       continue;
-    Value key = orderKey(joinTiles(headTiles[g]));
+    Value key = orderKey(tb::reshape(scores[g], {chunk}));
     Value slotBase =
         (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
     selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
