@@ -25,8 +25,10 @@ void vectorAdd(KernelBuilder &kb) {
   Value pid = kb.programId(0).named("pid");
   Value offs = (pid * kBlock + kb.arange(0, kBlock)).named("offs");
   Value mask = (offs < n).named("mask");
-  Value sum = load(x + offs, {.mask = mask}) + load(y + offs, {.mask = mask});
-  store(out + offs, sum, {.mask = mask});
+  // Separate statements: C++ leaves the order of operands' evaluation open.
+  Value a = load(x + offs, {.mask = mask}).named("a");
+  Value b = load(y + offs, {.mask = mask}).named("b");
+  store(out + offs, a + b, {.mask = mask});
 }
 
 /// One row per program: softmax(x) with a max-subtracted exponent.

@@ -1420,7 +1420,9 @@ std::pair<Value, Value> extremumWithIndex(std::string_view op, bool isMax,
   Values results = reduce(
       {x, index}, a,
       [isMax](const Values &l, const Values &r) -> Values {
-        Value tie = (l[0] == r[0]) & (l[1] < r[1]);
+        // Sequenced like Triton's _argmax_combine, so the IR reads alike.
+        Value equal = l[0] == r[0];
+        Value tie = equal & (l[1] < r[1]);
         Value better = isMax ? (l[0] > r[0]) : (l[0] < r[0]);
         Value pick = better | tie;
         return {where(pick, l[0], r[0]), where(pick, l[1], r[1])};
