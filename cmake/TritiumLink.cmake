@@ -34,14 +34,25 @@ if(TRITIUM_STATIC_TOOLS)
        "libMLIR(.*Main|ExecutionEngine.*|.*JitRunner|.*CAPI.*|.*TestDialect.*|.*Python.*)\\.a$")
 endif()
 
+if(TRITIUM_STATIC_TOOLS)
+  # The archives go at the very end of every link line, after every Tritium
+  # library however deep in the dependency graph (CMake appends a target's
+  # indirect dependencies after its direct ones, which would put them after a
+  # group named in target_link_libraries). Archives contribute only the
+  # members something references, so executables that use no LLVM/MLIR are
+  # unaffected.
+  list(JOIN TRITIUM_STATIC_MLIR_LIBS " " _mlir_archives)
+  list(JOIN TRITIUM_STATIC_LLVM_LIBS " " _llvm_archives)
+  list(JOIN TRITIUM_STATIC_SYSTEM_LIBS " " _system_libs)
+  set(CMAKE_CXX_STANDARD_LIBRARIES
+      "-Wl,--start-group ${_mlir_archives} ${_llvm_archives} -Wl,--end-group -Wl,--as-needed ${_system_libs}")
+endif()
+
 function(tritium_link_llvm_mlir target)
   if(TRITIUM_STATIC_TOOLS)
-    target_link_libraries(${target} PRIVATE
-      -Wl,--start-group ${TRITIUM_STATIC_MLIR_LIBS} ${TRITIUM_STATIC_LLVM_LIBS} -Wl,--end-group
-      # --as-needed drops libz3 / libxml2, which llvm-config lists but the
-      # components we use never reference.
-      -Wl,--as-needed ${TRITIUM_STATIC_SYSTEM_LIBS} -static-libgcc)
-    target_link_options(${target} PRIVATE -Wl,--gc-sections -s)
+    # --as-needed (in the standard libraries above) drops libz3 / libxml2,
+    # which llvm-config lists but the components we use never reference.
+    target_link_options(${target} PRIVATE -static-libgcc -Wl,--gc-sections -s)
   else()
     target_link_libraries(${target} PRIVATE MLIR LLVM)
   endif()
