@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <unistd.h>
 
 using namespace tritium;
@@ -139,6 +140,10 @@ TEST_CASE("invalid JSON is reported with its line and column",
   CHECK_THAT(rejection("{\"key\": [] \"configs\": []}"),
              Contains("invalid JSON"));
   CHECK_THAT(rejection("\x01\x02\xff garbage"), Contains("invalid JSON"));
+  CHECK_THAT(rejection("{\"key\": [], \"configs\": [{\"num_warps\": 1e400}]}"),
+             StartsWith("invalid JSON: number overflow"));
+  CHECK_THAT(rejection("{\"key\": [\"\xff\xfe\"], \"configs\": [{}]}"),
+             Contains("invalid JSON"));
   CHECK_THAT(rejection("{\"key\": [],", "space.json"),
              StartsWith("space.json: line 1, column 12: invalid JSON"));
 }
@@ -427,4 +432,46 @@ TEST_CASE("the documented example is a valid space", "[config-space]") {
   for (const Config &config : space.configs())
     kept.push_back(space.checkBeforeCompile(config, {{"N", 2048}}).keep);
   CHECK(kept == std::vector<bool>{false, false, true, true, false});
+}
+
+TEST_CASE("damaged files are rejected cleanly, never crash",
+          "[config-space][validation]") {
+  // Every byte-level damage of a valid file either still parses or throws
+  // tritium::Error: no other exception, no crash (run under sanitizers).
+  std::string original = fullSpace;
+  std::mt19937 random(20261125);
+  const std::string alphabet = "{}[]\":,0123456789-+.eE tfnaluAZ_()<=>!&|\\";
+  int accepted = 0, rejected = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = original;
+    int edits = 1 + random() % 4;
+    for (int e = 0; e < edits; ++e) {
+      std::size_t at = random() % text.size();
+      switch (random() % 4) {
+      case 0:
+        text[at] = alphabet[random() % alphabet.size()];
+        break;
+      case 1:
+        text.erase(at, 1 + random() % 8);
+        break;
+      case 2:
+        text.insert(at, 1, alphabet[random() % alphabet.size()]);
+        break;
+      default:
+        text.resize(at); // truncated
+        break;
+      }
+      if (text.empty())
+        break;
+    }
+    try {
+      ConfigSpace::parse(text, "damaged.json");
+      ++accepted;
+    } catch (const Error &error) {
+      CHECK(error.kind() == Error::Kind::InvalidArgument);
+      ++rejected;
+    }
+  }
+  CHECK(rejected > 2000);
+  INFO("accepted " << accepted);
 }

@@ -144,6 +144,13 @@ json parseDocument(std::string_view text) {
     throw Error(Error::Kind::InvalidArgument,
                 "line " + std::to_string(line) + ", column " +
                     std::to_string(column) + ": invalid JSON: " + reason);
+  } catch (const json::exception &error) {
+    // Not a syntax error but still the parser's: a number out of range
+    // ("1e400"). No position comes with it.
+    std::string reason = error.what();
+    if (auto bracket = reason.find("] "); bracket != std::string::npos)
+      reason = reason.substr(bracket + 2);
+    throw Error(Error::Kind::InvalidArgument, "invalid JSON: " + reason);
   }
   if (finder.duplicatePath)
     failAt(*finder.duplicatePath,
