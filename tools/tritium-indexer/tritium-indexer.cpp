@@ -15,6 +15,9 @@
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
+//   tritium-indexer precompile
+//       compiles the kernels of every case and edge shape for an H100 into
+//       the disk cache (TRITIUM_CACHE_DIR), without a GPU
 //   tritium-indexer run CASE --in DIR --out DIR [--set key=value ...]
 //                       [--check]
 //       reads DIR/{q,centroids,codebook,keys}.npy (those the score kind
@@ -565,6 +568,25 @@ std::vector<std::pair<std::string, IndexerConfig>> edgeShapes() {
   return shapes;
 }
 
+/// Compiles every case's and edge shape's kernels into the disk cache
+/// (TRITIUM_CACHE_DIR) for an H100 (sm_90a, 132 SMs), without a GPU.
+int commandPrecompile() {
+  IndexerOptions options;
+  options.arch = "sm_90a";
+  options.multiprocessors = 132;
+  std::vector<std::pair<std::string, IndexerConfig>> all = edgeShapes();
+  for (const BenchmarkCase &bc : benchmarkCases())
+    all.push_back({std::string(bc.name), bc.config});
+  for (const auto &[name, c] : all) {
+    std::vector<double> ms = precompileIndexer(c, options);
+    std::printf("%-40s", name.c_str());
+    for (double m : ms)
+      std::printf(" %.0f ms", m);
+    std::printf("\n");
+  }
+  return 0;
+}
+
 int commandCheck(const Args &a) {
   Device device = Device::get(0);
   int failures = 0, count = 0;
@@ -709,8 +731,10 @@ int main(int argc, char **argv) {
       return commandRun(a);
     if (a.command == "check")
       return commandCheck(a);
+    if (a.command == "precompile")
+      return commandPrecompile();
     throw Error(Error::Kind::InvalidArgument,
-                "unknown command '" + a.command + "' (list, plan, bench, run)");
+                "unknown command '" + a.command + "' (list, plan, bench, check, precompile, run)");
   } catch (const Error &e) {
     std::fprintf(stderr, "tritium-indexer: error: %s\n", e.what());
     return e.kind() == Error::Kind::InvalidArgument ? 2 : 1;

@@ -47,6 +47,18 @@ IndexerKernelSource buildCodeCheck(const IndexerConfig &config, int64_t block) {
 
 constexpr int64_t kCheckBlock = 4096;
 
+/// The options every indexer kernel is compiled with (the cache key
+/// includes them, so precompileIndexer and the Indexer must agree).
+KernelOptions kernelOptionsFor(const IndexerKernelSource &source,
+                               const IndexerOptions &options) {
+  KernelOptions kernelOptions;
+  kernelOptions.numWarps = source.numWarps;
+  kernelOptions.numStages = 1;
+  kernelOptions.device = options.device;
+  kernelOptions.arch = options.arch;
+  return kernelOptions;
+}
+
 uint32_t gridDim(int64_t value, const char *what) {
   if (value <= 0 || value > INT32_MAX)
     throw Error(Error::Kind::Unsupported,
@@ -98,13 +110,8 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
                               .count());
   };
   for (const IndexerKernelSource &source : s.sources) {
-    KernelOptions kernelOptions;
-    kernelOptions.numWarps = source.numWarps;
-    kernelOptions.numStages = 1;
-    kernelOptions.device = options.device;
-    kernelOptions.arch = options.arch;
     s.kernels.emplace_back(KernelSource::fromIR(source.irText, source.name),
-                           kernelOptions);
+                           kernelOptionsFor(source, options));
     warm(s.kernels.back());
   }
   if (config.score == ScoreKind::PQ && config.checkCodes &&
@@ -120,6 +127,29 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
     std::vector<ArgValue> args(2, ArgValue::pointer(s.firstBad.address()));
     s.checkKernel->warm(args);
   }
+}
+
+std::vector<double> precompileIndexer(const IndexerConfig &config,
+                                      const IndexerOptions &options) {
+  if (options.arch.empty() || options.multiprocessors <= 0)
+    throw Error(Error::Kind::InvalidArgument,
+                "precompileIndexer: name the target arch and the "
+                "multiprocessor count of the device it is for");
+  IndexerPlan plan = planIndexer(config, options.multiprocessors);
+  std::vector<double> milliseconds;
+  for (const IndexerKernelSource &source : buildIndexerKernels(config, plan)) {
+    Kernel kernel(KernelSource::fromIR(source.irText, source.name),
+                  kernelOptionsFor(source, options));
+    std::string text;
+    for (size_t i = 0; i < kernel.signature().params.size(); ++i)
+      text += i ? ",D" : "D";
+    auto start = std::chrono::steady_clock::now();
+    kernel.compile(Specialization::parse(text), options.arch);
+    milliseconds.push_back(std::chrono::duration<double, std::milli>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
+  }
+  return milliseconds;
 }
 
 Indexer::~Indexer() = default;

@@ -101,6 +101,14 @@ struct IndexerKernelSource {
 std::vector<IndexerKernelSource>
 buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan);
 
+/// Compiles the kernels of `config` for `options.arch` (required) and
+/// `options.multiprocessors` (required) into the runtime's caches without a
+/// GPU, so that a later Indexer on a matching device finds them on disk
+/// (TRITIUM_CACHE_DIR) instead of compiling. Returns the host milliseconds
+/// each kernel took.
+std::vector<double> precompileIndexer(const IndexerConfig &config,
+                                      const IndexerOptions &options);
+
 class Indexer {
 public:
   /// Validates `config` (tritium::Error(InvalidArgument) naming the field),
