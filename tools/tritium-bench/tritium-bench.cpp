@@ -431,10 +431,12 @@ void printTable(const std::string &device, const std::string &arch,
   }
   if (!compiled && !cached)
     return;
-  std::printf("\n%-24s %9s %9s %9s", "kernel", "cold ms", "cpu ms", "first ms");
-  if (compiled)
+  std::printf("\n%-24s", "kernel");
+  if (compiled) {
+    std::printf(" %9s %9s %9s", "cold ms", "cpu ms", "first ms");
     for (const char *stage : kStages)
       std::printf(" %9s", stage);
+  }
   if (cached)
     std::printf(" %9s %9s", "disk us", "mem us");
   std::printf("\n");
@@ -444,8 +446,9 @@ void printTable(const std::string &device, const std::string &arch,
       std::printf("%-24s ERROR %s\n", k.name.c_str(), k.error.c_str());
       continue;
     }
-    std::printf("%-24s %9.1f %9.1f %9.1f", k.name.c_str(), k.coldMs,
-                k.coldCpuMs, k.firstColdMs);
+    std::printf("%-24s", k.name.c_str());
+    if (compiled)
+      std::printf(" %9.1f %9.1f %9.1f", k.coldMs, k.coldCpuMs, k.firstColdMs);
     if (compiled)
       for (const char *stage : kStages) {
         auto found = k.stageMs.find(stage);
@@ -460,16 +463,18 @@ void printTable(const std::string &device, const std::string &arch,
     memory.push_back(k.memoryHitUs);
   }
   if (!cold.empty()) {
-    std::printf("%-24s %9.1f %9.1f %9s", "MEDIAN",
-                compiled ? median(cold) : 0.0, compiled ? median(cpu) : 0.0,
-                "");
-    if (compiled)
+    std::printf("%-24s", "MEDIAN");
+    if (compiled) {
+      std::printf(" %9.1f %9.1f %9s", median(cold), median(cpu), "");
       for (std::size_t i = 0; i < std::size(kStages); ++i)
         std::printf(" %9s", "");
+    }
     if (cached)
       std::printf(" %9.0f %9.0f", median(disk), median(memory));
-    std::printf("\n%-24s %9.1f\n", "MAX",
-                compiled ? *std::max_element(cold.begin(), cold.end()) : 0.0);
+    std::printf("\n");
+    if (compiled)
+      std::printf("%-24s %9.1f\n", "MAX",
+                  *std::max_element(cold.begin(), cold.end()));
   }
 }
 

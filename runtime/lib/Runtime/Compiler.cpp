@@ -6,6 +6,7 @@
 #include "tritium/InitAll.h"
 #include "tritium/Pipeline/Pipeline.h"
 #include "tritium/Runtime/Error.h"
+#include "tritium/Target/Cubin.h"
 #include "tritium/Target/PTX.h"
 
 #include "tritium/Dialect/Triton/IR/Dialect.h"
@@ -23,11 +24,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
-
-#if __has_include("tritium/Target/Cubin.h")
-#include "tritium/Target/Cubin.h"
-#define TRITIUM_RUNTIME_HAVE_CUBIN 1
-#endif
 
 #include <chrono>
 #include <fstream>
@@ -397,7 +393,6 @@ std::string printModule(ModuleOp module) {
 /// JIT-compiles the PTX when the kernel is loaded. Bad PTX is an error.
 std::string assembleCubin(const std::string &ptx, const tritium::GpuArch &arch,
                           const std::string &what) {
-#ifdef TRITIUM_RUNTIME_HAVE_CUBIN
   if (!tritium::cubinBackendAvailable())
     return {};
   llvm::Expected<tritium::Cubin> cubin = tritium::ptxToCubin(ptx, arch);
@@ -406,12 +401,6 @@ std::string assembleCubin(const std::string &ptx, const tritium::GpuArch &arch,
                                           " failed at cubin:\n" +
                                           llvm::toString(cubin.takeError()));
   return std::string(cubin->image.begin(), cubin->image.end());
-#else
-  (void)ptx;
-  (void)arch;
-  (void)what;
-  return {};
-#endif
 }
 
 using Clock = std::chrono::steady_clock;
@@ -603,9 +592,5 @@ tritium::detail::compileKernel(const CompileJob &job) {
 }
 
 bool tritium::detail::haveCubinCompiler() {
-#ifdef TRITIUM_RUNTIME_HAVE_CUBIN
-  return true;
-#else
-  return false;
-#endif
+  return tritium::cubinBackendAvailable().has_value();
 }

@@ -67,8 +67,7 @@ inline constexpr const char *kStageExtensions[][2] = {
     {"ttir", "ttir"}, {"ttgir", "ttgir"}, {"llvm-mlir", "llvm.mlir"},
     {"llvm", "ll"},   {"ptx", "ptx"},     {"cubin", "cubin"}};
 
-/// Whether ptxToCubin is usable in this build (a backend may still be
-/// missing at run time).
+/// Whether a PTX -> cubin backend (nvJitLink, ptxas) is available here.
 bool haveCubinCompiler();
 
 } // namespace tritium::detail

@@ -245,6 +245,10 @@ std::string Device::arch() const {
   // Triton compiles for sm_90a on Hopper, so wgmma may be used.
   if (capability == 90)
     return "sm_90a";
+  // A cubin for sm_80 runs on every 8.x GPU (8.6, 8.7, 8.9), which Tritium
+  // has no separate target for.
+  if (capability > 80 && capability < 90)
+    return "sm_80";
   return "sm_" + std::to_string(capability);
 }
 

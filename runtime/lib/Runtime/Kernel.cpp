@@ -549,9 +549,10 @@ Kernel::Impl::obtain(const Specialization &specialization,
       }
     }
   }
-  if (options.useMemoryCache) {
+  {
     std::lock_guard<std::mutex> lock(memory.mutex);
-    memory.compiled[key] = result;
+    if (options.useMemoryCache)
+      memory.compiled[key] = result;
     memory.compiling.erase(key);
   }
   return result;

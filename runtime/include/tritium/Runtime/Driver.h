@@ -61,7 +61,8 @@ public:
   /// 80 for sm_80, 90 for sm_90 ...
   unsigned computeCapability() const;
   /// The code generation target Tritium uses for this device: "sm_80",
-  /// "sm_90a" (capability 9.0 gets the arch-specific target, as Triton does).
+  /// "sm_90a" (capability 9.0 gets the arch-specific target, as Triton does;
+  /// 8.x GPUs get sm_80, whose cubins they run).
   std::string arch() const;
   /// Largest dynamic shared memory a block may opt in to, in bytes.
   std::size_t maxSharedMemoryPerBlockOptin() const;
