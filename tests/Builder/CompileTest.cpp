@@ -80,7 +80,10 @@ TEST_CASE("every example's Triton IR parses and compiles to PTX",
     WARN("skipped: libdevice.10.bc not found (no CUDA toolkit)");
     return;
   }
-  for (const examples::Example &example : examples::allExamples()) {
+  std::vector<examples::Example> kernels = examples::allExamples();
+  for (const examples::Example &twin : examples::corpusTwins())
+    kernels.push_back({"twin_" + twin.name, twin.build});
+  for (const examples::Example &example : kernels) {
     for (const char *arch : {"sm_80", "sm_90a"}) {
       DYNAMIC_SECTION(example.name << " for " << arch) {
         KernelBuilder kb(example.name);

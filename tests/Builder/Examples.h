@@ -25,6 +25,11 @@ struct Example {
 /// Every example kernel, in a stable order.
 const std::vector<Example> &allExamples();
 
+/// Builder versions of kernels of the Triton corpus (tests/corpus), written
+/// line by line after their Python source with the corpus's constexprs;
+/// each is named as its corpus kernel.
+const std::vector<Example> &corpusTwins();
+
 } // namespace tritium::builder::examples
 
 #endif // TRITIUM_TESTS_BUILDER_EXAMPLES_H

@@ -1,8 +1,9 @@
 //===- ExamplesTool.cpp - Print the builder's example kernels -------------===//
 //
-// tritium-builder-examples --kernel=NAME [--locations]: builds one example
-// kernel with the C++ kernel builder and prints its Triton IR, for FileCheck.
-// --list prints the names. Exit 1 with the builder's message on an error.
+// tritium-builder-examples --kernel=NAME [--twin] [--locations]: builds one
+// example kernel (with --twin: the builder twin of a corpus kernel) with the
+// C++ kernel builder and prints its Triton IR, for FileCheck. --list prints
+// the names. Exit 1 with the builder's message on an error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,7 +18,7 @@ using namespace tritium::builder;
 
 int main(int argc, char **argv) {
   std::string kernel;
-  bool locations = false, list = false;
+  bool locations = false, list = false, twin = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--kernel=", 0) == 0)
@@ -26,13 +27,17 @@ int main(int argc, char **argv) {
       locations = true;
     else if (arg == "--list")
       list = true;
+    else if (arg == "--twin")
+      twin = true;
     else {
-      std::cerr << "usage: tritium-builder-examples --kernel=NAME "
-                   "[--locations] | --list\n";
+      std::cerr << "usage: tritium-builder-examples --kernel=NAME [--twin] "
+                   "[--locations] | --list [--twin]\n";
       return 2;
     }
   }
-  for (const examples::Example &example : examples::allExamples()) {
+  const std::vector<examples::Example> &kernels =
+      twin ? examples::corpusTwins() : examples::allExamples();
+  for (const examples::Example &example : kernels) {
     if (list) {
       std::cout << example.name << "\n";
       continue;

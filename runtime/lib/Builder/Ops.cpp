@@ -913,9 +913,10 @@ Value atomicRmw(std::string_view op, tt::RMWOp kind, const Value &ptr,
   if (type != ptr.dtype())
     p = bitcast(p, type);
   Value v = conform(kb, op, value, type, shape);
-  mlir::Value m;
-  if (mask.isValid())
-    m = ir(conformMask(kb, op, mask, shape));
+  // Triton always passes a mask (all true when none is given); so do we, so
+  // that the IR is the same.
+  mlir::Value m = ir(mask.isValid() ? conformMask(kb, op, mask, shape)
+                                    : kb.full(shape, Value(true), DType::I1));
   auto rmw = create<tt::AtomicRMWOp>(kb, ir(v).getType(), kind, ir(p), ir(v), m,
                                      toTT(sem), toTT(scope));
   return wrap(kb, rmw.getResult(), type);
