@@ -1,0 +1,51 @@
+//===- FakeCuda.h - A fake CUDA driver for testing the launch path -*- C++ -*-//
+//
+// tritium-fake-cuda is a shared library exporting the driver entry points the
+// runtime binds (cuInit, cuModuleLoadDataEx, cuLaunchKernel, ...), with two
+// devices of capability 9.0, host memory as device memory and kernels that
+// never run. The runtime loads it through TRITIUM_CUDA_DRIVER, so the whole
+// launch path -- device selection, module loading, shared-memory opt-in,
+// parameter packing, the warm-path table, graph capture -- is tested on
+// machines without a GPU. Tests read what the "driver" saw through the
+// functions below (found with dlsym on the same library).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRITIUM_TESTS_RUNTIME_FAKECUDA_H
+#define TRITIUM_TESTS_RUNTIME_FAKECUDA_H
+
+#include <cstdint>
+
+struct FakeLaunch {
+  const char *function = nullptr; ///< the kernel's name
+  void *context = nullptr;        ///< the context current at launch
+  unsigned grid[3] = {0, 0, 0};
+  unsigned block[3] = {0, 0, 0};
+  unsigned sharedBytes = 0;
+  void *stream = nullptr;
+  int numParams = -1; ///< from the PTX entry's parameter list
+  std::uint64_t params[64] = {};
+  bool captured = false; ///< launched while its stream was capturing
+};
+
+struct FakeStats {
+  int launches = 0;
+  int moduleLoads = 0;
+  int moduleUnloads = 0;
+  /// Calls that are illegal during stream capture (alloc, sync, module
+  /// loading) made while a stream was capturing.
+  int forbiddenDuringCapture = 0;
+  int setAttributeCalls = 0;
+  int lastAttribute = -1, lastAttributeValue = -1;
+};
+
+extern "C" {
+using FakeLastLaunchFn = const FakeLaunch *(*)();
+using FakeStatsFn = const FakeStats *(*)();
+using FakeResetFn = void (*)();
+/// The next cuLaunchKernel / cuModuleLoadDataEx returns `code` (with
+/// `log` in the JIT error log).
+using FakeFailNextFn = void (*)(const char *call, int code, const char *log);
+}
+
+#endif // TRITIUM_TESTS_RUNTIME_FAKECUDA_H

@@ -1,0 +1,280 @@
+//===- FakeDriverTest.cpp - The launch path against a fake CUDA driver ----===//
+//
+// Runs with TRITIUM_CUDA_DRIVER pointing at tritium-fake-cuda (see
+// FakeCuda.h) and no PTX assembler, so kernels reach the "driver" as PTX and
+// the fake can decode every launch's parameter block.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FakeCuda.h"
+#include "TestSupport.h"
+
+#include "tritium/Runtime/Runtime.h"
+
+#include <catch2/catch.hpp>
+
+#include <dlfcn.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+using namespace tritium;
+using namespace tritium::test;
+
+namespace {
+
+struct Fake {
+  FakeLastLaunchFn lastLaunch = nullptr;
+  FakeStatsFn stats = nullptr;
+  FakeResetFn reset = nullptr;
+  FakeFailNextFn failNext = nullptr;
+};
+
+const Fake &fake() {
+  static Fake instance = [] {
+    const char *path = std::getenv("TRITIUM_CUDA_DRIVER");
+    REQUIRE(path);
+    void *library = dlopen(path, RTLD_NOW);
+    REQUIRE(library);
+    Fake f;
+    f.lastLaunch = reinterpret_cast<FakeLastLaunchFn>(
+        dlsym(library, "tritiumFakeLastLaunch"));
+    f.stats = reinterpret_cast<FakeStatsFn>(dlsym(library, "tritiumFakeStats"));
+    f.reset = reinterpret_cast<FakeResetFn>(dlsym(library, "tritiumFakeReset"));
+    f.failNext =
+        reinterpret_cast<FakeFailNextFn>(dlsym(library, "tritiumFakeFailNext"));
+    REQUIRE(f.lastLaunch);
+    REQUIRE(f.failNext);
+    return f;
+  }();
+  return instance;
+}
+
+/// Each test starts from empty caches and a reset fake.
+struct Fresh {
+  TempDir dir;
+  ScopedEnv cacheDir{"TRITIUM_CACHE_DIR", dir.path()};
+  Fresh() {
+    clearMemoryCache();
+    resetCacheStats();
+    fake().reset();
+  }
+};
+
+float *address(std::uintptr_t value) {
+  return reinterpret_cast<float *>(value);
+}
+
+} // namespace
+
+TEST_CASE("the fake driver stands in for a GPU", "[fake]") {
+  std::string reason;
+  REQUIRE(driverAvailable(&reason));
+  CHECK(Device::count() == 2);
+  Device device = Device::get(1);
+  CHECK(device.name() == "Tritium fake GPU 1");
+  CHECK(device.computeCapability() == 90);
+  CHECK(device.arch() == "sm_90a");
+  CHECK(device.maxSharedMemoryPerBlockOptin() == 232448);
+  CHECK(Device::get(0).context() != device.context());
+}
+
+TEST_CASE("a launch passes Triton's parameter block", "[fake]") {
+  Fresh fresh;
+  Kernel scale = Kernel::fromIR(scaleKernelIR());
+  scale.launch(Grid(4, 2, 1), address(0x7f0000001000), address(0x7f0000002000),
+               1000, 3, 2.5f);
+  const FakeLaunch &launch = *fake().lastLaunch();
+  CHECK(std::string(launch.function) == "scale");
+  CHECK(launch.grid[0] == 4);
+  CHECK(launch.grid[1] == 2);
+  CHECK(launch.grid[2] == 1);
+  CHECK(launch.block[0] == 128); // 4 warps
+  CHECK(launch.sharedBytes == 0);
+  CHECK(launch.stream == nullptr);
+  CHECK(launch.context == Device::get(0).context());
+  // x_ptr, out_ptr, n, stride, alpha, global scratch, profile scratch.
+  REQUIRE(launch.numParams == 7);
+  CHECK(launch.params[0] == 0x7f0000001000);
+  CHECK(launch.params[1] == 0x7f0000002000);
+  CHECK(std::uint32_t(launch.params[2]) == 1000);
+  CHECK(std::uint32_t(launch.params[3]) == 3);
+  float alpha;
+  std::memcpy(&alpha, &launch.params[4], 4);
+  CHECK(alpha == 2.5f);
+  CHECK(launch.params[5] == 0);
+  CHECK(launch.params[6] == 0);
+
+  // n == 1: a new variant without that parameter.
+  scale.launch(Grid(1), address(0x7f0000001000), address(0x7f0000002000), 1, 3,
+               2.5f);
+  CHECK(fake().lastLaunch()->numParams == 6);
+  CHECK(std::uint32_t(fake().lastLaunch()->params[2]) == 3);
+  CHECK(scale.loadedVariantCount() == 2);
+  CHECK(fake().stats()->moduleLoads == 2);
+}
+
+TEST_CASE("warm launches load nothing and cost little host time", "[fake]") {
+  Fresh fresh;
+  Kernel add = Kernel::fromFile(corpusPath("vector_add"));
+  float *x = address(0x7f0000001000);
+  add.launch(Grid(5), x, x, x, 5000);
+  CacheStats before = cacheStats();
+  int loadsBefore = fake().stats()->moduleLoads;
+
+  const int launches = 200000;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < launches; ++i)
+    add.launch(Grid(5), x, x, x, 5000);
+  double ns = std::chrono::duration<double, std::nano>(
+                  std::chrono::steady_clock::now() - start)
+                  .count() /
+              launches;
+  WARN("warm launch through the fake driver: " << ns
+                                               << " ns host time per launch");
+  CHECK(fake().stats()->launches == launches + 1);
+  CHECK(fake().stats()->moduleLoads == loadsBefore);
+  CacheStats after = cacheStats();
+  CHECK(after.compiles == before.compiles);
+  CHECK(after.memoryHits == before.memoryHits);
+  CHECK(after.diskHits == before.diskHits);
+  // Generous bound (shared CI machines); the target is far below it.
+  CHECK(ns < 2000);
+}
+
+TEST_CASE("warm launches inside stream capture neither sync nor allocate",
+          "[fake]") {
+  Fresh fresh;
+  Device device = Device::get(0);
+  OwnedStream stream(device);
+  Kernel add = Kernel::fromFile(corpusPath("vector_add"));
+  DeviceBuffer x(device, 4096);
+  std::vector<ArgValue> args{x.as<float>(), x.as<float>(), x.as<float>(), 1000};
+  add.warm(args);
+  const auto &api = fake();
+  void *lib = dlopen(std::getenv("TRITIUM_CUDA_DRIVER"), RTLD_NOW);
+  auto begin = reinterpret_cast<int (*)(void *, int)>(
+      dlsym(lib, "cuStreamBeginCapture_v2"));
+  auto end = reinterpret_cast<int (*)(void *, void **)>(
+      dlsym(lib, "cuStreamEndCapture"));
+  REQUIRE(begin(stream.get(), 0) == 0);
+  for (int i = 0; i < 10; ++i)
+    add.launch(Grid(1), x.as<float>(), x.as<float>(), x.as<float>(), 1000,
+               stream.get());
+  void *graph = nullptr;
+  REQUIRE(end(stream.get(), &graph) == 0);
+  CHECK(api.stats()->forbiddenDuringCapture == 0);
+  CHECK(api.lastLaunch()->captured);
+  CHECK(api.lastLaunch()->stream == stream.get());
+}
+
+TEST_CASE("a second device gets its own module, context and launches",
+          "[fake]") {
+  Fresh fresh;
+  Kernel add = Kernel::fromFile(corpusPath("vector_add"));
+  Kernel onSecond = add.onDevice(1);
+  float *x = address(0x7f0000001000);
+  add.launch(Grid(1), x, x, x, 100);
+  CHECK(fake().lastLaunch()->context == Device::get(0).context());
+  onSecond.launch(Grid(1), x, x, x, 100);
+  CHECK(fake().lastLaunch()->context == Device::get(1).context());
+  add.launch(Grid(1), x, x, x, 100); // back to device 0's context
+  CHECK(fake().lastLaunch()->context == Device::get(0).context());
+  CHECK(fake().stats()->moduleLoads == 2);
+  CHECK(add.loadedVariantCount() == 2); // shared table: one per device
+  CHECK(cacheStats().compiles == 1);    // one compilation for both
+}
+
+TEST_CASE("more than 48 KB of dynamic shared memory is opted in", "[fake]") {
+  Fresh fresh;
+  // Take the kernel's LLVM-dialect stage and claim 64 KB of shared memory.
+  TempDir dump, override;
+  KernelOptions dumping;
+  dumping.dumpDir = dump.path();
+  Kernel(KernelSource::fromIR(scaleKernelIR()), dumping)
+      .compile(Specialization::parse("D,D,,,"));
+  std::vector<std::string> files = listFiles(dump.path());
+  std::string llvmMlir;
+  for (const std::string &file : files)
+    if (file.size() > 10 && file.substr(file.size() - 10) == ".llvm.mlir")
+      llvmMlir = readFile(file);
+  REQUIRE(llvmMlir.find("ttg.shared = 0 : i32") != std::string::npos);
+
+  for (int shared : {65536, 300000}) {
+    std::string edited = llvmMlir;
+    edited.replace(edited.find("ttg.shared = 0 : i32"), 20,
+                   "ttg.shared = " + std::to_string(shared) + " : i32");
+    writeFile(override.path() + "/scale.llvm.mlir", edited);
+    KernelOptions overriding;
+    overriding.overrideDir = override.path();
+    Kernel big(KernelSource::fromIR(scaleKernelIR()), overriding);
+    float *x = address(0x7f0000001000);
+    if (shared == 65536) {
+      big.launch(Grid(1), x, x, 1000, 3, 1.0f);
+      CHECK(fake().lastLaunch()->sharedBytes == 65536);
+      CHECK(fake().stats()->lastAttribute == 8); // MAX_DYNAMIC_SHARED_SIZE
+      CHECK(fake().stats()->lastAttributeValue == 232448);
+    } else {
+      std::string message =
+          errorMessage([&] { big.launch(Grid(1), x, x, 1000, 3, 1.0f); },
+                       Error::Kind::InvalidArgument);
+      CHECK_THAT(message, Catch::Contains("needs 300000 bytes of shared"));
+      CHECK_THAT(message, Catch::Contains("at most 232448"));
+    }
+  }
+}
+
+TEST_CASE("driver failures carry the error name, text and kernel", "[fake]") {
+  Fresh fresh;
+  Kernel scale = Kernel::fromIR(scaleKernelIR());
+  float *x = address(0x7f0000001000);
+  fake().failNext("cuModuleLoadDataEx", 218, "ptxas fatal: fake failure");
+  std::string message = errorMessage(
+      [&] { scale.launch(Grid(1), x, x, 1000, 3, 1.0f); }, Error::Kind::Driver);
+  CHECK_THAT(message, Catch::Contains("loading kernel 'scale'"));
+  CHECK_THAT(message, Catch::Contains("CUDA_ERROR_INVALID_PTX (a PTX JIT "
+                                      "compilation failed)"));
+  CHECK_THAT(message, Catch::Contains("ptxas fatal: fake failure"));
+
+  scale.launch(Grid(1), x, x, 1000, 3, 1.0f); // loads fine now
+  fake().failNext("cuLaunchKernel", 1, nullptr);
+  message = errorMessage([&] { scale.launch(Grid(7), x, x, 1000, 3, 1.0f); },
+                         Error::Kind::Driver);
+  CHECK_THAT(message, Catch::Contains("launching kernel 'scale' [D,D,,,] on "
+                                      "grid (7, 1, 1) on device 0"));
+  CHECK_THAT(message,
+             Catch::Contains("CUDA_ERROR_INVALID_VALUE (invalid argument)"));
+  // An empty grid launches nothing, as in Triton.
+  int launches = fake().stats()->launches;
+  scale.launch(Grid(0), x, x, 1000, 3, 1.0f);
+  CHECK(fake().stats()->launches == launches);
+}
+
+TEST_CASE("threads launching old and new variants at once", "[fake]") {
+  Fresh fresh;
+  Kernel scale = Kernel::fromIR(scaleKernelIR());
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        for (int i = 0; i < 200; ++i) {
+          // Four specialisations of stride: 1, 16, 3, and again 3.
+          int stride = (i + t) % 3 == 0 ? 1 : (i + t) % 3 == 1 ? 16 : 3;
+          scale.launch(Grid(1), address(0x7f0000001000),
+                       address(0x7f0000002000), 1000, stride, 1.0f);
+        }
+      } catch (const std::exception &error) {
+        ++failures;
+        WARN(error.what());
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  CHECK(failures == 0);
+  CHECK(scale.loadedVariantCount() == 3);
+  CHECK(cacheStats().compiles == 3);
+  CHECK(fake().stats()->launches == 800);
+}
