@@ -385,6 +385,10 @@ Value floorDiv(const Value &lhs, const Value &rhs) {
 }
 
 Value cdiv(const Value &lhs, const Value &rhs) {
+  // Triton's (x + div - 1) // div, with div - 1 folded when div is a C++
+  // constant (a constexpr there).
+  if (rhs.isLiteral() && !ValueAccess::isFloatLiteral(rhs))
+    return (lhs + Value(ValueAccess::literalInt(rhs) - 1)) / rhs;
   return (lhs + rhs - Value(1)) / rhs;
 }
 
@@ -688,9 +692,9 @@ Value bitcast(const Value &x, DType type) {
          " (bitcast keeps the width)");
   if (from == type)
     return x;
+  // Also between i32 and u32, where the IR type stays the same: Triton emits
+  // the (no-op) tt.bitcast there too.
   Type target = typeLike(kb, op, shape, type);
-  if (target == ir(x).getType())
-    return wrap(kb, ir(x), type); // i32 <-> u32: signedness only.
   return wrap(kb, create<tt::BitcastOp>(kb, target, ir(x)), type);
 }
 
@@ -922,8 +926,9 @@ Value atomicRmw(std::string_view op, tt::RMWOp kind, const Value &ptr,
   return wrap(kb, rmw.getResult(), type);
 }
 
-/// Triton's float atomic max/min: non-negative floats order like signed
-/// integers, negative ones like unsigned integers in reverse.
+/// Triton's float atomic max/min: floats with the sign bit clear order like
+/// signed integers, those with it set like unsigned integers in reverse; each
+/// lane does the one integer atomic that suits its sign.
 Value atomicFloatMinMax(std::string_view op, bool isMax, const Value &ptr,
                         const Value &value, const AtomicOptions &options) {
   KernelBuilder &kb = ownerOf(op, {&ptr, &value});
@@ -931,27 +936,28 @@ Value atomicFloatMinMax(std::string_view op, bool isMax, const Value &ptr,
   if (type != DType::F32 && type != DType::F64)
     fail(str(op) + ": floats must be fp32 or fp64, got " +
          str(dtypeName(type)));
-  DType signedType = type == DType::F32 ? DType::I32 : DType::I64;
-  DType unsignedType = type == DType::F32 ? DType::U32 : DType::U64;
+  DType intType = type == DType::F32 ? DType::I32 : DType::I64;
   Shape shape = broadcastShapes(op, ptr.shape(), value.shape());
-  if (options.mask.isValid())
+  if (options.mask.isValid()) {
+    checkUsable(kb, op, options.mask, "the mask");
     shape = broadcastShapes(op, shape, options.mask.shape());
+  }
+  shapedType(op, shape, scalarType(ptr));
   Value v = conform(kb, op, value, type, shape);
   Value p = broadcastValue(op, ptr, shape);
   Value mask = options.mask.isValid() ? conformMask(kb, op, options.mask, shape)
                                       : kb.full(shape, Value(true), DType::I1);
-  Value positive = v >= Value(0.0);
-  Value negative = v < Value(0.0);
-  Value asSigned = bitcast(v, signedType);
-  Value asUnsigned = bitcast(v, unsignedType);
+  Value bits = bitcast(v, intType);
+  Value intPtr = bitcast(p, intType);
+  Value negative = shrLogical(bits, int(bitWidth(intType)) - 1) != 0;
+  Value positive = negative ^ true;
   Value positiveOld =
-      atomicRmw(op, isMax ? tt::RMWOp::MAX : tt::RMWOp::MIN, p, asSigned,
-                mask & positive, options.sem, options.scope, signedType);
+      atomicRmw(op, isMax ? tt::RMWOp::MAX : tt::RMWOp::MIN, intPtr, bits,
+                mask & positive, options.sem, options.scope);
   Value negativeOld =
-      atomicRmw(op, isMax ? tt::RMWOp::UMIN : tt::RMWOp::UMAX, p, asUnsigned,
-                mask & negative, options.sem, options.scope, unsignedType);
-  return bitcast(where(positive, positiveOld, bitcast(negativeOld, signedType)),
-                 type);
+      atomicRmw(op, isMax ? tt::RMWOp::UMIN : tt::RMWOp::UMAX, intPtr, bits,
+                mask & negative, options.sem, options.scope);
+  return bitcast(where(positive, positiveOld, negativeOld), type);
 }
 
 Value atomicInteger(std::string_view op, tt::RMWOp kind, const Value &ptr,

@@ -426,8 +426,9 @@ Value externElementwise(std::string_view libName, std::string_view libPath,
 /// (tt.ptr_to_int / tt.int_to_ptr). Same type: returns the value.
 Value cast(const Value &x, DType type);
 /// Reinterprets the bits (tt.bitcast); the widths must agree. Between
-/// integers of one width (i32 <-> u32) only the signedness changes. On a
-/// pointer, changes the pointee type.
+/// integers of one width (i32 <-> u32) the IR type stays (the op is a no-op,
+/// as in Triton) and the signedness changes. On a pointer, changes the
+/// pointee type.
 Value bitcast(const Value &x, DType type);
 /// Pointer <-> integer casts of a pointer (tensor) value.
 Value ptrToInt(const Value &ptr);
@@ -439,9 +440,11 @@ Value intToPtr(const Value &address, DType pointee);
 Value load(const Value &ptr, const LoadOptions &options = {});
 void store(const Value &ptr, const Value &value,
            const StoreOptions &options = {});
-/// tt.atomic_rmw; each returns the old values. atomicAdd on floats is fadd;
-/// atomicMax/Min on unsigned integers use umax/umin. On floats, max/min
-/// use Triton's sign-split integer trick (two masked integer atomics).
+/// tt.atomic_rmw; each returns the old values. As in Triton, a missing
+/// mask becomes an all-true one. atomicAdd on floats is fadd; atomicMax/Min
+/// on unsigned integers use umax/umin. On f32/f64, max/min use Triton's
+/// sign-split trick (a signed atomic for lanes with the sign bit clear, an
+/// unsigned one for the others).
 Value atomicAdd(const Value &ptr, const Value &value,
                 const AtomicOptions &options = {});
 Value atomicMax(const Value &ptr, const Value &value,
