@@ -162,6 +162,7 @@ int main(int argc, char **argv) {
     pipelineOptions.numWarps = numWarps;
     pipelineOptions.numStages = numStages;
     pipelineOptions.computeCapability = arch->capability;
+    pipelineOptions.archSpecific = arch->archSpecific;
     mlir::PassManager pm(&context);
     tritium::buildTTIRToTTGIRPipeline(pm, pipelineOptions);
     if (emitKind != EmitKind::TTGIR)

@@ -20,8 +20,12 @@ void tritium::buildTTIRToTTGIRPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   triton::gpu::TritiumAssignLayoutsOptions layouts;
   layouts.numWarps = options.numWarps;
+  layouts.wgmma = options.computeCapability == 90 && options.archSpecific;
   pm.addPass(triton::gpu::createTritiumAssignLayouts(layouts));
   pm.addPass(triton::gpu::createTritiumRemoveLayoutConversions());
+  triton::gpu::TritiumPipelineLoadsOptions pipelining;
+  pipelining.numStages = options.numStages;
+  pm.addPass(triton::gpu::createTritiumPipelineLoads(pipelining));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -42,10 +46,12 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
   Option<unsigned> numWarps{*this, "num-warps", llvm::cl::init(4)};
   Option<unsigned> computeCapability{*this, "compute-capability",
                                      llvm::cl::init(90)};
+  Option<bool> archSpecific{*this, "arch-specific", llvm::cl::init(false)};
   tritium::PipelineOptions get() const {
     tritium::PipelineOptions options;
     options.numWarps = numWarps;
     options.computeCapability = computeCapability;
+    options.archSpecific = archSpecific;
     return options;
   }
 };

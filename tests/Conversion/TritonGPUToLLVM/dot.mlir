@@ -198,19 +198,24 @@ module attributes {"ttg.num-warps" = 4 : i32} {
 //--- mma.mlir
 
 // mma.sync.m16n8k16 on f16: a 32x32 result, 2 rows x 4 columns per thread
-// (one row pair, two column pairs), two k steps: four mma per thread. A
-// fragments are 32-bit loads of a's rows; B fragments pack two 16-bit
-// loads of b's column.
+// (one row pair, two column pairs), two k steps: four mma per thread. The
+// operands are staged with 16-byte chunks swizzled; per k step one
+// ldmatrix.x4 reads the A fragment and one ldmatrix.x4.trans the B
+// fragments of both n8 tiles.
 // MMA-LABEL: llvm.func @mma_f16
 // MMA: nvvm.barrier0
-// MMA: llvm.load {{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> i32
-// MMA: llvm.load {{.*}} {alignment = 2 : i64} : !llvm.ptr<3> -> f16
+// MMA: llvm.store {{.*}} : vector<2xf16>, !llvm.ptr<3>
+// MMA: nvvm.barrier0
+// MMA: nvvm.ldmatrix {{.*}}layout = #nvvm.mma_layout<row>, num = 4 : i32
+// MMA: nvvm.ldmatrix {{.*}}layout = #nvvm.mma_layout<col>, num = 4 : i32
 // MMA: llvm.inline_asm "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, {$10, $11, $12, $13};", "=f,=f,=f,=f,r,r,r,r,r,r,0,1,2,3" {{.*}} : (i32, i32, i32, i32, i32, i32, f32, f32, f32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
 // MMA-COUNT-3: mma.sync.aligned.m16n8k16
 // MMA-NOT: mma.sync
 // MMA-NOT: llvm.intr.fma
 // MMA: llvm.return
 // MMA-PTX: .target sm_80
+// MMA-PTX: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// MMA-PTX: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // MMA-PTX-COUNT-4: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 #blocked = #ttg.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [2, 2], order = [1, 0]}>
 module attributes {"ttg.num-warps" = 4 : i32} {
@@ -234,13 +239,17 @@ module attributes {"ttg.num-warps" = 4 : i32} {
 // over 2x2 warps gives each thread one row pair and two column pairs, so
 // one k step of 16 is two mma.sync per thread, and the accumulator crosses
 // the back edge in registers, converted nowhere inside the loop.
+// The loads of a and b are issued one iteration early (before the loop for
+// the first): the loop also carries the next a and b tiles.
 // LOOP-LABEL: llvm.func @loop_dot
-// LOOP: ^bb1(%{{.*}}: i32, %{{.*}}: !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>)
+// LOOP: ld.global
+// LOOP: ^bb1(%{{.*}}: i32, %{{.*}}: !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>, %{{.*}}: !llvm.struct<(f16, {{.*}})>, %{{.*}}: !llvm.struct<(f16, {{.*}})>)
 // LOOP: llvm.cond_br
+// LOOP: ld.global
 // LOOP-COUNT-2: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // LOOP-NOT: mma.sync
 // LOOP-NOT: llvm.intr.fma
-// LOOP: llvm.br ^bb1(%{{.*}}, %{{.*}} : i32, !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>)
+// LOOP: llvm.br ^bb1(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : i32, !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>, !llvm.struct<(f16, {{.*}})>, !llvm.struct<(f16, {{.*}})>)
 // PTX: .visible .entry loop_dot(
 // PTX: bar.sync 0
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32

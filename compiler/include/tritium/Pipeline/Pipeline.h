@@ -18,6 +18,8 @@ struct PipelineOptions {
   unsigned numWarps = 4;
   unsigned numStages = 3;
   unsigned computeCapability = 90;
+  /// The `a` target (sm_90a): dots may use wgmma.
+  bool archSpecific = false;
 };
 
 /// Inline device functions, clean up, and give every tensor a layout.

@@ -369,71 +369,199 @@ void computeWithFma(OpBuilder &b, Location loc, const StagedDot &dot,
 }
 
 //===----------------------------------------------------------------------===//
-// Tensor cores: mma.sync.m16n8k16 (sm_80+), f16/bf16 -> f32
+// Tensor cores: mma.sync.m16n8k16 (sm_80+) and wgmma (sm_90a), f16/bf16 -> f32
 //===----------------------------------------------------------------------===//
 //
-// mma.sync needs, per warp, a 16x8 tile of the result whose lane
-// l = 4g + t holds (row g, cols 2t, 2t+1) and (row g+8, same cols). The
-// instruction does not care which real rows and columns these virtual ones
-// stand for, as long as A's fragment rows and B's fragment columns are read
-// from the same ones. A blocked result layout with threadsPerWarp = [8, 4]
-// and order = [1, 0] has row = f(g) and column = f(t) for every register,
-// so any two of the thread's rows and any two of its columns form such a
-// tile: fragments are then read from the staged operands at those rows and
-// columns (a row, or a column, paired with itself where the thread holds an
-// odd number of them: the duplicate computes the same value twice).
+// Both instructions give lane l = 4g + t of a warp the accumulator elements
+// (row g, cols 2t, 2t+1) and (row g+8, same cols) of each 16x8 tile (for
+// wgmma, warp w of the warpgroup holds rows 16w.. of a 64-row block, and
+// the 8-column tiles follow each other along N). Neither cares which real
+// rows these virtual rows stand for, as long as A's rows are read from the
+// same ones. The result layout the layout pass chooses (sizePerThread =
+// [1, 2], threadsPerWarp = [8, 4], order = [1, 0]) gives lane 4g + t rows
+// base + g of every 8-row group and columns 2t, 2t+1 of every 8-column group
+// its warp covers: two of the thread's rows form the instruction's rows g
+// and g+8 (a row paired with itself where the thread holds only one: the
+// duplicate computes the same value twice), and each 8-column group is one
+// n8 tile.
+//
+// The operands are staged in shared memory as SwizzledTiles. mma.sync reads
+// its fragments with ldmatrix: .x4 for A (a 16x16 tile: rows g and g+8, k
+// and k+8), .x4.trans for B (two n8 tiles, k and k+8). wgmma reads both
+// operands from shared memory through descriptors: the tiles are laid out
+// as its swizzled canonical layouts (A K-major, B N-major), A's rows
+// permuted so that each warpgroup's 64-row blocks are contiguous.
 
-/// The attribute a layout pass sets on a tt.dot whose result layout it chose
-/// for mma.sync; without it the CUDA-core lowering is kept.
+/// The attributes a layout pass sets on a tt.dot whose result layout it
+/// chose for the tensor cores (without them the CUDA-core lowering is
+/// kept), and for wgmma in particular (on sm_90a).
 constexpr llvm::StringLiteral kMmaSyncAttrName = "ttg.mma_sync";
+constexpr llvm::StringLiteral kWgmmaAttrName = "ttg.wgmma";
 
 bool canUseMmaSync(DotOp op, const StagedDot &dot, unsigned computeCapability) {
   if (!op->hasAttr(kMmaSyncAttrName) || computeCapability < 80 ||
-      dot.rank != 2 || dot.K % 16 != 0 || !dot.accType.isF32())
+      dot.rank != 2 || dot.K % 16 != 0 || dot.N < 8 || !dot.accType.isF32())
     return false;
   if (dot.aSource != dot.bSource ||
       !(dot.aSource.isF16() || dot.aSource.isBF16()))
     return false;
   const ttg::LayoutView &view = *dot.dView;
   return view.keptDims.size() == 2 && view.rootShape.size() == 2 &&
+         view.root.getSizePerThread() == ArrayRef<unsigned>{1, 2} &&
          view.root.getThreadsPerWarp() == ArrayRef<unsigned>{8, 4} &&
          view.root.getOrder() == ArrayRef<unsigned>{1, 0};
 }
 
-/// Two 16-bit values packed into the .b32 register an mma fragment takes,
-/// the first in the low half.
-Value packHalves(OpBuilder &b, Location loc, Value lo, Value hi) {
-  Type i32 = b.getI32Type(), i16 = b.getI16Type();
-  auto bits = [&](Value v) {
-    return LLVM::ZExtOp::create(b, loc, i32,
-                                LLVM::BitcastOp::create(b, loc, i16, v));
-  };
-  return LLVM::OrOp::create(
-      b, loc, bits(lo),
-      LLVM::ShlOp::create(b, loc, bits(hi), i32Const(b, loc, 16)));
+/// wgmma needs, besides what mma.sync needs, whole warpgroups on all of N
+/// and each warp on 16 rows of every 64-row block (see tensorCoreLayout in
+/// AssignLayouts.cpp), and operand rows of at least 32 bytes (a swizzled
+/// canonical layout).
+bool canUseWgmma(DotOp op, const StagedDot &dot, unsigned computeCapability,
+                 unsigned numWarps) {
+  if (!op->hasAttr(kWgmmaAttrName) || computeCapability < 90 ||
+      !canUseMmaSync(op, dot, computeCapability))
+    return false;
+  ArrayRef<unsigned> wpc = dot.dView->root.getWarpsPerCTA();
+  int64_t M = dot.aShape[0];
+  return numWarps % 4 == 0 && wpc[0] == numWarps && wpc[1] == 1 &&
+         M % (16 * numWarps) == 0 && dot.N % 16 == 0 &&
+         (dot.N <= 256 || dot.N % 256 == 0);
 }
 
-void computeWithMmaSync(OpBuilder &b, Location loc, const StagedDot &dot,
-                        SmallVectorImpl<Value> &acc) {
-  MLIRContext *context = b.getContext();
-  auto sharedPtr = LLVM::LLVMPointerType::get(context, kSharedAddressSpace);
-  const ttg::LayoutView &view = *dot.dView;
-  Type i32 = b.getI32Type(), f32 = b.getF32Type();
-  unsigned numRegs = view.getNumRegisters();
+/// A tile of 16-bit elements in shared memory, cut along its rows into
+/// blocks of at most 64 columns (128 bytes), one after the other; within a
+/// block rows follow each other and their 16-byte chunks are permuted:
+/// chunk c of row r is stored at chunk c ^ phase(r), phase(r) = (r /
+/// perPhase) % maxPhase, where perPhase rows share one 128-byte line.
+/// Eight consecutive rows at one chunk column then fall in eight different
+/// 16-byte bank groups, so ldmatrix (8 rows x 16 bytes) is free of bank
+/// conflicts, and 16-byte stores stay contiguous. phase(r) depends only on
+/// r % 8. With 128-, 64- or 32-byte blocks this is exactly wgmma's 128B,
+/// 64B or 32B swizzled canonical layout (the hardware XORs address bits
+/// [4, 7) with bits [7, 10)), given blocks aligned to 8 rows.
+struct SwizzledTile {
+  int64_t rows, blockColumns, blockBytes;
+  unsigned perPhase, maxPhase;
 
-  // The thread's distinct rows and columns (static offsets), each with the
-  // register holding it at the other coordinate's first offset.
-  std::map<int64_t, unsigned> rowReg, colReg;
-  std::map<std::pair<int64_t, int64_t>, unsigned> regAt;
-  for (unsigned r = 0; r < numRegs; ++r) {
-    if (dot.holder[r] != r)
-      continue;
-    SmallVector<int64_t> o = view.tensorOffsets(r);
-    rowReg.emplace(o[0], r);
-    colReg.emplace(o[1], r);
-    regAt.emplace(std::make_pair(o[0], o[1]), r);
+  SwizzledTile(int64_t rows, int64_t columns)
+      : rows(rows), blockColumns(std::min<int64_t>(columns, 64)),
+        blockBytes(blockColumns * 2) {
+    perPhase = std::max<int64_t>(1, 128 / blockBytes);
+    maxPhase = std::min<int64_t>(8, blockBytes / 16);
   }
-  auto pairUp = [](const std::map<int64_t, unsigned> &items) {
+
+  /// Bytes from one column block to the next.
+  int64_t blockStride() const { return rows * blockBytes; }
+
+  /// phase(r) for a row r with r % 8 == `rowInGroup`.
+  Value phase(OpBuilder &b, Location loc, Value rowInGroup) const {
+    Value shifted = LLVM::LShrOp::create(
+        b, loc, rowInGroup, i32Const(b, loc, llvm::Log2_32(perPhase)));
+    return LLVM::AndOp::create(b, loc, shifted, i32Const(b, loc, maxPhase - 1));
+  }
+
+  /// Byte offset of element (row, col).
+  Value offset(OpBuilder &b, Location loc, Value row, Value col) const {
+    auto c = [&](int64_t v) { return i32Const(b, loc, v); };
+    Value block = LLVM::UDivOp::create(b, loc, col, c(blockColumns));
+    Value inBlock = LLVM::URemOp::create(b, loc, col, c(blockColumns));
+    Value chunk = LLVM::LShrOp::create(b, loc, inBlock, c(3));
+    Value swizzled = LLVM::XOrOp::create(
+        b, loc, chunk, phase(b, loc, LLVM::AndOp::create(b, loc, row, c(7))));
+    Value inChunk = LLVM::ShlOp::create(
+        b, loc, LLVM::AndOp::create(b, loc, col, c(7)), c(1));
+    Value rowStart = LLVM::AddOp::create(
+        b, loc, LLVM::MulOp::create(b, loc, block, c(blockStride())),
+        LLVM::MulOp::create(b, loc, row, c(blockBytes)));
+    return LLVM::AddOp::create(
+        b, loc, rowStart,
+        LLVM::OrOp::create(b, loc, LLVM::ShlOp::create(b, loc, swizzled, c(4)),
+                           inChunk));
+  }
+};
+
+/// Writes a thread's elements of a 2-D 16-bit tile into a SwizzledTile at
+/// `base`, as vectors of up to 16 bytes along rows; tensor row r goes to
+/// tile row `tileRow(r)` (the identity where null).
+void storeSwizzled(OpBuilder &b, Location loc, Value base, Type memType,
+                   ArrayRef<Value> elements, const ttg::LayoutView &view,
+                   ArrayRef<int64_t> shape, const SwizzledTile &tile,
+                   function_ref<Value(Value)> tileRow = nullptr) {
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  RegisterRuns runs = groupRuns(view, 1, shape[1], kMaxAccessBytes / 2);
+  SmallVector<SmallVector<Value>> coords = emitCoordinates(b, loc, view);
+  for (ArrayRef<unsigned> run : runs.runs) {
+    ArrayRef<Value> rc = coords[run.front()];
+    Value row = tileRow ? tileRow(rc[0]) : rc[0];
+    Value address =
+        LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(), base,
+                            ValueRange{tile.offset(b, loc, row, rc[1])});
+    if (run.size() == 1) {
+      LLVM::StoreOp::create(b, loc, elements[run.front()], address, 2);
+      continue;
+    }
+    auto vectorType = VectorType::get(run.size(), memType);
+    Value vector = LLVM::UndefOp::create(b, loc, vectorType);
+    for (auto [i, reg] : llvm::enumerate(run))
+      vector = LLVM::InsertElementOp::create(b, loc, vector, elements[reg],
+                                             i32Const(b, loc, i));
+    LLVM::StoreOp::create(b, loc, vector, address, 2 * run.size());
+  }
+}
+
+/// ldmatrix .x4 (.trans where `transpose`) at `address`: four b32 registers.
+std::array<Value, 4> loadMatrixX4(OpBuilder &b, Location loc, Value address,
+                                  bool transpose) {
+  Type i32 = b.getI32Type();
+  auto resultType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {i32, i32, i32, i32});
+  Value loaded = NVVM::LdMatrixOp::create(
+      b, loc, resultType, address, 4,
+      transpose ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+      NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8),
+      NVVM::LdStMatrixEltType::B16);
+  std::array<Value, 4> result;
+  for (unsigned i = 0; i < 4; ++i)
+    result[i] = LLVM::ExtractValueOp::create(b, loc, loaded, i);
+  return result;
+}
+
+/// The thread's accumulator registers as the instructions see them: pairs
+/// of distinct rows (the instruction's rows g and g+8) and pairs of
+/// distinct columns (2t, 2t+1 of one n8 tile), and the register holding
+/// each (row, column).
+struct AccumulatorTiles {
+  SmallVector<std::pair<int64_t, int64_t>> rowPairs, colPairs;
+  std::map<std::pair<int64_t, int64_t>, unsigned> regAt;
+
+  explicit AccumulatorTiles(const StagedDot &dot) {
+    const ttg::LayoutView &view = *dot.dView;
+    std::map<int64_t, unsigned> rows, cols;
+    for (unsigned r = 0; r < view.getNumRegisters(); ++r) {
+      if (dot.holder[r] != r)
+        continue;
+      SmallVector<int64_t> o = view.tensorOffsets(r);
+      rows.emplace(o[0], r);
+      cols.emplace(o[1], r);
+      regAt.emplace(std::make_pair(o[0], o[1]), r);
+    }
+    rowPairs = pairUp(rows);
+    colPairs = pairUp(cols);
+  }
+
+  /// c0..c3 of a 16x8 tile: (row g, col 2t), (row g, col 2t+1), (row g+8,
+  /// col 2t), (row g+8, col 2t+1).
+  std::array<unsigned, 4> tile(unsigned rowPair, unsigned colPair) const {
+    auto [r0, r1] = rowPairs[rowPair];
+    auto [c0, c1] = colPairs[colPair];
+    return {regAt.at({r0, c0}), regAt.at({r0, c1}), regAt.at({r1, c0}),
+            regAt.at({r1, c1})};
+  }
+
+private:
+  static SmallVector<std::pair<int64_t, int64_t>>
+  pairUp(const std::map<int64_t, unsigned> &items) {
     SmallVector<int64_t> keys;
     for (auto &[key, r] : items)
       keys.push_back(key);
@@ -443,57 +571,90 @@ void computeWithMmaSync(OpBuilder &b, Location loc, const StagedDot &dot,
     for (unsigned i = 0; i < keys.size(); i += 2)
       pairs.push_back({keys[i], keys[i + 1]});
     return pairs;
-  };
-  SmallVector<std::pair<int64_t, int64_t>> rowPairs = pairUp(rowReg);
-  SmallVector<std::pair<int64_t, int64_t>> colPairs = pairUp(colReg);
+  }
+};
 
+void computeWithMmaSync(OpBuilder &b, Location loc, const StagedDot &dot,
+                        const SwizzledTile &aTile, const SwizzledTile &bTile,
+                        SmallVectorImpl<Value> &acc) {
+  MLIRContext *context = b.getContext();
+  auto sharedPtr = LLVM::LLVMPointerType::get(context, kSharedAddressSpace);
+  const ttg::LayoutView &view = *dot.dView;
+  Type f32 = b.getF32Type();
+  auto c = [&](int64_t v) { return i32Const(b, loc, v); };
+  int64_t M = view.rootShape[0], N = dot.N;
+  AccumulatorTiles tiles(dot);
+
+  ArrayRef<unsigned> wpc = view.root.getWarpsPerCTA();
   auto [lane, warp] = laneAndWarpIds(b, loc);
-  Value g = LLVM::LShrOp::create(b, loc, lane, i32Const(b, loc, 2));
-  Value t = LLVM::AndOp::create(b, loc, lane, i32Const(b, loc, 3));
-  Value twoT = LLVM::ShlOp::create(b, loc, t, i32Const(b, loc, 1));
+  Value warpN = LLVM::URemOp::create(b, loc, warp, c(wpc[1]));
+  Value warpM = LLVM::URemOp::create(
+      b, loc, LLVM::UDivOp::create(b, loc, warp, c(wpc[1])), c(wpc[0]));
+  // ldmatrix: lane l gives the address of row l % 8 of matrix l / 8.
+  Value rowInMatrix = LLVM::AndOp::create(b, loc, lane, c(7));
+  Value matrix = LLVM::LShrOp::create(b, loc, lane, c(3));
+  Value matrixLow = LLVM::AndOp::create(b, loc, matrix, c(1));
+  Value matrixHigh = LLVM::LShrOp::create(b, loc, matrix, c(1));
+  auto isSet = [&](Value bit) {
+    return LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, bit, c(0));
+  };
+  bool rowsWrap = 8 * int64_t(wpc[0]) > M;
+  bool colsWrap = 8 * int64_t(wpc[1]) > N;
 
-  // A fragments read the thread's own rows: pointers to a[row, 2t].
-  std::map<int64_t, Value> aRowPtr;
-  for (auto &[offset, r] : rowReg) {
-    Value index = LLVM::AddOp::create(
-        b, loc,
-        LLVM::MulOp::create(b, loc, dot.dCoords[r][0], i32Const(b, loc, dot.K)),
-        twoT);
-    aRowPtr[offset] = LLVM::GEPOp::create(b, loc, sharedPtr, dot.aMem,
-                                          dot.aBase, ValueRange{index});
+  // A: matrices 0..3 are (rows g, k..k+7), (rows g+8, k..), (rows g,
+  // k+8..), (rows g+8, k+8..). Per row pair, the byte offset of the lane's
+  // row; per k step, the lane's chunk in k's column block: (k' / 8 + l /
+  // 16) ^ phase with k' = k mod the block width, where k' / 8 is even, so
+  // that is (k' / 8) ^ ((l / 16) ^ phase).
+  Value aPhase = aTile.phase(b, loc, rowInMatrix);
+  Value aChunkBits = LLVM::ShlOp::create(
+      b, loc, LLVM::XOrOp::create(b, loc, matrixHigh, aPhase), c(4));
+  Value rowBase = LLVM::AddOp::create(
+      b, loc, LLVM::MulOp::create(b, loc, warpM, c(8)), rowInMatrix);
+  Value secondRow = isSet(matrixLow);
+  SmallVector<Value> aRowOffset;
+  for (auto [first, second] : tiles.rowPairs) {
+    Value row = LLVM::AddOp::create(
+        b, loc, rowBase,
+        LLVM::SelectOp::create(b, loc, secondRow, c(second), c(first)));
+    if (rowsWrap)
+      row = LLVM::AndOp::create(b, loc, row, c(M - 1));
+    aRowOffset.push_back(LLVM::MulOp::create(b, loc, row, c(aTile.blockBytes)));
   }
 
-  // B fragments read virtual column g, which is real column offset
-  // pair[g & 1] of lane 4 * (g >> 1): its base column is that of a thread
-  // with t = g >> 1 in this warp. Pointers to b[2t, column].
-  ArrayRef<unsigned> spt = view.root.getSizePerThread();
-  ArrayRef<unsigned> wpc = view.root.getWarpsPerCTA();
-  int64_t N = dot.N;
-  bool wraps = int64_t(spt[1]) * 4 * wpc[1] > N;
-  Value warpN = LLVM::URemOp::create(b, loc, warp, i32Const(b, loc, wpc[1]));
-  Value baseN = LLVM::MulOp::create(
-      b, loc,
-      LLVM::AddOp::create(
-          b, loc, LLVM::MulOp::create(b, loc, warpN, i32Const(b, loc, 4)),
-          LLVM::LShrOp::create(b, loc, g, i32Const(b, loc, 1))),
-      i32Const(b, loc, spt[1]));
-  Value odd = LLVM::ICmpOp::create(
-      b, loc, LLVM::ICmpPredicate::ne,
-      LLVM::AndOp::create(b, loc, g, i32Const(b, loc, 1)), i32Const(b, loc, 0));
-  SmallVector<Value> bColPtr;
-  for (auto [first, second] : colPairs) {
-    auto column = [&](int64_t offset) -> Value {
-      Value c = LLVM::AddOp::create(b, loc, baseN, i32Const(b, loc, offset));
-      if (wraps)
-        c = LLVM::AndOp::create(b, loc, c, i32Const(b, loc, N - 1));
-      return c;
-    };
-    Value col =
-        LLVM::SelectOp::create(b, loc, odd, column(second), column(first));
-    Value index = LLVM::AddOp::create(
-        b, loc, LLVM::MulOp::create(b, loc, twoT, i32Const(b, loc, N)), col);
-    bColPtr.push_back(LLVM::GEPOp::create(b, loc, sharedPtr, dot.bMem,
-                                          dot.bBase, ValueRange{index}));
+  // B: per two column pairs (n8 tiles), matrices 0..3 are (tile 0,
+  // k..k+7), (tile 0, k+8..), (tile 1, k..), (tile 1, k+8..), loaded
+  // transposed; a tile's 8 columns are one 16-byte chunk of b's rows. The
+  // lane's offset is fixed but for k * blockBytes.
+  Value bPhase = bTile.phase(b, loc, rowInMatrix);
+  Value kRow = LLVM::AddOp::create(
+      b, loc, LLVM::MulOp::create(b, loc, matrixLow, c(8)), rowInMatrix);
+  Value kRowOffset = LLVM::MulOp::create(b, loc, kRow, c(bTile.blockBytes));
+  Value secondTile = isSet(matrixHigh);
+  Value colBase = LLVM::MulOp::create(b, loc, warpN, c(8));
+  SmallVector<Value> bOffset;
+  unsigned numColPairs = tiles.colPairs.size();
+  for (unsigned i = 0; i < numColPairs; i += 2) {
+    int64_t first = tiles.colPairs[i].first;
+    int64_t second = tiles.colPairs[std::min(i + 1, numColPairs - 1)].first;
+    Value col = LLVM::AddOp::create(
+        b, loc, colBase,
+        LLVM::SelectOp::create(b, loc, secondTile, c(second), c(first)));
+    if (colsWrap)
+      col = LLVM::AndOp::create(b, loc, col, c(N - 1));
+    Value block = LLVM::UDivOp::create(b, loc, col, c(bTile.blockColumns));
+    Value chunk = LLVM::XOrOp::create(
+        b, loc,
+        LLVM::LShrOp::create(
+            b, loc, LLVM::URemOp::create(b, loc, col, c(bTile.blockColumns)),
+            c(3)),
+        bPhase);
+    bOffset.push_back(LLVM::AddOp::create(
+        b, loc,
+        LLVM::AddOp::create(
+            b, loc, LLVM::MulOp::create(b, loc, block, c(bTile.blockStride())),
+            kRowOffset),
+        LLVM::ShlOp::create(b, loc, chunk, c(4))));
   }
 
   std::string type = dot.aSource.isBF16() ? "bf16" : "f16";
@@ -503,38 +664,37 @@ void computeWithMmaSync(OpBuilder &b, Location loc, const StagedDot &dot,
                           "{$8, $9}, {$10, $11, $12, $13};";
   auto resultType =
       LLVM::LLVMStructType::getLiteral(context, SmallVector<Type>(4, f32));
-  auto loadI32 = [&](Value ptr, int64_t offset) -> Value {
-    Value address =
-        LLVM::GEPOp::create(b, loc, sharedPtr, dot.aMem, ptr,
-                            ArrayRef<LLVM::GEPArg>{int32_t(offset)});
-    return LLVM::LoadOp::create(b, loc, i32, address, 4);
-  };
-  auto loadB = [&](Value ptr, int64_t k) -> Value {
-    Value address = LLVM::GEPOp::create(b, loc, sharedPtr, dot.bMem, ptr,
-                                        ArrayRef<LLVM::GEPArg>{int32_t(k * N)});
-    return LLVM::LoadOp::create(b, loc, dot.bMem, address, 2);
+  auto at = [&](Value base, Value offset, int64_t constant) -> Value {
+    Value address = LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(), base,
+                                        ValueRange{offset});
+    if (constant == 0)
+      return address;
+    return LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(), address,
+                               ArrayRef<LLVM::GEPArg>{int32_t(constant)});
   };
   for (int64_t k0 = 0; k0 < dot.K; k0 += 16) {
-    // a0..a3: (row g, k 2t..2t+1), (row g+8, ...), (row g, k 2t+8..),
-    // (row g+8, k 2t+8..); b0, b1: (k 2t..2t+1), (k 2t+8..2t+9).
+    int64_t kBlock = k0 / aTile.blockColumns;
+    int64_t kInBlock = k0 % aTile.blockColumns;
+    Value aChunk =
+        LLVM::XOrOp::create(b, loc, aChunkBits, c((kInBlock / 8) << 4));
     SmallVector<std::array<Value, 4>> aFrag;
-    for (auto [first, second] : rowPairs)
-      aFrag.push_back(
-          {loadI32(aRowPtr[first], k0), loadI32(aRowPtr[second], k0),
-           loadI32(aRowPtr[first], k0 + 8), loadI32(aRowPtr[second], k0 + 8)});
+    for (Value rowOffset : aRowOffset)
+      aFrag.push_back(loadMatrixX4(
+          b, loc,
+          at(dot.aBase, LLVM::AddOp::create(b, loc, rowOffset, aChunk),
+             kBlock * aTile.blockStride()),
+          /*transpose=*/false));
     SmallVector<std::array<Value, 2>> bFrag;
-    for (Value ptr : bColPtr)
-      bFrag.push_back(
-          {packHalves(b, loc, loadB(ptr, k0), loadB(ptr, k0 + 1)),
-           packHalves(b, loc, loadB(ptr, k0 + 8), loadB(ptr, k0 + 9))});
-    for (auto [ri, rows] : llvm::enumerate(rowPairs))
-      for (auto [ci, cols] : llvm::enumerate(colPairs)) {
-        // c0..c3: (row g, col 2t), (row g, col 2t+1), (row g+8, col 2t),
-        // (row g+8, col 2t+1).
-        std::array<unsigned, 4> regs = {regAt.at({rows.first, cols.first}),
-                                        regAt.at({rows.first, cols.second}),
-                                        regAt.at({rows.second, cols.first}),
-                                        regAt.at({rows.second, cols.second})};
+    for (Value offset : bOffset) {
+      std::array<Value, 4> regs =
+          loadMatrixX4(b, loc, at(dot.bBase, offset, k0 * bTile.blockBytes),
+                       /*transpose=*/true);
+      bFrag.push_back({regs[0], regs[1]});
+      bFrag.push_back({regs[2], regs[3]});
+    }
+    for (unsigned ri = 0; ri < tiles.rowPairs.size(); ++ri)
+      for (unsigned ci = 0; ci < numColPairs; ++ci) {
+        std::array<unsigned, 4> regs = tiles.tile(ri, ci);
         SmallVector<Value> operands(aFrag[ri].begin(), aFrag[ri].end());
         operands.append(bFrag[ci].begin(), bFrag[ci].end());
         for (unsigned reg : regs)
@@ -548,6 +708,171 @@ void computeWithMmaSync(OpBuilder &b, Location loc, const StagedDot &dot,
           acc[reg] = LLVM::ExtractValueOp::create(b, loc, mma.getResult(0), i);
       }
   }
+}
+
+/// Inline PTX with no operands that must stay where it is.
+void emitBarrierAsm(OpBuilder &b, Location loc, StringRef ptx) {
+  LLVM::InlineAsmOp::create(
+      b, loc, LLVM::LLVMVoidType::get(b.getContext()), ValueRange{}, ptx, "",
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+}
+
+/// Runs `ptx` (which names its f32 registers $0..$n-1, tied to `values`,
+/// then `extra` as $n..) with side effects, and returns the registers.
+SmallVector<Value> tiedF32Asm(OpBuilder &b, Location loc, StringRef ptx,
+                              ArrayRef<Value> values, ArrayRef<Value> extra,
+                              StringRef extraConstraints) {
+  unsigned n = values.size();
+  std::string constraints;
+  for (unsigned i = 0; i < n; ++i)
+    constraints += "=f,";
+  for (unsigned i = 0; i < n; ++i)
+    constraints += std::to_string(i) + ",";
+  constraints += extraConstraints;
+  if (!constraints.empty() && constraints.back() == ',')
+    constraints.pop_back();
+  SmallVector<Value> operands(values);
+  operands.append(extra.begin(), extra.end());
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), SmallVector<Type>(n, b.getF32Type()));
+  auto op = LLVM::InlineAsmOp::create(
+      b, loc, resultType, operands, ptx, constraints,
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+  SmallVector<Value> result;
+  for (unsigned i = 0; i < n; ++i)
+    result.push_back(LLVM::ExtractValueOp::create(b, loc, op.getResult(0), i));
+  return result;
+}
+
+/// The row of the shared A tile that wgmma reads for tensor row r. The
+/// result layout (warpsPerCTA = [numWarps, 1]) gives warp w = 4q + w' rows
+/// 8w + g + 8 * numWarps * j; warpgroup q computes, for each i, the 64-row
+/// block of its rows with j = 2i + h, where wgmma wants warp w' on rows
+/// 16w' + 8h + g. Block (q, i) is stored as 64-row block i * Q + q (Q
+/// warpgroups).
+Value wgmmaTileRow(OpBuilder &b, Location loc, Value row, unsigned numWarps) {
+  auto c = [&](int64_t v) { return i32Const(b, loc, v); };
+  unsigned warpBits = llvm::Log2_32(numWarps);
+  unsigned numGroups = numWarps / 4;
+  Value g = LLVM::AndOp::create(b, loc, row, c(7));
+  Value w = LLVM::AndOp::create(b, loc, LLVM::LShrOp::create(b, loc, row, c(3)),
+                                c(numWarps - 1));
+  Value j = LLVM::LShrOp::create(b, loc, row, c(3 + warpBits));
+  Value q = LLVM::LShrOp::create(b, loc, w, c(2));
+  Value wInGroup = LLVM::AndOp::create(b, loc, w, c(3));
+  Value h = LLVM::AndOp::create(b, loc, j, c(1));
+  Value i = LLVM::LShrOp::create(b, loc, j, c(1));
+  Value block = LLVM::AddOp::create(
+      b, loc, LLVM::MulOp::create(b, loc, i, c(numGroups)), q);
+  Value inBlock = LLVM::OrOp::create(
+      b, loc,
+      LLVM::OrOp::create(b, loc, LLVM::ShlOp::create(b, loc, wInGroup, c(4)),
+                         LLVM::ShlOp::create(b, loc, h, c(3))),
+      g);
+  return LLVM::OrOp::create(b, loc, LLVM::ShlOp::create(b, loc, block, c(6)),
+                            inBlock);
+}
+
+/// The constant part of a wgmma shared-memory descriptor: leading and
+/// stride byte offsets, and the swizzle mode of a tile whose column blocks
+/// are `blockBytes` wide (128: mode 1, 64: mode 2, 32: mode 3). The start
+/// address (bits 0-13, in 16-byte units) is added to it.
+uint64_t descriptorBits(int64_t leadingBytes, int64_t strideBytes,
+                        int64_t blockBytes) {
+  uint64_t mode = blockBytes == 128 ? 1 : blockBytes == 64 ? 2 : 3;
+  return (uint64_t(leadingBytes >> 4) & 0x3fff) << 16 |
+         (uint64_t(strideBytes >> 4) & 0x3fff) << 32 | mode << 62;
+}
+
+void computeWithWgmma(OpBuilder &b, Location loc, const StagedDot &dot,
+                      const SwizzledTile &aTile, const SwizzledTile &bTile,
+                      unsigned numWarps, SmallVectorImpl<Value> &acc) {
+  Type i64 = b.getI64Type();
+  auto c64 = [&](int64_t v) { return intConst(b, loc, i64, v); };
+  AccumulatorTiles tiles(dot);
+  int64_t K = dot.K, N = dot.N;
+  int64_t instrN = std::min<int64_t>(N, 256);
+  unsigned numGroups = numWarps / 4;
+
+  // Start addresses in 16-byte units: this warpgroup's first 64-row block
+  // of A, and B.
+  auto [lane, warp] = laneAndWarpIds(b, loc);
+  Value group = LLVM::LShrOp::create(b, loc, warp, i32Const(b, loc, 2));
+  auto units = [&](Value address) {
+    return LLVM::LShrOp::create(
+        b, loc, LLVM::PtrToIntOp::create(b, loc, i64, address), c64(4));
+  };
+  Value aStart = LLVM::AddOp::create(
+      b, loc, units(dot.aBase),
+      LLVM::MulOp::create(b, loc, LLVM::ZExtOp::create(b, loc, i64, group),
+                          c64(64 * aTile.blockBytes / 16)));
+  Value bStart = units(dot.bBase);
+  // A is K-major (its leading byte offset is unused within a swizzle
+  // block); B is N-major, column blocks of 64 apart by a whole block.
+  Value aDesc = LLVM::AddOp::create(
+      b, loc, aStart,
+      c64(descriptorBits(16, 8 * aTile.blockBytes, aTile.blockBytes)));
+  Value bDesc = LLVM::AddOp::create(
+      b, loc, bStart,
+      c64(descriptorBits(bTile.blockStride(), 8 * bTile.blockBytes,
+                         bTile.blockBytes)));
+
+  std::string type = dot.aSource.isBF16() ? "bf16" : "f16";
+  unsigned numRegs = instrN / 2;
+  std::string regList;
+  for (unsigned i = 0; i < numRegs; ++i)
+    regList += (i ? ", $" : "$") + std::to_string(i);
+  std::string ptx =
+      "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(2 * numRegs + 2) +
+      ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(instrN) +
+      "k16.f32." + type + "." + type + " {" + regList + "}, $" +
+      std::to_string(2 * numRegs) + ", $" + std::to_string(2 * numRegs + 1) +
+      ", p, 1, 1, 0, 1;\n}";
+  Value accumulate = i32Const(b, loc, 1);
+
+  emitBarrierAsm(b, loc, "wgmma.fence.sync.aligned;");
+  unsigned blocksPerGroup = tiles.rowPairs.size();
+  unsigned tilesPerInstr = instrN / 8;
+  for (unsigned block = 0; block < blocksPerGroup; ++block) {
+    for (int64_t n0 = 0; n0 < N; n0 += instrN) {
+      // This instruction's registers: n8 tile j holds four.
+      SmallVector<unsigned> regs;
+      for (unsigned j = 0; j < tilesPerInstr; ++j)
+        for (unsigned reg : tiles.tile(block, n0 / 8 + j))
+          regs.push_back(reg);
+      SmallVector<Value> values;
+      for (unsigned reg : regs)
+        values.push_back(acc[reg]);
+      for (int64_t k0 = 0; k0 < K; k0 += 16) {
+        int64_t aOffset = (k0 / aTile.blockColumns) * aTile.blockStride() +
+                          block * numGroups * 64 * aTile.blockBytes +
+                          (k0 % aTile.blockColumns) * 2;
+        int64_t bOffset = (n0 / bTile.blockColumns) * bTile.blockStride() +
+                          k0 * bTile.blockBytes;
+        Value a = LLVM::AddOp::create(b, loc, aDesc, c64(aOffset / 16));
+        Value bd = LLVM::AddOp::create(b, loc, bDesc, c64(bOffset / 16));
+        values = tiedF32Asm(b, loc, ptx, values, {a, bd, accumulate}, "l,l,r");
+      }
+      for (auto [reg, value] : llvm::zip(regs, values))
+        acc[reg] = value;
+    }
+  }
+  emitBarrierAsm(b, loc, "wgmma.commit_group.sync.aligned;");
+  // The results are the registers only once the group completes: they pass
+  // through the wait, so nothing reads them earlier.
+  SmallVector<unsigned> holders;
+  for (unsigned r = 0; r < acc.size(); ++r)
+    if (dot.holder[r] == r)
+      holders.push_back(r);
+  SmallVector<Value> values;
+  for (unsigned r : holders)
+    values.push_back(acc[r]);
+  values =
+      tiedF32Asm(b, loc, "wgmma.wait_group.sync.aligned 0;", values, {}, "");
+  for (auto [r, value] : llvm::zip(holders, values))
+    acc[r] = value;
 }
 
 struct DotOpConversion : public OpConversionPattern<DotOp> {
@@ -591,14 +916,26 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
     // correspond one to one.
     SmallVector<Value> acc = unpack(rewriter, loc, adaptor.getC());
 
-    // Stage both operands: a at offset 0, b after it, 16-byte aligned so
-    // that vector accesses to b stay aligned.
+    unsigned numRegs = dView->getNumRegisters();
+    std::map<SmallVector<int64_t>, unsigned> firstHolder;
+    dot.holder.resize(numRegs);
+    for (unsigned r = 0; r < numRegs; ++r)
+      dot.holder[r] =
+          firstHolder.emplace(dView->tensorOffsets(r), r).first->second;
+    bool wgmma = canUseWgmma(op, dot, state.computeCapability, state.numWarps);
+    bool tensorCores = wgmma || canUseMmaSync(op, dot, state.computeCapability);
+
+    // Stage both operands: a at offset 0, b after it, aligned so that
+    // vector accesses to b stay aligned (16 bytes) and, on the tensor
+    // cores, so that b's swizzled blocks (8 rows of up to 128 bytes) are
+    // aligned as wgmma requires (1024 bytes).
     SmallVector<Value> aElements = unpack(rewriter, loc, adaptor.getA());
     SmallVector<Value> bElements = unpack(rewriter, loc, adaptor.getB());
     dot.aMem = storageType(aElements.front().getType());
     dot.bMem = storageType(bElements.front().getType());
-    int64_t bOffset = llvm::alignTo(
-        numElements(dot.aShape) * storageBytes(dot.aMem), kMaxAccessBytes);
+    int64_t bOffset =
+        llvm::alignTo(numElements(dot.aShape) * storageBytes(dot.aMem),
+                      tensorCores ? 1024 : kMaxAccessBytes);
     int64_t totalBytes =
         bOffset + numElements(dot.bShape) * storageBytes(dot.bMem);
     Value scratch = sharedScratch(rewriter, loc, op, state, totalBytes);
@@ -608,24 +945,34 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
     dot.bBase =
         LLVM::GEPOp::create(rewriter, loc, sharedPtr, rewriter.getI8Type(),
                             scratch, ArrayRef<LLVM::GEPArg>{int32_t(bOffset)});
-    storeRowMajor(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
-                  dot.aShape);
-    storeRowMajor(rewriter, loc, dot.bBase, dot.bMem, bElements, *bView,
-                  dot.bShape);
-    barrier(rewriter, loc);
 
-    dot.dCoords = emitCoordinates(rewriter, loc, *dView);
-    unsigned numRegs = dView->getNumRegisters();
-    std::map<SmallVector<int64_t>, unsigned> firstHolder;
-    dot.holder.resize(numRegs);
-    for (unsigned r = 0; r < numRegs; ++r)
-      dot.holder[r] =
-          firstHolder.emplace(dView->tensorOffsets(r), r).first->second;
-
-    if (canUseMmaSync(op, dot, state.computeCapability))
-      computeWithMmaSync(rewriter, loc, dot, acc);
-    else
+    if (tensorCores) {
+      SwizzledTile aTile(dot.aShape[0], dot.K), bTile(dot.K, dot.N);
+      unsigned numWarps = state.numWarps;
+      auto wgmmaRow = [&](Value row) {
+        return wgmmaTileRow(rewriter, loc, row, numWarps);
+      };
+      storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
+                    dot.aShape, aTile,
+                    wgmma ? function_ref<Value(Value)>(wgmmaRow) : nullptr);
+      storeSwizzled(rewriter, loc, dot.bBase, dot.bMem, bElements, *bView,
+                    dot.bShape, bTile);
+      if (wgmma) // wgmma reads shared memory through the async proxy.
+        emitBarrierAsm(rewriter, loc, "fence.proxy.async.shared::cta;");
+      barrier(rewriter, loc);
+      if (wgmma)
+        computeWithWgmma(rewriter, loc, dot, aTile, bTile, numWarps, acc);
+      else
+        computeWithMmaSync(rewriter, loc, dot, aTile, bTile, acc);
+    } else {
+      storeRowMajor(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
+                    dot.aShape);
+      storeRowMajor(rewriter, loc, dot.bBase, dot.bMem, bElements, *bView,
+                    dot.bShape);
+      barrier(rewriter, loc);
+      dot.dCoords = emitCoordinates(rewriter, loc, *dView);
       computeWithFma(rewriter, loc, dot, acc);
+    }
     for (unsigned r = 0; r < numRegs; ++r)
       acc[r] = acc[dot.holder[r]];
     rewriter.replaceOp(op, pack(rewriter, loc, structType, acc));

@@ -48,16 +48,32 @@ bool isCheapToRebuild(Value value) {
   return op && isa<SplatOp, MakeRangeOp, arith::ConstantOp>(op);
 }
 
-/// The attribute that asks the lowering for mma.sync (DotOpToLLVM.cpp).
+/// The attributes that ask the lowering for tensor cores (DotOpToLLVM.cpp):
+/// mma.sync, and on sm_90a wgmma as well where the layout fits it.
 constexpr llvm::StringLiteral kMmaSyncAttrName = "ttg.mma_sync";
+constexpr llvm::StringLiteral kWgmmaAttrName = "ttg.wgmma";
 
-/// The result layout of a dot computed with mma.sync.m16n8k16, or null where
-/// the tensor cores cannot compute it. A thread holds two adjacent columns
-/// (2t, 2t+1) of rows g of every 8-row group its warp covers, as the
-/// instruction's accumulator fragment does for lane 4g + t; warps split the
-/// tile as Triton's mma v2 heuristic does (along M while M per warp is at
-/// least N per warp, in units of the instruction's 16x8 tile).
-BlockedEncodingAttr mmaSyncLayout(DotOp dot, unsigned numWarps) {
+/// How a dot runs on the tensor cores.
+struct TensorCoreChoice {
+  BlockedEncodingAttr layout; ///< null: not on the tensor cores
+  bool wgmma = false;
+};
+
+/// The result layout of a dot computed on the tensor cores, or null where
+/// they cannot compute it. Both mma.sync.m16n8k16 and wgmma give lane
+/// 4g + t the accumulator elements (row g, cols 2t, 2t+1) and (row g+8,
+/// same cols) of each 16 x 8 tile; a thread of the blocked layout
+/// sizePerThread = [1, 2], threadsPerWarp = [8, 4] holds rows g of every
+/// 8-row group and columns 2t, 2t+1 of every 8-column group its warp
+/// covers, so the lowering can pair them up (DotOpToLLVM.cpp).
+///
+/// wgmma (a warpgroup of 4 warps computes 64 rows x all of N) needs every
+/// warp on all of N and 16 rows per warp per 64-row block: warpsPerCTA =
+/// [numWarps, 1] and M a multiple of 16 * numWarps. Otherwise warps split
+/// the tile as Triton's mma v2 heuristic does (along M while M per warp is
+/// at least N per warp, in units of the instruction's 16x8 tile).
+TensorCoreChoice tensorCoreLayout(DotOp dot, unsigned numWarps,
+                                  bool targetHasWgmma) {
   auto aType = cast<RankedTensorType>(dot.getA().getType());
   auto bType = cast<RankedTensorType>(dot.getB().getType());
   auto dType = cast<RankedTensorType>(dot.getD().getType());
@@ -71,6 +87,12 @@ BlockedEncodingAttr mmaSyncLayout(DotOp dot, unsigned numWarps) {
   int64_t K = aType.getShape()[1];
   if (K % 16 != 0 || M < 16 || N < 8)
     return {};
+  MLIRContext *context = dot.getContext();
+  if (targetHasWgmma && numWarps % 4 == 0 && M % (16 * numWarps) == 0 &&
+      N % 8 == 0)
+    return {BlockedEncodingAttr::get(context, {1, 2}, {8, 4}, {numWarps, 1},
+                                     {1, 0}),
+            /*wgmma=*/true};
   SmallVector<unsigned> warps = {1, 1};
   while (warps[0] * warps[1] < numWarps) {
     if (M / 16 / warps[0] >= N / 16 / warps[1] && warps[0] < M / 16)
@@ -78,21 +100,21 @@ BlockedEncodingAttr mmaSyncLayout(DotOp dot, unsigned numWarps) {
     else
       warps[1] *= 2;
   }
-  MLIRContext *context = dot.getContext();
-  return BlockedEncodingAttr::get(context, {1, 2}, {8, 4}, warps, {1, 0});
+  return {BlockedEncodingAttr::get(context, {1, 2}, {8, 4}, warps, {1, 0}),
+          /*wgmma=*/false};
 }
 
 /// The layout a loop should carry `yielded` in: that of the tensor-core dot
 /// producing it (directly, or through the results of inner loops that carry
 /// it), else null.
-Attribute carriedDotLayout(Value yielded, unsigned numWarps) {
+Attribute carriedDotLayout(Value yielded, unsigned numWarps, bool wgmma) {
   Operation *producer = yielded.getDefiningOp();
   if (auto dot = dyn_cast_or_null<DotOp>(producer))
-    return mmaSyncLayout(dot, numWarps);
+    return tensorCoreLayout(dot, numWarps, wgmma).layout;
   if (auto inner = dyn_cast_or_null<scf::ForOp>(producer)) {
     unsigned index = cast<OpResult>(yielded).getResultNumber();
     return carriedDotLayout(inner.getBody()->getTerminator()->getOperand(index),
-                            numWarps);
+                            numWarps, wgmma);
   }
   return {};
 }
@@ -177,11 +199,13 @@ struct AssignLayouts
   /// A dot's result layout: mma.sync's where the tensor cores can compute
   /// it (marking the op for the lowering), else the default.
   Attribute dotLayout(DotOp dot) {
-    if (BlockedEncodingAttr mma = mmaSyncLayout(dot, numWarps)) {
-      dot->setAttr(kMmaSyncAttrName, UnitAttr::get(&getContext()));
-      return mma;
-    }
-    return defaultLayout(dot.getD().getType());
+    TensorCoreChoice choice = tensorCoreLayout(dot, numWarps, wgmma);
+    if (!choice.layout)
+      return defaultLayout(dot.getD().getType());
+    dot->setAttr(kMmaSyncAttrName, UnitAttr::get(&getContext()));
+    if (choice.wgmma)
+      dot->setAttr(kWgmmaAttrName, UnitAttr::get(&getContext()));
+    return choice.layout;
   }
 
   void setResultType(OpResult result, Attribute layout) {
@@ -204,7 +228,7 @@ struct AssignLayouts
         // A tensor-core accumulator stays in its layout across iterations:
         // the initial value is converted once, before the loop.
         if (Attribute layout =
-                carriedDotLayout(yield->getOperand(index), numWarps))
+                carriedDotLayout(yield->getOperand(index), numWarps, wgmma))
           require(init, withLayout(init.get().getType(), layout));
         arg.setType(init.get().getType());
         result.setType(init.get().getType());

@@ -17,6 +17,8 @@ def TritiumAssignLayouts : Pass<"tritium-assign-layouts", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"numWarps", "num-warps", "unsigned", "4", "warps per CTA">,
+    Option<"wgmma", "wgmma", "bool", "false",
+           "the target has wgmma (sm_90a): dots that fit it use it">,
   ];
   let dependentDialects = ["::mlir::triton::gpu::TritonGPUDialect"];
 }
@@ -31,6 +33,21 @@ def TritiumRemoveLayoutConversions
     in the target layout, recursively, so no data moves through shared memory.
   }];
   let dependentDialects = ["::mlir::triton::gpu::TritonGPUDialect"];
+}
+
+def TritiumPipelineLoads : Pass<"tritium-pipeline-loads", "::mlir::ModuleOp"> {
+  let summary = "Issue the loads of a dot's operands one loop iteration early";
+  let description = [{
+    In scf.for loops whose body writes no memory, tt.loads of tensors of
+    pointers that feed a tt.dot's a or b are issued for iteration i + 1 at
+    the top of iteration i (masked off past the last iteration) and carried
+    to it in registers; iteration 0's are issued before the loop.
+  }];
+  let options = [
+    Option<"numStages", "num-stages", "unsigned", "3",
+           "software pipelining depth (<= 1: off)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 #endif

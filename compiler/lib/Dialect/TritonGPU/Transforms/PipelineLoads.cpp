@@ -1,0 +1,281 @@
+//===- PipelineLoads.cpp - Load a dot's operands one iteration early ------===//
+//
+// In a K loop, the tiles a tt.dot multiplies come from global memory; loaded
+// where the IR loads them, each iteration waits the full memory latency
+// before its dot can start. This pass issues the loads of iteration i + 1
+// at the top of iteration i and carries the loaded tiles to the next
+// iteration in registers (loop-carried values), so that the memory latency
+// overlaps the dot of iteration i. Iteration 0's tiles are loaded before the
+// loop.
+//
+// A load is moved only where that cannot change what it reads or whether
+// it faults:
+//   - it is a tt.load of a tensor of pointers directly in the loop body (not
+//     under an scf.if), non-volatile, and its value reaches a tt.dot operand
+//     a or b in the same body;
+//   - its pointer, mask and `other` are computed, in the body, by side-effect
+//     free ops from the induction variable, values defined outside the loop,
+//     and loop-carried values whose next value is itself computed that way
+//     (pointers advanced by a constant, say), so the next iteration's
+//     operands can be computed one iteration early;
+//   - nothing in the loop body writes memory (a store could feed the load of
+//     a later iteration);
+//   - the early load is masked off unless the next iteration exists, so it
+//     reads exactly what the original load would have read, and nothing
+//     where the original loop would not have run.
+//
+// num_stages <= 1 turns the pass off. Deeper pipelines (several tiles in
+// flight through shared memory) are left to the dot lowering's staging.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::triton::gpu {
+#define GEN_PASS_DEF_TRITIUMPIPELINELOADS
+#include "tritium/Dialect/TritonGPU/Transforms/Passes.h.inc"
+} // namespace mlir::triton::gpu
+
+using namespace mlir;
+using namespace mlir::triton;
+using namespace mlir::triton::gpu;
+
+namespace {
+
+/// Whether `value` (a load's result) reaches operand a or b of a tt.dot in
+/// `body`, through ops of the body.
+bool feedsDotOperand(Value value, Block *body, unsigned depth = 0) {
+  if (depth > 8)
+    return false;
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    if (user->getBlock() != body)
+      continue;
+    if (auto dot = dyn_cast<DotOp>(user)) {
+      if (use.getOperandNumber() < 2)
+        return true;
+      continue;
+    }
+    if (isa<scf::YieldOp>(user) || user->getNumRegions() != 0)
+      continue;
+    for (Value result : user->getResults())
+      if (feedsDotOperand(result, body, depth + 1))
+        return true;
+  }
+  return false;
+}
+
+bool writesMemory(Operation *op) {
+  bool writes = false;
+  op->walk([&](Operation *nested) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!effects) {
+      // Unknown ops (calls, say) may write; region holders are walked.
+      if (nested->getNumRegions() == 0 && !isa<scf::YieldOp>(nested) &&
+          !nested->hasTrait<mlir::OpTrait::IsTerminator>())
+        writes = true;
+      return;
+    }
+    if (effects.hasEffect<MemoryEffects::Write>())
+      writes = true;
+  });
+  return writes;
+}
+
+/// Rebuilds values of the loop body as they are at another iteration, at
+/// the builder's insertion point: body ops are cloned (side-effect free ops
+/// only), values from outside the loop are used as they are, and the block
+/// arguments (induction variable, loop-carried values) are given by
+/// `blockArgValue`.
+class IterationCloner {
+public:
+  IterationCloner(scf::ForOp loop, OpBuilder &builder,
+                  std::function<Value(BlockArgument)> blockArgValue)
+      : loop(loop), builder(builder), blockArgValue(std::move(blockArgValue)) {}
+
+  Value get(Value value) {
+    if (Value known = mapping.lookupOrNull(value))
+      return known;
+    if (loop.isDefinedOutsideOfLoop(value))
+      return value;
+    Value result;
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      result = blockArgValue(arg);
+    } else {
+      Operation *op = value.getDefiningOp();
+      IRMapping operands;
+      for (Value operand : op->getOperands())
+        operands.map(operand, get(operand));
+      Operation *clone = builder.clone(*op, operands);
+      for (auto [old, cloned] :
+           llvm::zip(op->getResults(), clone->getResults()))
+        mapping.map(old, cloned);
+      result = mapping.lookup(value);
+    }
+    mapping.map(value, result);
+    return result;
+  }
+
+private:
+  scf::ForOp loop;
+  OpBuilder &builder;
+  std::function<Value(BlockArgument)> blockArgValue;
+  IRMapping mapping;
+};
+
+/// Whether `value` of `loop`'s body can be computed for the next iteration
+/// at the top of the body (see the file comment). `visiting` breaks cycles
+/// through loop-carried values.
+bool computableEarly(scf::ForOp loop, Value value, DenseSet<Value> &visiting,
+                     unsigned depth = 0) {
+  if (depth > 64)
+    return false;
+  if (loop.isDefinedOutsideOfLoop(value))
+    return true;
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (arg.getOwner() != loop.getBody())
+      return false;
+    if (arg == loop.getInductionVar())
+      return true;
+    // A loop-carried value: its next value is what the body yields.
+    if (!visiting.insert(value).second)
+      return true;
+    unsigned index = arg.getArgNumber() - loop.getNumInductionVars();
+    Value yielded = loop.getBody()->getTerminator()->getOperand(index);
+    return computableEarly(loop, yielded, visiting, depth + 1);
+  }
+  Operation *op = value.getDefiningOp();
+  if (op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
+      !isMemoryEffectFree(op))
+    return false;
+  return llvm::all_of(op->getOperands(), [&](Value operand) {
+    return computableEarly(loop, operand, visiting, depth + 1);
+  });
+}
+
+/// `mask` (or all-true where null) and `condition`, as an i1 tensor of
+/// `shapeLike`'s shape and layout.
+Value andCondition(OpBuilder &builder, Location loc, Value mask,
+                   Value condition, RankedTensorType pointerType) {
+  auto maskType = RankedTensorType::get(
+      pointerType.getShape(), builder.getI1Type(), pointerType.getEncoding());
+  Value splat = SplatOp::create(builder, loc, maskType, condition);
+  if (!mask)
+    return splat;
+  return arith::AndIOp::create(builder, loc, mask, splat);
+}
+
+/// A copy of `load` with the operands `cloner` gives, masked by `condition`.
+Value cloneLoad(OpBuilder &builder, LoadOp load, IterationCloner &cloner,
+                Value condition) {
+  IRMapping operands;
+  for (Value operand : load->getOperands())
+    operands.map(operand, cloner.get(operand));
+  Value mask = andCondition(builder, load.getLoc(),
+                            operands.lookupOrNull(load.getMask()), condition,
+                            cast<RankedTensorType>(load.getPtr().getType()));
+  auto clone = cast<LoadOp>(builder.clone(*load, operands));
+  clone.getMaskMutable().assign(mask);
+  return clone.getResult();
+}
+
+Value lessThan(OpBuilder &builder, Location loc, scf::ForOp loop, Value lhs,
+               Value rhs) {
+  return arith::CmpIOp::create(builder, loc,
+                               loop.getUnsignedCmp()
+                                   ? arith::CmpIPredicate::ult
+                                   : arith::CmpIPredicate::slt,
+                               lhs, rhs);
+}
+
+void pipelineLoop(scf::ForOp loop) {
+  Block *body = loop.getBody();
+  if (writesMemory(loop))
+    return;
+  SmallVector<LoadOp> loads;
+  for (Operation &op : *body) {
+    auto load = dyn_cast<LoadOp>(op);
+    if (!load || load.getIsVolatile() ||
+        !isa<RankedTensorType>(load.getPtr().getType()) ||
+        !feedsDotOperand(load.getResult(), body))
+      continue;
+    DenseSet<Value> visiting;
+    if (llvm::all_of(load->getOperands(), [&](Value operand) {
+          return computableEarly(loop, operand, visiting);
+        }))
+      loads.push_back(load);
+  }
+  if (loads.empty())
+    return;
+
+  // Iteration 0's tiles, before the loop, masked off if it does not run.
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+  unsigned numIVs = loop.getNumInductionVars();
+  IterationCloner first(loop, builder, [&](BlockArgument arg) -> Value {
+    if (arg == loop.getInductionVar())
+      return loop.getLowerBound();
+    return loop.getInitArgs()[arg.getArgNumber() - numIVs];
+  });
+  Value runs =
+      lessThan(builder, loc, loop, loop.getLowerBound(), loop.getUpperBound());
+  SmallVector<Value> firstTiles;
+  for (LoadOp load : loads)
+    firstTiles.push_back(cloneLoad(builder, load, first, runs));
+
+  // The loop carries one tile per load; the body loads the next ones first
+  // thing and yields them.
+  IRRewriter rewriter(loop.getContext());
+  auto newLoop = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+      rewriter, firstTiles, /*replaceInitOperandUsesInLoop=*/false,
+      [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+        // Placeholders of the right types; the next tiles replace them.
+        return SmallVector<Value>(firstTiles);
+      }));
+  body = newLoop.getBody();
+  unsigned numCarried = newLoop.getNumRegionIterArgs() - loads.size();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+
+  builder.setInsertionPointToStart(body);
+  Value iv = newLoop.getInductionVar();
+  Value nextIV = arith::AddIOp::create(builder, loc, iv, newLoop.getStep());
+  Value hasNext =
+      lessThan(builder, loc, newLoop, nextIV, newLoop.getUpperBound());
+  IterationCloner current(newLoop, builder,
+                          [](BlockArgument arg) -> Value { return arg; });
+  IterationCloner next(newLoop, builder, [&](BlockArgument arg) -> Value {
+    if (arg == newLoop.getInductionVar())
+      return nextIV;
+    return current.get(yield.getOperand(arg.getArgNumber() - numIVs));
+  });
+  for (auto [i, load] : llvm::enumerate(loads)) {
+    Value nextTile = cloneLoad(builder, load, next, hasNext);
+    yield->setOperand(numCarried + i, nextTile);
+    load.getResult().replaceAllUsesWith(
+        newLoop.getRegionIterArgs()[numCarried + i]);
+  }
+  for (LoadOp load : loads)
+    load->erase();
+}
+
+struct PipelineLoads
+    : public mlir::triton::gpu::impl::TritiumPipelineLoadsBase<PipelineLoads> {
+  using TritiumPipelineLoadsBase::TritiumPipelineLoadsBase;
+
+  void runOnOperation() override {
+    if (numStages <= 1)
+      return;
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      pipelineLoop(loop);
+  }
+};
+
+} // namespace
