@@ -2,7 +2,13 @@
 //
 //   tritium-bench [--corpus DIR] [--arch sm_90a] [--json] [--kernels a,b]
 //                 [--launches N] [--repeats R] [--skip-launch]
-//                 [--skip-compile] [--skip-cache]
+//                 [--skip-compile] [--skip-cache] [--check]
+//                 [--json-out FILE]
+//
+// --check first runs the runtime's GPU checks (results, specialisation,
+// streams, CUDA graph capture, error messages, a second device) and exits
+// non-zero if one fails: the carried binary doubles as the GPU test of the
+// runtime, whose Catch2 [gpu] tests need the shared LLVM libraries.
 //
 // Four measurements, host time only:
 //   launch   warm launches of a small kernel (tests/corpus/vector_add with
@@ -25,6 +31,7 @@
 #include "DriverApi.h"
 
 #include "tritium/Runtime/Runtime.h"
+#include "tritium/Target/Cubin.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -40,7 +47,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +65,8 @@ struct Options {
   int launches = 20000;
   int repeats = 5;
   bool json = false;
+  std::string jsonOut; ///< also write the JSON here
+  bool check = false;  ///< run the GPU checks first
   bool launch = true, compile = true, cache = true;
 };
 
@@ -64,7 +75,7 @@ struct Options {
                "tritium-bench: %s\nusage: tritium-bench [--corpus DIR] "
                "[--arch sm_80|sm_90|sm_90a] [--json] [--kernels a,b,...] "
                "[--launches N] [--repeats R] [--skip-launch] "
-               "[--skip-compile] [--skip-cache]\n",
+               "[--skip-compile] [--skip-cache] [--check] [--json-out FILE]\n",
                problem);
   std::exit(2);
 }
@@ -84,6 +95,10 @@ Options parseOptions(int argc, char **argv) {
       options.arch = value();
     else if (arg == "--json")
       options.json = true;
+    else if (arg == "--json-out")
+      options.jsonOut = value();
+    else if (arg == "--check")
+      options.check = true;
     else if (arg == "--launches")
       options.launches = std::max(100, std::atoi(value().c_str()));
     else if (arg == "--repeats")
@@ -402,8 +417,212 @@ void measureCacheHits(const Options &options, const std::string &arch,
 }
 
 //===----------------------------------------------------------------------===//
+// GPU checks (--check)
+//===----------------------------------------------------------------------===//
+
+/// The runtime tests' scale kernel: out[i] = x[i * stride] * alpha.
+const char *kScaleIR = R"(module {
+  tt.func public @scale(%x_ptr: !tt.ptr<f32> loc("x_ptr"), %out_ptr: !tt.ptr<f32> loc("out_ptr"), %n: i32 loc("n"), %stride: i32 loc("stride"), %alpha: f32 loc("alpha")) {
+    %c256_i32 = arith.constant 256 : i32
+    %pid = tt.get_program_id x : i32
+    %base = arith.muli %pid, %c256_i32 : i32
+    %range = tt.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32>
+    %base_t = tt.splat %base : i32 -> tensor<256xi32>
+    %offs = arith.addi %base_t, %range : tensor<256xi32>
+    %stride_t = tt.splat %stride : i32 -> tensor<256xi32>
+    %strided = arith.muli %offs, %stride_t : tensor<256xi32>
+    %n_t = tt.splat %n : i32 -> tensor<256xi32>
+    %mask = arith.cmpi slt, %offs, %n_t : tensor<256xi32>
+    %x_ptrs = tt.splat %x_ptr : !tt.ptr<f32> -> tensor<256x!tt.ptr<f32>>
+    %x_addr = tt.addptr %x_ptrs, %strided : tensor<256x!tt.ptr<f32>>, tensor<256xi32>
+    %x = tt.load %x_addr, %mask : tensor<256x!tt.ptr<f32>>
+    %alpha_t = tt.splat %alpha : f32 -> tensor<256xf32>
+    %y = arith.mulf %x, %alpha_t : tensor<256xf32>
+    %out_ptrs = tt.splat %out_ptr : !tt.ptr<f32> -> tensor<256x!tt.ptr<f32>>
+    %out_addr = tt.addptr %out_ptrs, %offs : tensor<256x!tt.ptr<f32>>, tensor<256xi32>
+    tt.store %out_addr, %y, %mask : tensor<256x!tt.ptr<f32>>
+    tt.return
+  }
+}
+)";
+
+struct CheckRun {
+  int failures = 0;
+  void report(const std::string &name, bool ok, const std::string &detail) {
+    std::printf("check %-52s %s%s%s\n", name.c_str(), ok ? "PASS" : "FAIL",
+                detail.empty() ? "" : "  ", detail.c_str());
+    failures += !ok;
+  }
+  /// Runs `body` (which returns "" or what went wrong); an exception is a
+  /// failure with its message.
+  void run(const std::string &name, const std::function<std::string()> &body) {
+    try {
+      std::string problem = body();
+      report(name, problem.empty(), problem);
+    } catch (const std::exception &error) {
+      report(name, false, std::string("threw: ") + error.what());
+    }
+  }
+};
+
+std::vector<float> sequence(std::size_t n, float start) {
+  std::vector<float> values(n);
+  for (std::size_t i = 0; i < n; ++i)
+    values[i] = start + float(i);
+  return values;
+}
+
+/// Runs vector_add on `device` and compares; "" when right.
+std::string runVectorAdd(const Kernel &add, const Device &device,
+                         Stream stream) {
+  const int n = 5000;
+  DeviceBuffer x(device, n * 4), y(device, n * 4), out(device, n * 4);
+  x.upload(sequence(n, 0).data(), n * 4);
+  y.upload(sequence(n, 1000).data(), n * 4);
+  out.fillBytes(0xff);
+  add.launch(Grid((n + 1023) / 1024), x.as<float>(), y.as<float>(),
+             out.as<float>(), n, stream);
+  if (stream)
+    synchronize(stream);
+  else
+    device.synchronize();
+  std::vector<float> result(n);
+  out.download(result.data(), n * 4);
+  for (int i = 0; i < n; ++i)
+    if (result[i] != float(2 * i + 1000))
+      return "out[" + std::to_string(i) + "] = " + std::to_string(result[i]);
+  return {};
+}
+
+int runChecks(const Options &options) {
+  CheckRun checks;
+  Device device = Device::get(0);
+  Kernel add = Kernel::fromFile(kernelPath(options, "vector_add"));
+  checks.run("vector_add (first launch: compile, load)",
+             [&] { return runVectorAdd(add, device, nullptr); });
+  checks.run("vector_add warm: no compile, no cache lookup", [&] {
+    CacheStats before = cacheStats();
+    std::string problem = runVectorAdd(add, device, nullptr);
+    CacheStats after = cacheStats();
+    if (problem.empty() && (after.compiles != before.compiles ||
+                            after.memoryHits != before.memoryHits ||
+                            after.diskHits != before.diskHits))
+      problem = "the warm launch compiled or looked up a cache";
+    return problem;
+  });
+  checks.run("vector_add on a non-blocking stream", [&] {
+    OwnedStream stream(device);
+    return runVectorAdd(add, device, stream);
+  });
+  checks.run(
+      "scale: stride 1 specialised to a constant, 2 not", [&]() -> std::string {
+        Kernel scale = Kernel::fromIR(kScaleIR);
+        const int n = 1000;
+        DeviceBuffer x(device, 2 * n * 4), out(device, n * 4);
+        x.upload(sequence(2 * n, 0).data(), 2 * n * 4);
+        for (int stride : {1, 2}) {
+          out.fillBytes(0);
+          scale.launch(Grid((n + 255) / 256), x.as<float>(), out.as<float>(), n,
+                       stride, 0.5f);
+          device.synchronize();
+          std::vector<float> result(n);
+          out.download(result.data(), n * 4);
+          for (int i = 0; i < n; ++i)
+            if (result[i] != 0.5f * float(i * stride))
+              return "stride " + std::to_string(stride) + ": out[" +
+                     std::to_string(i) + "] = " + std::to_string(result[i]);
+        }
+        if (scale.loadedVariantCount() != 2)
+          return "expected 2 variants";
+        return {};
+      });
+  checks.run("CUDA graph capture of warm launches", [&]() -> std::string {
+    const driver::Api &api = driver::api();
+    if (!api.cuStreamBeginCapture || !api.cuGraphInstantiateWithFlags)
+      return "the driver lacks the graph API";
+    const int n = 5000;
+    OwnedStream stream(device);
+    DeviceBuffer x(device, n * 4), y(device, n * 4), out(device, n * 4);
+    x.upload(sequence(n, 0).data(), n * 4);
+    y.upload(sequence(n, 1000).data(), n * 4);
+    out.fillBytes(0);
+    std::vector<ArgValue> args{x.as<float>(), y.as<float>(), out.as<float>(),
+                               n};
+    add.warm(args);
+    driver::check(api.cuStreamBeginCapture(
+                      stream.get(), driver::CU_STREAM_CAPTURE_MODE_GLOBAL),
+                  "cuStreamBeginCapture");
+    for (int i = 0; i < 3; ++i)
+      add.launch(Grid((n + 1023) / 1024), args, stream.get());
+    driver::CUgraph graph = nullptr;
+    driver::check(api.cuStreamEndCapture(stream.get(), &graph),
+                  "cuStreamEndCapture");
+    driver::CUgraphExec exec = nullptr;
+    driver::check(api.cuGraphInstantiateWithFlags(&exec, graph, 0),
+                  "cuGraphInstantiateWithFlags");
+    std::vector<float> result(n);
+    out.download(result.data(), n * 4);
+    if (result[10] != 0.0f)
+      return "the captured launches ran during capture";
+    driver::check(api.cuGraphLaunch(exec, stream.get()), "cuGraphLaunch");
+    stream.synchronize();
+    out.download(result.data(), n * 4);
+    api.cuGraphExecDestroy(exec);
+    api.cuGraphDestroy(graph);
+    for (int i = 0; i < n; ++i)
+      if (result[i] != float(2 * i + 1000))
+        return "after the graph: out[" + std::to_string(i) +
+               "] = " + std::to_string(result[i]);
+    return {};
+  });
+  checks.run("argument errors name the argument", [&]() -> std::string {
+    float *pointer = reinterpret_cast<float *>(std::uintptr_t(0x1000));
+    try {
+      add.launch(Grid(1), pointer, pointer, pointer, 2.0f);
+    } catch (const Error &error) {
+      std::string message = error.what();
+      if (error.kind() == Error::Kind::InvalidArgument &&
+          message.find("argument 3 'n'") != std::string::npos)
+        return {};
+      return "unexpected message: " + message;
+    }
+    return "no error";
+  });
+  checks.run("driver errors carry name, text and kernel", [&]() -> std::string {
+    DeviceBuffer x(device, 4096);
+    try {
+      add.launch(Grid(1, 1u << 20, 1), x.as<float>(), x.as<float>(),
+                 x.as<float>(), 1000);
+    } catch (const Error &error) {
+      std::string message = error.what();
+      if (error.kind() == Error::Kind::Driver &&
+          message.find("kernel 'vector_add'") != std::string::npos &&
+          message.find("CUDA_ERROR_") != std::string::npos)
+        return {};
+      return "unexpected message: " + message;
+    }
+    return "no error";
+  });
+  if (Device::count() > 1)
+    checks.run("vector_add on device 1", [&] {
+      return runVectorAdd(add.onDevice(1), Device::get(1), nullptr);
+    });
+  else
+    std::printf("check %-52s SKIP  one device only\n",
+                "vector_add on device 1");
+  std::printf("checks: %d failed\n\n", checks.failures);
+  return checks.failures;
+}
+
+//===----------------------------------------------------------------------===//
 // Report
 //===----------------------------------------------------------------------===//
+
+std::string cubinBackendText() {
+  std::optional<CubinBackend> backend = cubinBackendAvailable();
+  return backend ? cubinBackendName(*backend).str()
+                 : "none (the driver JIT-compiles PTX at load)";
+}
 
 const char *kStages[] = {"parse", "ttgir", "llvm-mlir", "llvm", "ptx", "cubin"};
 
@@ -413,6 +632,7 @@ void printTable(const std::string &device, const std::string &arch,
                 bool cached) {
   std::printf("tritium-bench: %s, target %s, %s\n", device.c_str(),
               arch.c_str(), versionString().c_str());
+  std::printf("PTX -> cubin: %s\n", cubinBackendText().c_str());
   if (launch) {
     std::printf("\nwarm launch, host time per launch (vector_add, 1 program, "
                 "median of repeats)\n");
@@ -500,6 +720,7 @@ llvm::json::Value toJson(const std::string &device, const std::string &arch,
   }
   llvm::json::Object result{{"device", device},
                             {"arch", arch},
+                            {"cubin_backend", cubinBackendText()},
                             {"version", versionString()},
                             {"kernels", std::move(rows)}};
   if (launch)
@@ -527,6 +748,7 @@ int main(int argc, char **argv) {
   bool haveGpu = driverAvailable(&reason);
   std::string deviceName = "no GPU (" + reason + ")";
   std::string arch = options.arch;
+  int failedChecks = 0;
   try {
     if (haveGpu) {
       Device device = Device::get(0);
@@ -537,6 +759,12 @@ int main(int argc, char **argv) {
     if (arch.empty())
       arch = "sm_90a";
 
+    if (options.check) {
+      if (haveGpu)
+        failedChecks = runChecks(options);
+      else
+        std::printf("checks: skipped (%s)\n\n", reason.c_str());
+    }
     LaunchResult launch;
     bool launched = false;
     if (options.launch && haveGpu) {
@@ -562,12 +790,17 @@ int main(int argc, char **argv) {
         kernels.push_back(std::move(times));
       }
     }
+    llvm::json::Value json =
+        toJson(deviceName, arch, launched ? &launch : nullptr, kernels);
+    if (!options.jsonOut.empty()) {
+      std::error_code error;
+      llvm::raw_fd_ostream out(options.jsonOut, error);
+      if (error)
+        usage(("cannot write " + options.jsonOut).c_str());
+      out << llvm::formatv("{0:2}", json) << "\n";
+    }
     if (options.json) {
-      llvm::outs() << llvm::formatv("{0:2}",
-                                    toJson(deviceName, arch,
-                                           launched ? &launch : nullptr,
-                                           kernels))
-                   << "\n";
+      llvm::outs() << llvm::formatv("{0:2}", json) << "\n";
     } else {
       printTable(deviceName, arch, launched ? &launch : nullptr,
                  options.launch ? reason : "--skip-launch", kernels,
@@ -577,5 +810,5 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "tritium-bench: %s\n", error.what());
     return 1;
   }
-  return 0;
+  return failedChecks == 0 ? 0 : 1;
 }
