@@ -6,7 +6,7 @@
 //   tritium-indexer plan CASE [--set key=value ...] [--dump-ir DIR]
 //       the launch plan (and the kernels' Triton IR)
 //   tritium-indexer bench [CASE ...] [--seed N] [--reps N] [--no-check]
-//                         [--json FILE]
+//                         [--json FILE] [--plan chunk=N,select_warps=N,...]
 //       for each case (default: all): seeded random inputs, one checked run
 //       against the CPU reference, then GPU time (the call captured in a CUDA
 //       graph and replayed, timed with events, median), wall lat (one call +
@@ -282,6 +282,7 @@ struct Args {
   std::vector<std::string> positional;
   std::vector<std::string> settings;
   std::string inDir, outDir, jsonPath, dumpDir;
+  PlanOverrides overrides;
   uint64_t seed = 0;
   int reps = 200;
   bool check = true;
@@ -310,7 +311,27 @@ Args parseArgs(int argc, char **argv) {
       a.outDir = value();
     else if (arg == "--json")
       a.jsonPath = value();
-    else if (arg == "--dump-ir")
+    else if (arg == "--plan") {
+      std::stringstream list(value());
+      std::string item;
+      while (std::getline(list, item, ',')) {
+        size_t eq = item.find('=');
+        std::string key = item.substr(0, eq);
+        int64_t v =
+            parseInt("--plan " + key,
+                     eq == std::string::npos ? "" : item.substr(eq + 1));
+        if (key == "chunk")
+          a.overrides.chunk = v;
+        else if (key == "select_warps")
+          a.overrides.selectWarps = static_cast<unsigned>(v);
+        else if (key == "merge_warps")
+          a.overrides.mergeWarps = static_cast<unsigned>(v);
+        else
+          throw Error(Error::Kind::InvalidArgument,
+                      "--plan: unknown key '" + key +
+                          "' (chunk, select_warps, merge_warps)");
+      }
+    } else if (arg == "--dump-ir")
       a.dumpDir = value();
     else if (arg == "--seed")
       a.seed = static_cast<uint64_t>(parseInt("--seed", value()));
@@ -352,7 +373,7 @@ int commandPlan(const Args &a) {
   if (a.positional.empty())
     throw Error(Error::Kind::InvalidArgument, "plan: name a case");
   IndexerConfig c = configFor(a.positional[0], a.settings);
-  IndexerPlan plan = planIndexer(c, 132);
+  IndexerPlan plan = planIndexer(c, 132, a.overrides);
   std::printf("%s\n%s\n", c.describe().c_str(), plan.describe().c_str());
   if (!a.dumpDir.empty()) {
     std::filesystem::create_directories(a.dumpDir);
@@ -370,6 +391,7 @@ struct BenchRow {
   std::string checkText;
   double gpuUs = 0, wallUs = 0, floorUs = 0, specFloorUs = 0;
   double compileMs = 0;
+  std::vector<double> launchUs;
   std::string plan;
 };
 
@@ -392,7 +414,9 @@ int commandBench(const Args &a) {
     row.specFloorUs = findCase(name).specFloorUs;
     row.floorUs = floorMicroseconds(c, bandwidth);
     auto t0 = std::chrono::steady_clock::now();
-    Indexer indexer(c);
+    IndexerOptions indexerOptions;
+    indexerOptions.overrides = a.overrides;
+    Indexer indexer(c, indexerOptions);
     row.compileMs = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - t0)
                         .count();
@@ -449,11 +473,21 @@ int commandBench(const Args &a) {
                         .count());
     }
     row.wallUs = median(lat);
+    // Each launch alone (events around it; launch 1 reads the workspace
+    // launch 0 left).
+    for (int i = 0; i < indexer.plan().launches; ++i)
+      row.launchUs.push_back(1e3 * eventMedianMs(device, stream, 50, [&] {
+                               indexer.runLaunch(i, inputs, outputs, stream);
+                             }));
+    std::string launches;
+    for (double us : row.launchUs)
+      launches += (launches.empty() ? "" : " + ") + std::to_string(us);
     std::printf("%-18s GPU %8.2f us  wall lat %8.2f us  floor %7.2f us  "
-                "ratio %5.2f  build %.0f ms  %s\n  plan: %s\n",
+                "ratio %5.2f  build %.0f ms  %s\n  plan: %s\n  launches "
+                "alone (events): %s us\n",
                 name.c_str(), row.gpuUs, row.wallUs, row.floorUs,
                 row.gpuUs / row.floorUs, row.compileMs, row.checkText.c_str(),
-                row.plan.c_str());
+                row.plan.c_str(), launches.c_str());
     std::fflush(stdout);
     rows.push_back(row);
   }
@@ -477,8 +511,11 @@ int commandBench(const Args &a) {
            << ", \"wall_lat_us\": " << r.wallUs
            << ", \"floor_us\": " << r.floorUs
            << ", \"spec_floor_us\": " << r.specFloorUs
-           << ", \"build_ms\": " << r.compileMs << ", \"check\": \""
-           << checkText << "\", \"plan\": \"" << r.plan << "\"}";
+           << ", \"build_ms\": " << r.compileMs << ", \"launch_us\": [";
+      for (size_t k = 0; k < r.launchUs.size(); ++k)
+        json << (k ? ", " : "") << r.launchUs[k];
+      json << "], \"check\": \"" << checkText << "\", \"plan\": \"" << r.plan
+           << "\"}";
     }
     json << "}}\n";
   }
@@ -734,7 +771,8 @@ int main(int argc, char **argv) {
     if (a.command == "precompile")
       return commandPrecompile();
     throw Error(Error::Kind::InvalidArgument,
-                "unknown command '" + a.command + "' (list, plan, bench, check, precompile, run)");
+                "unknown command '" + a.command +
+                    "' (list, plan, bench, check, precompile, run)");
   } catch (const Error &e) {
     std::fprintf(stderr, "tritium-indexer: error: %s\n", e.what());
     return e.kind() == Error::Kind::InvalidArgument ? 2 : 1;

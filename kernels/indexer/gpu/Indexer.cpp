@@ -92,7 +92,7 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
   Impl &s = *impl;
   int sms = options.multiprocessors > 0 ? options.multiprocessors
                                         : s.device.multiprocessorCount();
-  s.plan = planIndexer(config, sms);
+  s.plan = planIndexer(config, sms, options.overrides);
   s.sources = buildIndexerKernels(config, s.plan);
   s.workspace = DeviceBuffer(
       s.device,
@@ -135,7 +135,8 @@ std::vector<double> precompileIndexer(const IndexerConfig &config,
     throw Error(Error::Kind::InvalidArgument,
                 "precompileIndexer: name the target arch and the "
                 "multiprocessor count of the device it is for");
-  IndexerPlan plan = planIndexer(config, options.multiprocessors);
+  IndexerPlan plan =
+      planIndexer(config, options.multiprocessors, options.overrides);
   std::vector<double> milliseconds;
   for (const IndexerKernelSource &source : buildIndexerKernels(config, plan)) {
     Kernel kernel(KernelSource::fromIR(source.irText, source.name),
@@ -167,9 +168,52 @@ const std::vector<double> &Indexer::compileMilliseconds() const {
 
 void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
                   Stream stream) const {
+  validateBindings(impl->config, inputs, outputs);
+  checkCodesIfAsked(inputs, stream);
+  for (int i = 0; i < impl->plan.launches; ++i)
+    launch(i, inputs, outputs, stream);
+}
+
+void Indexer::runLaunch(int index, const IndexerInputs &inputs,
+                        const IndexerOutputs &outputs, Stream stream) const {
+  if (index < 0 || index >= impl->plan.launches)
+    throw Error(Error::Kind::InvalidArgument,
+                "Indexer::runLaunch: launch " + std::to_string(index) + " of " +
+                    std::to_string(impl->plan.launches));
+  validateBindings(impl->config, inputs, outputs);
+  launch(index, inputs, outputs, stream);
+}
+
+void Indexer::checkCodesIfAsked(const IndexerInputs &inputs,
+                                Stream stream) const {
+  const Impl &s = *impl;
+  if (!s.checkKernel)
+    return;
+  const IndexerConfig &c = s.config;
+  // Synchronous by nature: the answer decides whether to launch at all.
+  int64_t none = INT64_MAX;
+  s.firstBad.upload(&none, sizeof(none));
+  std::array<ArgValue, 2> args{
+      ArgValue::pointer(reinterpret_cast<std::uintptr_t>(inputs.codebook.data)),
+      ArgValue::pointer(s.firstBad.address())};
+  int64_t count = c.B * c.Nq() * c.Hkv * c.pq.M;
+  s.checkKernel->launch(
+      Grid(gridDim((count + kCheckBlock - 1) / kCheckBlock, "code check")),
+      std::span<const ArgValue>(args), stream);
+  synchronize(stream);
+  int64_t firstBad = 0;
+  s.firstBad.download(&firstBad, sizeof(firstBad));
+  if (firstBad != INT64_MAX)
+    throw Error(Error::Kind::InvalidArgument,
+                "codebook: code out of range [0, " + std::to_string(c.C()) +
+                    ") at flat index " + std::to_string(firstBad) +
+                    " (checkCodes is on)");
+}
+
+void Indexer::launch(int index, const IndexerInputs &inputs,
+                     const IndexerOutputs &outputs, Stream stream) const {
   const Impl &s = *impl;
   const IndexerConfig &c = s.config;
-  validateBindings(c, inputs, outputs);
   const int64_t rows = c.B * c.H;
   auto ptr = [](const TensorArg &t) {
     return ArgValue::pointer(reinterpret_cast<std::uintptr_t>(t.data));
@@ -183,45 +227,27 @@ void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
                         std::span<const ArgValue>(args), stream);
     return;
   }
-
-  if (s.checkKernel) {
-    // Synchronous by nature: the answer decides whether to launch at all.
-    int64_t none = INT64_MAX;
-    s.firstBad.upload(&none, sizeof(none));
-    std::array<ArgValue, 2> args{ptr(inputs.codebook),
-                                 ArgValue::pointer(s.firstBad.address())};
-    int64_t count = c.B * c.Nq() * c.Hkv * c.pq.M;
-    s.checkKernel->launch(
-        Grid(gridDim((count + kCheckBlock - 1) / kCheckBlock, "code check")),
-        std::span<const ArgValue>(args), stream);
-    synchronize(stream);
-    int64_t firstBad = 0;
-    s.firstBad.download(&firstBad, sizeof(firstBad));
-    if (firstBad != INT64_MAX)
-      throw Error(Error::Kind::InvalidArgument,
-                  "codebook: code out of range [0, " + std::to_string(c.C()) +
-                      ") at flat index " + std::to_string(firstBad) +
-                      " (checkCodes is on)");
-  }
-
   const ArgValue candKey = ArgValue::pointer(s.workspace.address());
   const ArgValue candPos =
       ArgValue::pointer(s.workspace.address() +
                         static_cast<DevicePtr>(s.plan.workspaceBytes / 2));
-  Grid selectGrid(gridDim(s.plan.rowGroups, "select"),
-                  gridDim(s.plan.splits, "select"));
-  if (c.score == ScoreKind::PQ) {
-    std::array<ArgValue, 6> args{ptr(inputs.q),
-                                 ptr(inputs.centroids),
-                                 ptr(inputs.codebook),
-                                 ptr(outputs.weights),
-                                 candKey,
-                                 candPos};
-    s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
-  } else {
-    std::array<ArgValue, 5> args{ptr(inputs.q), ptr(inputs.keys),
-                                 ptr(outputs.weights), candKey, candPos};
-    s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
+  if (index == 0) {
+    Grid selectGrid(gridDim(s.plan.rowGroups, "select"),
+                    gridDim(s.plan.splits, "select"));
+    if (c.score == ScoreKind::PQ) {
+      std::array<ArgValue, 6> args{ptr(inputs.q),
+                                   ptr(inputs.centroids),
+                                   ptr(inputs.codebook),
+                                   ptr(outputs.weights),
+                                   candKey,
+                                   candPos};
+      s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
+    } else {
+      std::array<ArgValue, 5> args{ptr(inputs.q), ptr(inputs.keys),
+                                   ptr(outputs.weights), candKey, candPos};
+      s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
+    }
+    return;
   }
   std::array<ArgValue, 5> mergeArgs{candKey, candPos, ptr(outputs.sparseList),
                                     ptr(outputs.sparseLen),

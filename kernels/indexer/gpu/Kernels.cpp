@@ -105,6 +105,17 @@ Value roundBins(const Value &unsignedKey, const Value &valid, int round,
   return tb::where(active, inverted, kBins);
 }
 
+/// The histogram of one round's digits. (Spreading lanes over 8 copies of
+/// the bins to cut shared-memory atomic contention on the crowded first
+/// rounds made the select kernel slower, not faster: v3 in
+/// docs/perf-notes.md.)
+Value digitHistogram(KernelBuilder &kb, const Value &unsignedKey,
+                     const Value &valid, int round, int shift,
+                     const Value &prefix) {
+  return tb::histogram(roundBins(unsignedKey, valid, round, shift, prefix),
+                       kBins);
+}
+
 /// Radix select: `want` (scalar i32) largest keys. Each round histograms one
 /// digit of the keys still tied with the threshold, finds the bin where the
 /// count from the top reaches `want`, and keeps the count above it.
@@ -173,8 +184,7 @@ void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
   Value unsignedKey = key ^ kIntMin;
   Threshold threshold =
       radixSelect(kb, want, [&](int round, int shift, const Value &prefix) {
-        return tb::histogram(
-            roundBins(unsignedKey, valid, round, shift, prefix), kBins);
+        return digitHistogram(kb, unsignedKey, valid, round, shift, prefix);
       });
   Value zero = kb.constant(0, tb::DType::I32);
   TileSelection sel = selectTile(key, valid, threshold, zero, zero);
@@ -421,8 +431,7 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
       Threshold threshold = radixSelect(
           kb, kb.constant(K, tb::DType::I32),
           [&](int round, int shift, const Value &prefix) {
-            return tb::histogram(
-                roundBins(unsignedKey, valid, round, shift, prefix), kBins);
+            return digitHistogram(kb, unsignedKey, valid, round, shift, prefix);
           });
       writeSelected(f, selectTile(key, valid, threshold, zero, zero));
     } else {
@@ -436,10 +445,8 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
                   auto slots = slotsOf(t);
                   Value f = slots.first, valid = slots.second;
                   Value unsignedKey = loadKeys(f, valid) ^ kIntMin;
-                  return {carried[0] +
-                          tb::histogram(roundBins(unsignedKey, valid, round,
-                                                  shift, prefix),
-                                        kBins)};
+                  return {carried[0] + digitHistogram(kb, unsignedKey, valid,
+                                                      round, shift, prefix)};
                 });
             return hist[0];
           });
@@ -522,7 +529,8 @@ std::string IndexerPlan::describe() const {
   return os.str();
 }
 
-IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors) {
+IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
+                        const PlanOverrides &overrides) {
   config.validate();
   IndexerPlan plan;
   if (config.fullAttention()) {
@@ -558,16 +566,40 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors) {
   while (chunk > 2048 && chunk / 2 >= 2 * heavy &&
          programs(chunk) < multiprocessors)
     chunk /= 2;
+  auto isPowerOfTwo = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
+  if (overrides.chunk) {
+    if (!isPowerOfTwo(overrides.chunk) || overrides.chunk < 256 ||
+        overrides.chunk > 16384)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: chunk must be a power of two in 256..16384, "
+                  "got " +
+                      std::to_string(overrides.chunk));
+    chunk = overrides.chunk;
+  }
+  for (unsigned warps : {overrides.selectWarps, overrides.mergeWarps})
+    if (warps && (!isPowerOfTwo(warps) || warps > 32))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: warps must be a power of two up to 32, got " +
+                      std::to_string(warps));
   plan.chunk = chunk;
   plan.splits = (candidates + chunk - 1) / chunk;
   plan.subTile = pq ? chunk : std::min<int64_t>(256, chunk);
   plan.selectWarps = pq ? (chunk >= 8192 ? 16 : 8)
                         : (chunk * plan.headsPerProgram >= 16384 ? 16 : 8);
+  if (overrides.selectWarps)
+    plan.selectWarps = overrides.selectWarps;
   plan.candidatesPerRow = plan.splits * heavy;
   const int64_t slots = std::max<int64_t>(plan.candidatesPerRow, 1);
-  plan.mergeTile = std::min<int64_t>(nextPowerOfTwo(slots), 4096);
+  // The merge holds a row's candidates in registers (up to 32 per thread of
+  // 512), so the radix rounds re-read nothing; rows with more than 16384
+  // candidate slots stream them in tiles each round. (1024 threads with 32
+  // each spilled: ptxas caps them at 64 registers.)
+  plan.mergeTile = std::min<int64_t>(nextPowerOfTwo(slots), 16384);
   plan.mergeTiles = (slots + plan.mergeTile - 1) / plan.mergeTile;
-  plan.mergeWarps = plan.mergeTile >= 4096 ? 8 : 4;
+  plan.mergeWarps = static_cast<unsigned>(
+      std::clamp<int64_t>(plan.mergeTile / (32 * 32), 4, 16));
+  if (overrides.mergeWarps)
+    plan.mergeWarps = overrides.mergeWarps;
   // Keys, then positions (int32 each), the second array 256-byte aligned.
   const int64_t half =
       (config.B * config.H * plan.candidatesPerRow * int64_t(sizeof(int32_t)) +

@@ -42,6 +42,14 @@
 
 namespace tritium::indexer {
 
+/// Overrides of the planner's choices, for tuning and experiments (0: the
+/// planner's own). Invalid values are rejected by planIndexer.
+struct PlanOverrides {
+  int64_t chunk = 0;        ///< a power of two, 256 .. 16384
+  unsigned selectWarps = 0; ///< 1, 2, 4, 8, 16 or 32
+  unsigned mergeWarps = 0;
+};
+
 /// Where and how the Indexer runs.
 struct IndexerOptions {
   /// CUDA device ordinal.
@@ -51,6 +59,7 @@ struct IndexerOptions {
   /// Multiprocessors to plan the grid for; 0: the device's count. (Planning
   /// and kernel building need no GPU; see planIndexer.)
   int multiprocessors = 0;
+  PlanOverrides overrides;
 };
 
 /// How a configuration is split into launches. A pure function of the
@@ -88,7 +97,8 @@ struct IndexerPlan {
 /// Plans `config` (validated first) for a GPU with `multiprocessors` SMs.
 /// Throws tritium::Error(Unsupported) for valid configurations this version
 /// cannot run on the GPU, naming the limit.
-IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors);
+IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
+                        const PlanOverrides &overrides = {});
 
 /// One kernel of a plan, as Triton IR built by the kernel builder.
 struct IndexerKernelSource {
@@ -141,10 +151,19 @@ public:
   /// Error(InvalidArgument) before the outputs are touched.
   void run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
            Stream stream = nullptr) const;
+  /// For profiling: checks the bindings as run() does, then enqueues only
+  /// launch `index` (0 .. plan().launches - 1) of run(). Launch 1 reads what
+  /// launch 0 of an earlier call left in the workspace.
+  void runLaunch(int index, const IndexerInputs &inputs,
+                 const IndexerOutputs &outputs, Stream stream = nullptr) const;
 
   struct Impl;
 
 private:
+  void checkCodesIfAsked(const IndexerInputs &inputs, Stream stream) const;
+  void launch(int index, const IndexerInputs &inputs,
+              const IndexerOutputs &outputs, Stream stream) const;
+
   std::unique_ptr<Impl> impl;
 };
 
