@@ -29,8 +29,9 @@
 //    kind (bool < integer < float) is not higher; otherwise f64 > f32 > f16
 //    > bf16 (f16 with bf16 gives f16, as in Triton; / and % of half types
 //    compute in f32); integers promote as C does (wider wins; with equal
-//    width, unsigned wins). An int literal is i32 (i64
-//    when it does not fit), a floating literal f32.
+//    width, unsigned wins). An int literal is i32 (u32, i64 or u64 when it
+//    does not fit), a floating literal f32. docs/builder.md has the details
+//    and the few deliberate differences from Triton.
 //  * Signedness lives in the DType (U8..U64), not in the IR (signless
 //    integers): it selects divsi/divui, remsi/remui, shrsi/shrui, signed or
 //    unsigned comparisons, min/max, extsi/extui and sitofp/uitofp.
