@@ -18,11 +18,14 @@
 //   tritium-indexer precompile
 //       compiles the kernels of every case and edge shape for an H100 into
 //       the disk cache (TRITIUM_CACHE_DIR), without a GPU
+//   tritium-indexer inputs CASE --out DIR [--seed N] [--set key=value ...]
+//       writes the case's seeded inputs as .npy files
 //   tritium-indexer run CASE --in DIR --out DIR [--set key=value ...]
-//                       [--check]
+//                       [--check] [--cpu]
 //       reads DIR/{q,centroids,codebook,keys}.npy (those the score kind
 //       uses; their dtypes override the case's), writes
-//       OUT/{sparse_list,sparse_len,weight_list}.npy
+//       OUT/{sparse_list,sparse_len,weight_list}.npy; --check compares
+//       with the CPU reference, --cpu computes with it (no GPU needed)
 //
 // --set overrides a field of the case: score, B, H, Hkv, D, Sk, sink,
 // window, heavy, M, bits, init_offset, scale, weight_dtype, weight_layout
@@ -287,6 +290,7 @@ struct Args {
   int reps = 200;
   bool check = true;
   bool checkRun = false;
+  bool cpu = false;
 };
 
 Args parseArgs(int argc, char **argv) {
@@ -341,6 +345,8 @@ Args parseArgs(int argc, char **argv) {
       a.check = false;
     else if (arg == "--check")
       a.checkRun = true;
+    else if (arg == "--cpu")
+      a.cpu = true;
     else if (arg.rfind("--", 0) == 0)
       throw Error(Error::Kind::InvalidArgument, "unknown option " + arg);
     else
@@ -699,6 +705,27 @@ int commandCheck(const Args &a) {
   return failures ? 1 : 0;
 }
 
+/// Writes the seeded inputs of a case as .npy files (bf16 as int16 bit
+/// patterns), for `run --in` and for PyTorch programs.
+int commandInputs(const Args &a) {
+  if (a.positional.empty() || a.outDir.empty())
+    throw Error(Error::Kind::InvalidArgument,
+                "inputs: tritium-indexer inputs CASE --out DIR [--seed N]");
+  IndexerConfig c = configFor(a.positional[0], a.settings);
+  HostInputs in = generateInputs(c, {.seed = a.seed});
+  std::filesystem::create_directories(a.outDir);
+  writeNpy(a.outDir + "/q.npy", in.q);
+  if (c.score == ScoreKind::PQ) {
+    writeNpy(a.outDir + "/centroids.npy", in.centroids);
+    writeNpy(a.outDir + "/codebook.npy", in.codebook);
+  } else {
+    writeNpy(a.outDir + "/keys.npy", in.keys);
+  }
+  std::printf("%s\nwrote the inputs to %s\n", c.describe().c_str(),
+              a.outDir.c_str());
+  return 0;
+}
+
 int commandRun(const Args &a) {
   if (a.positional.empty() || a.inDir.empty() || a.outDir.empty())
     throw Error(Error::Kind::InvalidArgument,
@@ -729,14 +756,19 @@ int commandRun(const Args &a) {
     in.q = std::move(q);
   }
   c.validate();
-  Device device = Device::get(0);
-  Indexer indexer(c);
   HostOutputs out = HostOutputs::allocate(c);
-  DeviceProblem problem(device, in, out);
-  problem.poison();
-  indexer.run(problem.inputs(), problem.outputs());
-  device.synchronize();
-  problem.download(out);
+  if (a.cpu) {
+    // The CPU reference computes the outputs: no GPU needed.
+    computeReference(c, in.args(), out.args());
+  } else {
+    Device device = Device::get(0);
+    Indexer indexer(c);
+    DeviceProblem problem(device, in, out);
+    problem.poison();
+    indexer.run(problem.inputs(), problem.outputs());
+    device.synchronize();
+    problem.download(out);
+  }
   std::filesystem::create_directories(a.outDir);
   writeNpy(a.outDir + "/sparse_list.npy", out.sparseList);
   writeNpy(a.outDir + "/sparse_len.npy", out.sparseLen);
@@ -770,9 +802,11 @@ int main(int argc, char **argv) {
       return commandCheck(a);
     if (a.command == "precompile")
       return commandPrecompile();
+    if (a.command == "inputs")
+      return commandInputs(a);
     throw Error(Error::Kind::InvalidArgument,
                 "unknown command '" + a.command +
-                    "' (list, plan, bench, check, precompile, run)");
+                    "' (list, plan, bench, check, precompile, inputs, run)");
   } catch (const Error &e) {
     std::fprintf(stderr, "tritium-indexer: error: %s\n", e.what());
     return e.kind() == Error::Kind::InvalidArgument ? 2 : 1;
