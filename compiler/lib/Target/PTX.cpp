@@ -134,7 +134,11 @@ tritium::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
                      << buffer.getError().message();
       return nullptr;
     }
-    auto libdevice = llvm::parseBitcodeFile(**buffer, llvmContext);
+    // Read lazily: the linker then materialises only the functions the
+    // kernel calls, instead of parsing all of libdevice (~20 ms warm, ~80 ms
+    // cold, measured on the 2-core machine) for every kernel.
+    auto libdevice = llvm::getOwningLazyBitcodeModule(std::move(*buffer),
+                                                      llvmContext);
     if (!libdevice) {
       emitError(loc) << "cannot parse " << path << ": "
                      << llvm::toString(libdevice.takeError());
