@@ -252,8 +252,15 @@ struct ScratchCache {
 struct LaunchResult {
   double backToBackUs = 0, launchSyncUs = 0, driverFloorUs = 0,
          driverFloorSyncUs = 0;
+  // Host time per launch within bursts short enough never to fill the
+  // driver's launch queue (~1000 entries): thousands of launches back to back
+  // end up waiting for the GPU to drain the queue, which measures the GPU's
+  // kernel throughput, not the host's launch cost.
+  double burstUs = 0, driverFloorBurstUs = 0;
   int launches = 0;
 };
+
+constexpr int kBurstLaunches = 200;
 
 LaunchResult measureLaunch(const Options &options, const Device &device) {
   LaunchResult result;
@@ -285,6 +292,15 @@ LaunchResult measureLaunch(const Options &options, const Device &device) {
     launchSync.push_back(microsecondsSince(start) / iterations);
   }
   result.backToBackUs = median(backToBack);
+  std::vector<double> bursts;
+  for (int r = 0; r < options.launches / kBurstLaunches; ++r) {
+    Clock::time_point start = Clock::now();
+    for (int i = 0; i < kBurstLaunches; ++i)
+      add.launch(grid, px, py, pout, n);
+    bursts.push_back(microsecondsSince(start) / kBurstLaunches);
+    device.synchronize();
+  }
+  result.burstUs = median(bursts);
   result.launchSyncUs = median(launchSync);
 
   // The driver's floor: cuLaunchKernel of the same compiled kernel, with the
@@ -326,6 +342,17 @@ LaunchResult measureLaunch(const Options &options, const Device &device) {
     floorSync.push_back(microsecondsSince(start) / iterations);
   }
   result.driverFloorUs = median(floor);
+  std::vector<double> floorBursts;
+  for (int r = 0; r < options.launches / kBurstLaunches; ++r) {
+    Clock::time_point start = Clock::now();
+    for (int i = 0; i < kBurstLaunches; ++i)
+      api.cuLaunchKernel(function, 1, 1, 1, threads, 1, 1,
+                         compiled->metadata.sharedBytes, nullptr,
+                         packed.pointers(), nullptr);
+    floorBursts.push_back(microsecondsSince(start) / kBurstLaunches);
+    device.synchronize();
+  }
+  result.driverFloorBurstUs = median(floorBursts);
   result.driverFloorSyncUs = median(floorSync);
   api.cuModuleUnload(module);
   return result;
@@ -636,6 +663,10 @@ void printTable(const std::string &device, const std::string &arch,
   if (launch) {
     std::printf("\nwarm launch, host time per launch (vector_add, 1 program, "
                 "median of repeats)\n");
+    std::printf("  %-34s %8.2f us\n", "tritium, bursts of 200 (host)",
+                launch->burstUs);
+    std::printf("  %-34s %8.2f us\n", "cuLaunchKernel, bursts (floor)",
+                launch->driverFloorBurstUs);
     std::printf("  %-34s %8.2f us\n", "tritium back to back",
                 launch->backToBackUs);
     std::printf("  %-34s %8.2f us\n", "tritium launch + sync",
@@ -728,6 +759,8 @@ llvm::json::Value toJson(const std::string &device, const std::string &arch,
         llvm::json::Object{{"kernel", "vector_add"},
                            {"launches", launch->launches},
                            {"back_to_back_us", launch->backToBackUs},
+                           {"burst_us", launch->burstUs},
+                           {"driver_floor_burst_us", launch->driverFloorBurstUs},
                            {"launch_sync_us", launch->launchSyncUs},
                            {"driver_floor_us", launch->driverFloorUs},
                            {"driver_floor_sync_us", launch->driverFloorSyncUs}};
