@@ -37,10 +37,15 @@ if ((${#not_lowered[@]})); then
   echo "main: ${#not_lowered[@]} use ops not lowered yet: ${not_lowered[*]}"
 fi
 
+# The indexer's kernels (kernels/indexer, written with the C++ builder) for
+# every benchmark case, compiled to cubins in the runtime's disk cache.
+"$build/bin/tritium-indexer" precompile
+
 if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 &&
    [ -x "$build/bin/tritium-gpu-check" ]; then
   "$build/bin/tritium-gpu-check" --corpus "$root/tests/corpus" --all \
     --candidate-dir "$out"
+  "$build/bin/tritium-indexer" check
 else
   echo "main: no GPU (or no CUDA toolkit for tritium-gpu-check) here: kernels compiled, not run"
 fi
