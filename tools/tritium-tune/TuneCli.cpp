@@ -322,6 +322,11 @@ std::vector<std::size_t> tableOrder(const TuningResult &result) {
   return order;
 }
 
+std::string describeFor(const TuneSession &session, const Config &config) {
+  return session.describeConfig ? session.describeConfig(config)
+                                : config.describe();
+}
+
 void printResultTable(std::ostream &out, const TuneSession &session,
                       const TuningResult &result,
                       const std::optional<std::filesystem::path> &storedAt) {
@@ -337,8 +342,8 @@ void printResultTable(std::ostream &out, const TuneSession &session,
   for (std::size_t index : tableOrder(result)) {
     const ConfigResult &entry = result.configs[index];
     std::string mark = result.winner == index ? "*" : "";
-    std::string config =
-        entry.config.describe() + (entry.isDefault ? " (default)" : "");
+    std::string config = describeFor(session, entry.config) +
+                         (entry.isDefault ? " (default)" : "");
     if (entry.status == ConfigStatus::Timed) {
       std::string versus =
           defaultMedian && entry.medianMicroseconds > 0
@@ -363,11 +368,12 @@ void printResultTable(std::ostream &out, const TuneSession &session,
 
   if (!result.winner) {
     out << "no config could be timed; the default ("
-        << session.space.defaultConfig().describe() << ") stays in use\n\n";
+        << describeFor(session, session.space.defaultConfig())
+        << ") stays in use\n\n";
     return;
   }
   const ConfigResult &winner = result.configs[*result.winner];
-  out << "winner: " << winner.config.describe() << ", "
+  out << "winner: " << describeFor(session, winner.config) << ", "
       << microseconds(winner.medianMicroseconds) << " us";
   if (auto speedup = result.speedupOverDefault())
     out << ", " << ratio(*speedup) << " over the default ("
@@ -544,6 +550,8 @@ int tuneTargets(const Options &options, CliContext &context) {
 
   json results = json::array();
   bool everyKernelHasWinner = true;
+  // Default against winner per kernel, printed once at the end.
+  Table summary({"target", "default us", "winner us", "speed-up", "winner"});
   for (const TuneTarget *target : chosen) {
     std::vector<TuneSession> sessions = target->open(options.target);
     for (TuneSession &session : sessions) {
@@ -570,6 +578,18 @@ int tuneTargets(const Options &options, CliContext &context) {
       } else {
         context.out << label << ": ";
         printResultTable(context.out, session, result, storedAt);
+        auto timedMedian = [&](std::optional<std::size_t> index) {
+          return index && result.configs[*index].status == ConfigStatus::Timed
+                     ? microseconds(result.configs[*index].medianMicroseconds)
+                     : std::string("-");
+        };
+        auto speedup = result.speedupOverDefault();
+        summary.add(
+            {label, timedMedian(result.defaultResult),
+             timedMedian(result.winner), speedup ? ratio(*speedup) : "-",
+             result.winner
+                 ? describeFor(session, result.configs[*result.winner].config)
+                 : "none timed"});
       }
     }
   }
@@ -578,6 +598,11 @@ int tuneTargets(const Options &options, CliContext &context) {
                         {"results", results}}
                        .dump(2)
                 << "\n";
+  else {
+    context.out << "default vs tuned (median us, the L2 flushed before each "
+                   "run):\n";
+    summary.print(context.out, {false, true, true, true, false});
+  }
   return everyKernelHasWinner ? 0 : 1;
 }
 

@@ -37,6 +37,9 @@ struct TuneSession {
   ConfigSpace space;
   TuningKey key;
   std::unique_ptr<Benchmarker> benchmarker;
+  /// How the tables name a config; empty: Config::describe(). (The
+  /// indexer's say what plan a config resolves to.)
+  std::function<std::string(const Config &)> describeConfig;
 };
 
 /// What the command line passes to a target when opening it.

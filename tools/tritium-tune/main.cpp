@@ -4,12 +4,11 @@
 // know by itself: the targets this build can tune and the cache root.
 //
 // Adding targets: builtinTargets() below is the one place. The indexer's
-// benchmark cases (kernels/indexer, Spec.h benchmarkCases()) are to be
-// appended there, one TuneTarget per case name ("seed-pq-32k", ...), each
-// opening one TuneSession per kernel of the case with the kernel's shipped
-// config space, its TuningKey and a Benchmarker on the runtime that
-// launches it on the case's seeded inputs. Until then the tool checks
-// config spaces (--space) and lists no targets.
+// benchmark cases (kernels/indexer, Spec.h benchmarkCases()) are there, one
+// TuneTarget per case name ("seed-pq-32k", ...). The indexer's two launches
+// share their knobs (the chunk sizes both), so a case is tuned as one unit:
+// one TuneSession whose configs are PlanOverrides (kernels/indexer/tuning),
+// timed as Indexer::run() on the case's seeded inputs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +22,10 @@
 #ifdef TRITIUM_TUNE_HAVE_RUNTIME
 #include "tritium/Runtime/Cache.h"
 #endif
+#ifdef TRITIUM_TUNE_HAVE_INDEXER
+#include "tritium/Indexer/Tuning.h"
+#include "tritium/Runtime/Runtime.h"
+#endif
 
 using namespace tritium::tune::cli;
 
@@ -30,7 +33,35 @@ namespace {
 
 std::vector<TuneTarget> builtinTargets() {
   std::vector<TuneTarget> targets;
-  // Hookup point: the indexer's benchmark cases go here.
+#ifdef TRITIUM_TUNE_HAVE_INDEXER
+  namespace ix = tritium::indexer;
+  for (const ix::BenchmarkCase &benchmark : ix::benchmarkCases()) {
+    ix::IndexerConfig config = benchmark.config;
+    targets.push_back(TuneTarget{
+        .name = std::string(benchmark.name),
+        .description =
+            "indexer plan (chunk, select/merge warps): " + config.describe(),
+        .open = [config](const TargetOptions &options) {
+          tritium::Device device = tritium::Device::get(options.device);
+          ix::IndexerOptions indexerOptions;
+          indexerOptions.device = options.device;
+          indexerOptions.arch =
+              options.arch.empty() ? device.arch() : options.arch;
+          indexerOptions.multiprocessors = device.multiprocessorCount();
+          int sms = indexerOptions.multiprocessors;
+          std::vector<TuneSession> sessions;
+          sessions.push_back(TuneSession{
+              .space = ix::indexerConfigSpace(config.score),
+              .key = ix::indexerTuningKey(config, sms, device.name(),
+                                          indexerOptions.arch),
+              .benchmarker = ix::makeIndexerBenchmarker(config, indexerOptions),
+              .describeConfig = [config, sms](const tritium::tune::Config &c) {
+                return ix::describeIndexerConfig(config, sms, c);
+              }});
+          return sessions;
+        }});
+  }
+#endif
   return targets;
 }
 
@@ -48,8 +79,8 @@ std::filesystem::path cacheRoot() {
 
 int main(int argc, char **argv) {
   CliContext context{.targets = builtinTargets(),
-                     .targetsNote = "the indexer's benchmark cases are not "
-                                    "hooked up in this build yet",
+                     .targetsNote = "the indexer's benchmark cases need a "
+                                    "build with the runtime and the indexer",
                      .defaultCacheRoot = cacheRoot,
                      .out = std::cout,
                      .err = std::cerr,

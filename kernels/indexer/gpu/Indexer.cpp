@@ -10,11 +10,15 @@
 #include "tritium/Indexer/Indexer.h"
 
 #include "tritium/Builder/KernelBuilder.h"
+#include "tritium/Indexer/Tuning.h"
+#include "tritium/Runtime/Cache.h"
 #include "tritium/Runtime/Runtime.h"
 
 #include <array>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
+#include <cstring>
 #include <optional>
 
 namespace tritium::indexer {
@@ -67,6 +71,57 @@ uint32_t gridDim(int64_t value, const char *what) {
   return static_cast<uint32_t>(value);
 }
 
+/// The plan of an Indexer: overrides, else the stored tuning winner for the
+/// shape on this device, else the space's default (the planner's plan); with
+/// tuning on first use, tuned now when nothing is stored (Tuning.h).
+PlanChoice choosePlan(const IndexerConfig &config,
+                      const IndexerOptions &options, const Device &device,
+                      int multiprocessors) {
+  bool useTuned = options.useTunedPlan;
+  bool tuneNow = options.tuneOnFirstUse;
+  if (const char *env = std::getenv("TRITIUM_AUTOTUNE")) {
+    if (std::strcmp(env, "1") == 0)
+      tuneNow = useTuned = true;
+    else if (std::strcmp(env, "0") == 0)
+      tuneNow = useTuned = false;
+  }
+  auto hasOverrides = options.overrides.chunk ||
+                      options.overrides.selectWarps ||
+                      options.overrides.mergeWarps;
+  if (!useTuned || hasOverrides || config.fullAttention())
+    return chooseIndexerPlan(config, multiprocessors, options.overrides,
+                             nullptr, {});
+  std::string arch = options.arch.empty() ? device.arch() : options.arch;
+  tune::TuningKey key =
+      indexerTuningKey(config, multiprocessors, device.name(), arch);
+  std::filesystem::path cacheRoot;
+  try {
+    cacheRoot = cacheRootDirectory();
+  } catch (const std::exception &) {
+    // No cache (no HOME...): nothing can have been stored either.
+    return chooseIndexerPlan(config, multiprocessors, {}, nullptr, {});
+  }
+  tune::TuningStore store(cacheRoot);
+  PlanChoice choice =
+      chooseIndexerPlan(config, multiprocessors, {}, &store, key);
+  if (choice.source != PlanSource::Default || !tuneNow)
+    return choice;
+  IndexerOptions benchOptions = options;
+  benchOptions.arch = arch;
+  benchOptions.multiprocessors = multiprocessors;
+  std::unique_ptr<tune::Benchmarker> benchmarker =
+      makeIndexerBenchmarker(config, benchOptions);
+  tune::Config winner = tune::lookupOrTune(
+      store, key, indexerConfigSpace(config.score), *benchmarker);
+  choice.plan =
+      planIndexer(config, multiprocessors, planOverridesFor(winner));
+  choice.config = winner;
+  choice.source = PlanSource::Tuned;
+  choice.note = "tuned " + winner.describe() + " (" +
+                store.entryPath(key).string() + ")";
+  return choice;
+}
+
 } // namespace
 
 struct Indexer::Impl {
@@ -76,6 +131,7 @@ struct Indexer::Impl {
   std::vector<IndexerKernelSource> sources;
   std::vector<Kernel> kernels;
   std::vector<double> compileMs;
+  std::string planSource;
   Device device = Device::get(0);
   DeviceBuffer workspace;
   // checkCodes only.
@@ -92,7 +148,9 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
   Impl &s = *impl;
   int sms = options.multiprocessors > 0 ? options.multiprocessors
                                         : s.device.multiprocessorCount();
-  s.plan = planIndexer(config, sms, options.overrides);
+  PlanChoice choice = choosePlan(config, options, s.device, sms);
+  s.plan = choice.plan;
+  s.planSource = choice.note;
   s.sources = buildIndexerKernels(config, s.plan);
   s.workspace = DeviceBuffer(
       s.device,
@@ -165,6 +223,7 @@ const std::vector<IndexerKernelSource> &Indexer::kernels() const {
 const std::vector<double> &Indexer::compileMilliseconds() const {
   return impl->compileMs;
 }
+const std::string &Indexer::planSource() const { return impl->planSource; }
 
 void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
                   Stream stream) const {

@@ -61,6 +61,14 @@ struct IndexerOptions {
   /// and kernel building need no GPU; see planIndexer.)
   int multiprocessors = 0;
   PlanOverrides overrides;
+  /// Without overrides: the plan tritium-tune stored for this shape, device,
+  /// arch and Tritium version (<cache root>/tune/), else the tuning space's
+  /// default, the planner's plan (Tuning.h, docs/autotuning.md).
+  bool useTunedPlan = true;
+  /// When nothing is stored, tune now (seconds) and store the winner. Off by
+  /// default; TRITIUM_AUTOTUNE=1 turns it on, TRITIUM_AUTOTUNE=0 turns
+  /// tuned plans off altogether.
+  bool tuneOnFirstUse = false;
 };
 
 /// How a configuration is split into launches. A pure function of the
@@ -141,6 +149,9 @@ public:
   /// Host milliseconds spent compiling (or loading from the caches) each
   /// kernel at construction, in launch order.
   const std::vector<double> &compileMilliseconds() const;
+  /// Where the plan came from: "planner", "overrides", "default", "stored
+  /// winner ..." or "tuned ..." (Tuning.h).
+  const std::string &planSource() const;
 
   /// Checks the bindings (validateBindings of Spec.h: shapes, dtypes,
   /// strides, alignment, null pointers, overlaps; tritium::Error naming the
