@@ -294,34 +294,20 @@ tt.func public @kinds(%pi: !tt.ptr<i32>, %pl: !tt.ptr<i64>, %ph: !tt.ptr<f16>, %
 //--- histogram.ttir
 
 // The bins live in shared memory: cleared (32 bins, 128 threads: thread t
-// clears bin t mod 32), counted per element that lies in [0, 32) (an
-// unsigned compare after sign extension) and passes the mask: the lanes of a
-// warp with equal bins (the others on bin -1) find each other with
-// match.any.sync, and only the lowest of them (no lower lane in its match
-// mask) adds their number (popc) with one predicated red.shared.add; read
-// back in the result's layout.
+// clears bin t mod 32), counted with one predicated red.shared.add per
+// element that lies in [0, 32) (an unsigned compare after sign extension)
+// and passes the mask, read back in the result's layout.
 // HIST-LABEL: llvm.func @histogram
 // HIST: nvvm.barrier0
 // HIST: llvm.store %{{.*}} : i32, !llvm.ptr<3>
 // HIST-NEXT: nvvm.barrier0
-// HIST: %[[BELOW:.*]] = nvvm.read.ptx.sreg.lanemask.lt : i32
 // HIST: %[[WIDE:.*]] = llvm.sext %{{.*}} : i32 to i64
 // HIST: %[[IN:.*]] = llvm.icmp "ult" %[[WIDE]], %{{.*}} : i64
 // HIST: %[[COUNTED:.*]] = llvm.and %[[IN]], %{{.*}} : i1
-// HIST: %[[BIN:.*]] = llvm.trunc %[[WIDE]] : i64 to i32
-// HIST: %[[KEY:.*]] = llvm.select %[[COUNTED]], %[[BIN]], %[[NONE:.*]] : i1, i32
-// HIST: %[[SAME:.*]] = nvvm.match.sync any %[[NONE]], %[[KEY]] : i32 -> i32
-// HIST: %[[SAMEBELOW:.*]] = llvm.and %[[SAME]], %[[BELOW]] : i32
-// HIST: %[[LEADER:.*]] = llvm.icmp "eq" %[[SAMEBELOW]], %{{.*}} : i32
-// HIST: %[[ACTS:.*]] = llvm.and %[[COUNTED]], %[[LEADER]] : i1
-// HIST: %[[COUNT:.*]] = llvm.intr.ctpop(%[[SAME]]) : (i32) -> i32
-// HIST: %[[ADDR:.*]] = llvm.getelementptr %{{.*}}[%[[BIN]]]
-// HIST: %[[ADDR32:.*]] = llvm.ptrtoint %[[ADDR]]
-// HIST: llvm.inline_asm has_side_effects "@$0 red.shared.add.u32 [ $1 + 0 ], $2;", "b,r,r,~{memory}" %[[ACTS]], %[[ADDR32]], %[[COUNT]] : (i1, i32, i32) -> ()
-// HIST-COUNT-7: red.shared.add.u32 [ $1 + 0 ], $2;
+// HIST: llvm.inline_asm has_side_effects "@$0 red.shared.add.u32 [ $1 + 0 ], 1;", "b,r,~{memory}" %[[COUNTED]], %{{.*}} : (i1, i32) -> ()
+// HIST-COUNT-7: red.shared.add.u32
 // HIST-NOT: red.shared
 // HIST: nvvm.barrier0
-// HIST-NOT: nvvm.barrier0
 // HIST: llvm.load %{{.*}} : !llvm.ptr<3> -> i32
 tt.func public @histogram(%x: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %n: i32) {
   %r = tt.make_range {end = 1024 : i32, start = 0 : i32} : tensor<1024xi32>
@@ -343,10 +329,7 @@ tt.func public @histogram(%x: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !
 // HIST-LABEL: llvm.func @small_histogram
 // HIST: llvm.icmp "ult" %{{.*}}, %{{.*}} : i64
 // HIST: %[[OWNED:.*]] = llvm.and %{{.*}}, %{{.*}} : i1
-// HIST: %[[KEY:.*]] = llvm.select %[[OWNED]], %{{.*}}, %{{.*}} : i1, i32
-// HIST: nvvm.match.sync any %{{.*}}, %[[KEY]]
-// HIST: %[[ACTS:.*]] = llvm.and %[[OWNED]], %{{.*}} : i1
-// HIST: "@$0 red.shared.add.u32 [ $1 + 0 ], $2;", "b,r,r,~{memory}" %[[ACTS]]
+// HIST: "@$0 red.shared.add.u32 [ $1 + 0 ], 1;", "b,r,~{memory}" %[[OWNED]]
 // HIST-NOT: red.shared
 // HIST: llvm.return
 tt.func public @small_histogram(%x: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !tt.ptr<i32> {tt.divisibility = 16 : i32}) {

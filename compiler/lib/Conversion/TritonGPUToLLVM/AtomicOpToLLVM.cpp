@@ -14,10 +14,8 @@
 // copies through shared memory when the result is used.
 //
 // tt.histogram counts into bins in shared memory with predicated
-// `red.shared.add`, again once per distinct element (from sm_70 on, one
-// atomic per bin and warp instruction: the lanes with equal bins find each
-// other with match.any.sync and their lowest lane adds their number), and
-// reads the bins back in the result's layout.
+// `red.shared.add`, again once per distinct element, and reads the bins back
+// in the result's layout.
 //
 //===----------------------------------------------------------------------===//
 
@@ -543,12 +541,9 @@ struct AtomicCASOpConversion : public AtomicConversionBase<AtomicCASOp> {
   }
 };
 
-/// Counts through bins in shared memory: zero them, add the distinct counted
-/// elements with predicated `red.shared.add` (per warp and register, one
-/// atomic per bin from sm_70 on), read them back in the result's layout.
-/// Barriers: the scratch buffer's own (earlier users are done), one after
-/// zeroing and one before the read-out; the next scratch user's barrier
-/// protects the read-out.
+/// Counts through bins in shared memory: zero them, add 1 per distinct
+/// counted element with a predicated `red.shared.add`, read them back in the
+/// result's layout.
 struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
   HistogramOpConversion(TritiumTypeConverter &converter, LoweringContext &state)
       : OpConversionPattern(converter, &converter.getContext()), state(state) {}
@@ -603,26 +598,9 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
 
     // Count each distinct element once, where it lies in [0, numBins).
     Owners owners = computeOwners(rewriter, loc, *srcView);
-    Type i32 = rewriter.getI32Type();
     Type i64 = rewriter.getI64Type();
-    // From sm_70 on, the lanes of a warp that count into the same bin
-    // (common where bins are few or the data is skewed, e.g. the sign and
-    // exponent digits of a radix select) agree on it with match.any.sync and
-    // the lowest of them adds their number with one atomic: shared atomics
-    // to one address serialise, so this turns up to 32 conflicting
-    // red.shared into one. The whole warp runs this code (it is straight-line
-    // code of the kernel body, as for every shfl.sync of the lowering).
-    bool aggregateInWarp = state.computeCapability >= 70;
-    std::string operandConstraint = countBits == 64 ? "l" : "r";
-    std::string text = "@$0 red.shared.add.u" + std::to_string(countBits) +
-                       " [ $1 + 0 ], " + (aggregateInWarp ? "$2;" : "1;");
-    std::string constraints =
-        "b,r," + (aggregateInWarp ? operandConstraint + "," : "") + "~{memory}";
-    Value fullWarp, lanesBelow;
-    if (aggregateInWarp) {
-      fullWarp = i32Const(rewriter, loc, -1);
-      lanesBelow = NVVM::LaneMaskLtOp::create(rewriter, loc, i32);
-    }
+    std::string text =
+        "@$0 red.shared.add.u" + std::to_string(countBits) + " [ $1 + 0 ], 1;";
     for (unsigned r = 0; r < values.size(); ++r) {
       if (owners.firstCopy[r] != r)
         continue;
@@ -636,36 +614,16 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
       counted =
           andOrNull(rewriter, loc, counted, masks.empty() ? Value() : masks[r]);
       counted = andOrNull(rewriter, loc, counted, owners.isOwner[r]);
-      Value bin = LLVM::TruncOp::create(rewriter, loc, i32, value);
-      SmallVector<Value> operands;
-      if (aggregateInWarp) {
-        // Lanes that count nothing match each other on a bin no counted
-        // element has (numBins <= 2^31: the bins fit shared memory), and
-        // their leader's atomic stays off through `counted`.
-        Value key = LLVM::SelectOp::create(rewriter, loc, counted, bin,
-                                           i32Const(rewriter, loc, -1));
-        Value sameBin = NVVM::MatchSyncOp::create(
-            rewriter, loc, i32, fullWarp, key, NVVM::MatchSyncKind::any);
-        Value sameBinBelow =
-            LLVM::AndOp::create(rewriter, loc, sameBin, lanesBelow);
-        Value isLeader =
-            LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::eq,
-                                 sameBinBelow, i32Const(rewriter, loc, 0));
-        counted = LLVM::AndOp::create(rewriter, loc, counted, isLeader);
-        Value count = LLVM::CtPopOp::create(rewriter, loc, i32, sameBin);
-        if (countBits == 64)
-          count = LLVM::ZExtOp::create(rewriter, loc, i64, count);
-        operands = {counted, Value(), count};
-      } else {
-        operands = {counted, Value()};
-      }
+      Value bin =
+          LLVM::TruncOp::create(rewriter, loc, rewriter.getI32Type(), value);
       Value address = LLVM::GEPOp::create(rewriter, loc, sharedPtr,
                                           countLLVMType, base, ValueRange{bin});
       // Shared-window addresses fit 32 bits.
-      operands[1] = LLVM::PtrToIntOp::create(rewriter, loc, i32, address);
+      Value address32 = LLVM::PtrToIntOp::create(
+          rewriter, loc, rewriter.getI32Type(), address);
       LLVM::InlineAsmOp::create(
-          rewriter, loc, TypeRange(), operands, text, constraints,
-          /*has_side_effects=*/true, /*is_align_stack=*/false,
+          rewriter, loc, TypeRange(), ValueRange{counted, address32}, text,
+          "b,r,~{memory}", /*has_side_effects=*/true, /*is_align_stack=*/false,
           LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
     }
     barrier(rewriter, loc);
