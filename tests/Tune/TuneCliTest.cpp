@@ -260,6 +260,12 @@ TEST_CASE("tuning a target prints every config and stores the winner",
              Contains("prune.keep_if is false with BLOCK=8192, N=4096"));
   CHECK_THAT(out, Contains("winner: BLOCK=256, num_warps=4, num_stages=3, "
                            "4.00 us, 1.50x over the default (6.00 us)"));
+  // The closing summary: default against winner, one row per kernel.
+  std::size_t summary = out.find("default vs tuned");
+  REQUIRE(summary != std::string::npos);
+  std::string summaryLine = lineWith(out.substr(summary), "row-sum-4k");
+  CHECK_THAT(summaryLine, Contains(" 6.00 ") && Contains(" 4.00 ") &&
+                              Contains(" 1.50x  BLOCK=256, num_warps=4"));
 
   fs::path tuneFolder = harness.root / "cache" / "tune";
   REQUIRE(fs::exists(tuneFolder));
