@@ -37,6 +37,7 @@ void tritium::buildTTGIRToLLVMPipeline(OpPassManager &pm,
   lowering.computeCapability = options.computeCapability;
   pm.addPass(triton::createTritiumConvertTritonGPUToLLVM(lowering));
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(triton::gpu::createTritiumPackLoopCarriedHalves());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

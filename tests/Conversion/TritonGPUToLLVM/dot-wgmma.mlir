@@ -14,9 +14,11 @@
 // RUN: FileCheck %s --check-prefix=SYNC < %t.sm80.ptx
 
 // wgmma's accumulator layout: every warp on all 64 columns, 16 of each 64
-// rows; the dot is marked for it.
+// rows; the dot is marked for it, and, the only user of shared memory in
+// its loop, for double-buffered staging (a barrier before the loop).
+// TTGIR: gpu.barrier
 // TTGIR: scf.for {{.*}} -> (tensor<64x64xf32, #ttg.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>>
-// TTGIR: tt.dot {{.*}} {ttg.mma_sync, ttg.wgmma}
+// TTGIR: tt.dot {{.*}} {ttg.double_buffer, ttg.mma_sync, ttg.wgmma}
 
 // Descriptors (start address in 16-byte units added at run time): A is
 // K-major, rows of 32 f16 = 64 bytes, 64-byte swizzle (mode 2 in bits

@@ -240,16 +240,20 @@ module attributes {"ttg.num-warps" = 4 : i32} {
 // one k step of 16 is two mma.sync per thread, and the accumulator crosses
 // the back edge in registers, converted nowhere inside the loop.
 // The loads of a and b are issued one iteration early (before the loop for
-// the first): the loop also carries the next a and b tiles.
+// the first): the loop also carries the next a and b tiles, their f16
+// elements packed two per i32 (tritium-pack-loop-carried-halves). The dot
+// is the loop's only user of shared memory: it alternates between two
+// staging buffers (no barrier before its stores; one before the loop).
 // LOOP-LABEL: llvm.func @loop_dot
 // LOOP: ld.global
-// LOOP: ^bb1(%{{.*}}: i32, %{{.*}}: !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>, %{{.*}}: !llvm.struct<(f16, {{.*}})>, %{{.*}}: !llvm.struct<(f16, {{.*}})>)
+// LOOP: nvvm.barrier0
+// LOOP: ^bb1(%{{.*}}: i32, %{{.*}}: !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>, %{{.*}}: !llvm.struct<(i32, {{.*}})>, %{{.*}}: !llvm.struct<(i32, {{.*}})>)
 // LOOP: llvm.cond_br
 // LOOP: ld.global
 // LOOP-COUNT-2: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // LOOP-NOT: mma.sync
 // LOOP-NOT: llvm.intr.fma
-// LOOP: llvm.br ^bb1(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : i32, !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>, !llvm.struct<(f16, {{.*}})>, !llvm.struct<(f16, {{.*}})>)
+// LOOP: llvm.br ^bb1(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : i32, !llvm.struct<(f32, f32, f32, f32, f32, f32, f32, f32)>, !llvm.struct<(i32, {{.*}})>, !llvm.struct<(i32, {{.*}})>)
 // PTX: .visible .entry loop_dot(
 // PTX: bar.sync 0
 // PTX: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32

@@ -18,10 +18,15 @@
 // product): loads of a are vectors along k, loads of b vectors along n where
 // the thread holds contiguous columns.
 //
-// Where a layout pass marked the op `ttg.mma_sync` and chose a result layout
-// that fits (see computeWithMmaSync), f16/bf16 dots run on the tensor cores
-// with mma.sync.m16n8k16 from the same staged operands instead. No pass
-// does so yet: the CUDA-core path is the one taken.
+// Where the layout pass marked the op `ttg.mma_sync` and chose a result
+// layout that fits (see canUseMmaSync), f16/bf16 dots run on the tensor
+// cores instead: mma.sync.m16n8k16 with ldmatrix fragments from swizzled
+// shared tiles, or, marked `ttg.wgmma` as well (sm_90a), wgmma reading both
+// operands from shared memory, staged a part of k at a time so that later
+// parts are stored while earlier ones are multiplied. A dot marked
+// `ttg.double_buffer` (tritium-pipeline-loads: the only user of shared
+// memory in its loop) alternates between two staging buffers and needs no
+// barrier before its stores.
 //
 //===----------------------------------------------------------------------===//
 
@@ -397,6 +402,9 @@ void computeWithFma(OpBuilder &b, Location loc, const StagedDot &dot,
 /// kept), and for wgmma in particular (on sm_90a).
 constexpr llvm::StringLiteral kMmaSyncAttrName = "ttg.mma_sync";
 constexpr llvm::StringLiteral kWgmmaAttrName = "ttg.wgmma";
+/// Set by tritium-pipeline-loads on a tensor-core dot that is the only user
+/// of shared memory in its loop: it alternates between two staging buffers.
+constexpr llvm::StringLiteral kDoubleBufferAttrName = "ttg.double_buffer";
 
 bool canUseMmaSync(DotOp op, const StagedDot &dot, unsigned computeCapability) {
   if (!op->hasAttr(kMmaSyncAttrName) || computeCapability < 80 ||
@@ -480,33 +488,104 @@ struct SwizzledTile {
   }
 };
 
+/// One part of a tile along dimension `dim`: elements whose coordinate
+/// there lies in [index * size, (index + 1) * size).
+struct TilePart {
+  unsigned dim;
+  int64_t size, index;
+};
+
+/// A store of `vector` (16-bit elements) to `address` that happens only
+/// where `predicate` holds.
+void storePredicated(OpBuilder &b, Location loc, Value vector, Value address,
+                     Value predicate) {
+  auto vectorType = cast<VectorType>(vector.getType());
+  unsigned bits = vectorType.getNumElements() * 16;
+  Type i32 = b.getI32Type();
+  SmallVector<Value> operands = {
+      LLVM::ZExtOp::create(b, loc, i32, predicate),
+      LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), address)};
+  std::string data, constraints = "r,l";
+  if (bits == 16) {
+    operands.push_back(LLVM::BitcastOp::create(
+        b, loc, b.getI16Type(),
+        LLVM::ExtractElementOp::create(b, loc, vector, i32Const(b, loc, 0))));
+    data = "b16 [$1], $2";
+    constraints += ",h";
+  } else {
+    unsigned words = bits / 32;
+    Value packed =
+        LLVM::BitcastOp::create(b, loc, VectorType::get(words, i32), vector);
+    std::string list;
+    for (unsigned w = 0; w < words; ++w) {
+      operands.push_back(
+          LLVM::ExtractElementOp::create(b, loc, packed, i32Const(b, loc, w)));
+      list += (w ? ", $" : "$") + std::to_string(2 + w);
+      constraints += ",r";
+    }
+    data = (words == 1 ? std::string("b32 [$1], ")
+                       : "v" + std::to_string(words) + ".b32 [$1], ") +
+           (words == 1 ? list : "{" + list + "}");
+  }
+  LLVM::InlineAsmOp::create(
+      b, loc, LLVM::LLVMVoidType::get(b.getContext()), operands,
+      "{\n.reg .pred p;\nsetp.ne.b32 p, $0, 0;\n@p st.shared." + data + ";\n}",
+      constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+}
+
 /// Writes a thread's elements of a 2-D 16-bit tile into a SwizzledTile at
 /// `base`, as vectors of up to 16 bytes along rows; tensor row r goes to
-/// tile row `tileRow(r)` (the identity where null).
+/// tile row `tileRow(r)` (the identity where null). With `part`, only the
+/// elements of that part: where the layout fixes which part each register
+/// falls in (the thread's own offset along `part->dim` stays under the
+/// part size), the others are left out; otherwise each store is predicated.
 void storeSwizzled(OpBuilder &b, Location loc, Value base, Type memType,
                    ArrayRef<Value> elements, const ttg::LayoutView &view,
                    ArrayRef<int64_t> shape, const SwizzledTile &tile,
-                   function_ref<Value(Value)> tileRow = nullptr) {
+                   function_ref<Value(Value)> tileRow = nullptr,
+                   std::optional<TilePart> part = std::nullopt) {
   auto sharedPtr =
       LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
   RegisterRuns runs = groupRuns(view, 1, shape[1], kMaxAccessBytes / 2);
   SmallVector<SmallVector<Value>> coords = emitCoordinates(b, loc, view);
+  bool staticPart = false;
+  if (part) {
+    unsigned rootDim = view.keptDims[part->dim];
+    int64_t ctaTile = int64_t(view.root.getSizePerThread()[rootDim]) *
+                      view.root.getThreadsPerWarp()[rootDim] *
+                      view.root.getWarpsPerCTA()[rootDim];
+    staticPart = ctaTile <= shape[part->dim] && part->size % ctaTile == 0;
+  }
   for (ArrayRef<unsigned> run : runs.runs) {
+    Value predicate;
+    if (part && staticPart) {
+      int64_t offset = view.tensorOffsets(run.front())[part->dim];
+      if (offset / part->size != part->index)
+        continue;
+    } else if (part) {
+      predicate = LLVM::ICmpOp::create(
+          b, loc, LLVM::ICmpPredicate::eq,
+          LLVM::UDivOp::create(b, loc, coords[run.front()][part->dim],
+                               i32Const(b, loc, part->size)),
+          i32Const(b, loc, part->index));
+    }
     ArrayRef<Value> rc = coords[run.front()];
     Value row = tileRow ? tileRow(rc[0]) : rc[0];
     Value address =
         LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(), base,
                             ValueRange{tile.offset(b, loc, row, rc[1])});
-    if (run.size() == 1) {
-      LLVM::StoreOp::create(b, loc, elements[run.front()], address, 2);
-      continue;
-    }
     auto vectorType = VectorType::get(run.size(), memType);
     Value vector = LLVM::UndefOp::create(b, loc, vectorType);
     for (auto [i, reg] : llvm::enumerate(run))
       vector = LLVM::InsertElementOp::create(b, loc, vector, elements[reg],
                                              i32Const(b, loc, i));
-    LLVM::StoreOp::create(b, loc, vector, address, 2 * run.size());
+    if (predicate)
+      storePredicated(b, loc, vector, address, predicate);
+    else if (run.size() == 1)
+      LLVM::StoreOp::create(b, loc, elements[run.front()], address, 2);
+    else
+      LLVM::StoreOp::create(b, loc, vector, address, 2 * run.size());
   }
 }
 
@@ -786,94 +865,117 @@ uint64_t descriptorBits(int64_t leadingBytes, int64_t strideBytes,
          (uint64_t(strideBytes >> 4) & 0x3fff) << 32 | mode << 62;
 }
 
-void computeWithWgmma(OpBuilder &b, Location loc, const StagedDot &dot,
-                      const SwizzledTile &aTile, const SwizzledTile &bTile,
-                      unsigned numWarps, SmallVectorImpl<Value> &acc) {
-  Type i64 = b.getI64Type();
-  auto c64 = [&](int64_t v) { return intConst(b, loc, i64, v); };
-  AccumulatorTiles tiles(dot);
-  int64_t K = dot.K, N = dot.N;
-  int64_t instrN = std::min<int64_t>(N, 256);
-  unsigned numGroups = numWarps / 4;
+/// Issues a warpgroup's wgmmas over the staged operands, a range of k at a
+/// time (so that later parts of the operands can be stored while earlier
+/// ones are multiplied), and waits for them at the end.
+class WgmmaIssuer {
+public:
+  WgmmaIssuer(OpBuilder &b, Location loc, const StagedDot &dot,
+              const SwizzledTile &aTile, const SwizzledTile &bTile,
+              unsigned numWarps)
+      : b(b), loc(loc), dot(dot), aTile(aTile), bTile(bTile), tiles(dot),
+        instrN(std::min<int64_t>(dot.N, 256)), numGroups(numWarps / 4) {
+    Type i64 = b.getI64Type();
+    // Start addresses in 16-byte units: this warpgroup's first 64-row
+    // block of A, and B.
+    auto [lane, warp] = laneAndWarpIds(b, loc);
+    Value group = LLVM::LShrOp::create(b, loc, warp, i32Const(b, loc, 2));
+    auto units = [&](Value address) {
+      return LLVM::LShrOp::create(
+          b, loc, LLVM::PtrToIntOp::create(b, loc, i64, address), c64(4));
+    };
+    Value aStart = LLVM::AddOp::create(
+        b, loc, units(dot.aBase),
+        LLVM::MulOp::create(b, loc, LLVM::ZExtOp::create(b, loc, i64, group),
+                            c64(64 * aTile.blockBytes / 16)));
+    Value bStart = units(dot.bBase);
+    // A is K-major (its leading byte offset is unused within a swizzle
+    // block); B is N-major, column blocks of 64 apart by a whole block.
+    aDesc = LLVM::AddOp::create(
+        b, loc, aStart,
+        c64(descriptorBits(16, 8 * aTile.blockBytes, aTile.blockBytes)));
+    bDesc = LLVM::AddOp::create(
+        b, loc, bStart,
+        c64(descriptorBits(bTile.blockStride(), 8 * bTile.blockBytes,
+                           bTile.blockBytes)));
 
-  // Start addresses in 16-byte units: this warpgroup's first 64-row block
-  // of A, and B.
-  auto [lane, warp] = laneAndWarpIds(b, loc);
-  Value group = LLVM::LShrOp::create(b, loc, warp, i32Const(b, loc, 2));
-  auto units = [&](Value address) {
-    return LLVM::LShrOp::create(
-        b, loc, LLVM::PtrToIntOp::create(b, loc, i64, address), c64(4));
-  };
-  Value aStart = LLVM::AddOp::create(
-      b, loc, units(dot.aBase),
-      LLVM::MulOp::create(b, loc, LLVM::ZExtOp::create(b, loc, i64, group),
-                          c64(64 * aTile.blockBytes / 16)));
-  Value bStart = units(dot.bBase);
-  // A is K-major (its leading byte offset is unused within a swizzle
-  // block); B is N-major, column blocks of 64 apart by a whole block.
-  Value aDesc = LLVM::AddOp::create(
-      b, loc, aStart,
-      c64(descriptorBits(16, 8 * aTile.blockBytes, aTile.blockBytes)));
-  Value bDesc = LLVM::AddOp::create(
-      b, loc, bStart,
-      c64(descriptorBits(bTile.blockStride(), 8 * bTile.blockBytes,
-                         bTile.blockBytes)));
+    std::string type = dot.aSource.isBF16() ? "bf16" : "f16";
+    unsigned numRegs = instrN / 2;
+    std::string regList;
+    for (unsigned i = 0; i < numRegs; ++i)
+      regList += (i ? ", $" : "$") + std::to_string(i);
+    ptx = "{\n.reg .pred p;\nsetp.ne.b32 p, $" +
+          std::to_string(2 * numRegs + 2) +
+          ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(instrN) +
+          "k16.f32." + type + "." + type + " {" + regList + "}, $" +
+          std::to_string(2 * numRegs) + ", $" +
+          std::to_string(2 * numRegs + 1) + ", p, 1, 1, 0, 1;\n}";
+    accumulate = i32Const(b, loc, 1);
+  }
 
-  std::string type = dot.aSource.isBF16() ? "bf16" : "f16";
-  unsigned numRegs = instrN / 2;
-  std::string regList;
-  for (unsigned i = 0; i < numRegs; ++i)
-    regList += (i ? ", $" : "$") + std::to_string(i);
-  std::string ptx =
-      "{\n.reg .pred p;\nsetp.ne.b32 p, $" + std::to_string(2 * numRegs + 2) +
-      ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(instrN) +
-      "k16.f32." + type + "." + type + " {" + regList + "}, $" +
-      std::to_string(2 * numRegs) + ", $" + std::to_string(2 * numRegs + 1) +
-      ", p, 1, 1, 0, 1;\n}";
-  Value accumulate = i32Const(b, loc, 1);
-
-  emitBarrierAsm(b, loc, "wgmma.fence.sync.aligned;");
-  unsigned blocksPerGroup = tiles.rowPairs.size();
-  unsigned tilesPerInstr = instrN / 8;
-  for (unsigned block = 0; block < blocksPerGroup; ++block) {
-    for (int64_t n0 = 0; n0 < N; n0 += instrN) {
-      // This instruction's registers: n8 tile j holds four.
-      SmallVector<unsigned> regs;
-      for (unsigned j = 0; j < tilesPerInstr; ++j)
-        for (unsigned reg : tiles.tile(block, n0 / 8 + j))
-          regs.push_back(reg);
-      SmallVector<Value> values;
-      for (unsigned reg : regs)
-        values.push_back(acc[reg]);
-      for (int64_t k0 = 0; k0 < K; k0 += 16) {
-        int64_t aOffset = (k0 / aTile.blockColumns) * aTile.blockStride() +
-                          block * numGroups * 64 * aTile.blockBytes +
-                          (k0 % aTile.blockColumns) * 2;
-        int64_t bOffset = (n0 / bTile.blockColumns) * bTile.blockStride() +
-                          k0 * bTile.blockBytes;
-        Value a = LLVM::AddOp::create(b, loc, aDesc, c64(aOffset / 16));
-        Value bd = LLVM::AddOp::create(b, loc, bDesc, c64(bOffset / 16));
-        values = tiedF32Asm(b, loc, ptx, values, {a, bd, accumulate}, "l,l,r");
+  /// The wgmmas for k in [kBegin, kEnd) (multiples of 16), chaining the
+  /// accumulators `acc`, after a fence of the registers they read.
+  void issue(int64_t kBegin, int64_t kEnd, SmallVectorImpl<Value> &acc) {
+    emitBarrierAsm(b, loc, "wgmma.fence.sync.aligned;");
+    unsigned tilesPerInstr = instrN / 8;
+    for (unsigned block = 0; block < tiles.rowPairs.size(); ++block) {
+      for (int64_t n0 = 0; n0 < dot.N; n0 += instrN) {
+        // This instruction's registers: n8 tile j holds four.
+        SmallVector<unsigned> regs;
+        for (unsigned j = 0; j < tilesPerInstr; ++j)
+          for (unsigned reg : tiles.tile(block, n0 / 8 + j))
+            regs.push_back(reg);
+        SmallVector<Value> values;
+        for (unsigned reg : regs)
+          values.push_back(acc[reg]);
+        for (int64_t k0 = kBegin; k0 < kEnd; k0 += 16) {
+          int64_t aOffset = (k0 / aTile.blockColumns) * aTile.blockStride() +
+                            block * numGroups * 64 * aTile.blockBytes +
+                            (k0 % aTile.blockColumns) * 2;
+          int64_t bOffset = (n0 / bTile.blockColumns) * bTile.blockStride() +
+                            k0 * bTile.blockBytes;
+          Value a = LLVM::AddOp::create(b, loc, aDesc, c64(aOffset / 16));
+          Value bd = LLVM::AddOp::create(b, loc, bDesc, c64(bOffset / 16));
+          values =
+              tiedF32Asm(b, loc, ptx, values, {a, bd, accumulate}, "l,l,r");
+        }
+        for (auto [reg, value] : llvm::zip(regs, values))
+          acc[reg] = value;
       }
-      for (auto [reg, value] : llvm::zip(regs, values))
-        acc[reg] = value;
     }
   }
-  emitBarrierAsm(b, loc, "wgmma.commit_group.sync.aligned;");
-  // The results are the registers only once the group completes: they pass
-  // through the wait, so nothing reads them earlier.
-  SmallVector<unsigned> holders;
-  for (unsigned r = 0; r < acc.size(); ++r)
-    if (dot.holder[r] == r)
-      holders.push_back(r);
-  SmallVector<Value> values;
-  for (unsigned r : holders)
-    values.push_back(acc[r]);
-  values =
-      tiedF32Asm(b, loc, "wgmma.wait_group.sync.aligned 0;", values, {}, "");
-  for (auto [r, value] : llvm::zip(holders, values))
-    acc[r] = value;
-}
+
+  /// Commits the wgmmas and waits until they are done.
+  void finish(SmallVectorImpl<Value> &acc) {
+    emitBarrierAsm(b, loc, "wgmma.commit_group.sync.aligned;");
+    // The results are the registers only once the group completes: they
+    // pass through the wait, so nothing reads them earlier.
+    SmallVector<unsigned> holders;
+    for (unsigned r = 0; r < acc.size(); ++r)
+      if (dot.holder[r] == r)
+        holders.push_back(r);
+    SmallVector<Value> values;
+    for (unsigned r : holders)
+      values.push_back(acc[r]);
+    values =
+        tiedF32Asm(b, loc, "wgmma.wait_group.sync.aligned 0;", values, {}, "");
+    for (auto [r, value] : llvm::zip(holders, values))
+      acc[r] = value;
+  }
+
+private:
+  Value c64(int64_t v) { return intConst(b, loc, b.getI64Type(), v); }
+
+  OpBuilder &b;
+  Location loc;
+  const StagedDot &dot;
+  const SwizzledTile &aTile, &bTile;
+  AccumulatorTiles tiles;
+  int64_t instrN;
+  unsigned numGroups;
+  Value aDesc, bDesc, accumulate;
+  std::string ptx;
+};
 
 struct DotOpConversion : public OpConversionPattern<DotOp> {
   DotOpConversion(TritiumTypeConverter &converter, LoweringContext &state)
@@ -925,6 +1027,8 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
     bool wgmma = canUseWgmma(op, dot, state.computeCapability, state.numWarps);
     bool tensorCores = wgmma || canUseMmaSync(op, dot, state.computeCapability);
 
+    bool doubleBuffer = tensorCores && op->hasAttr(kDoubleBufferAttrName);
+
     // Stage both operands: a at offset 0, b after it, aligned so that
     // vector accesses to b stay aligned (16 bytes) and, on the tensor
     // cores, so that b's swizzled blocks (8 rows of up to 128 bytes) are
@@ -938,13 +1042,45 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
                       tensorCores ? 1024 : kMaxAccessBytes);
     int64_t totalBytes =
         bOffset + numElements(dot.bShape) * storageBytes(dot.bMem);
-    Value scratch = sharedScratch(rewriter, loc, op, state, totalBytes);
+    // A double-buffered dot alternates between two such buffers, picked by
+    // the parity of a counter after them (any initial value will do). The
+    // buffer it writes was last read two dots ago, which every warp has
+    // finished before the barrier of the previous dot: no barrier first.
+    int64_t bufferBytes = llvm::alignTo(totalBytes, 1024);
+    if (doubleBuffer)
+      totalBytes = 2 * bufferBytes + 16;
     auto sharedPtr =
         LLVM::LLVMPointerType::get(rewriter.getContext(), kSharedAddressSpace);
+    Value scratch;
+    if (doubleBuffer) {
+      state.sharedBytes = std::max<int64_t>(state.sharedBytes, totalBytes);
+      auto module = op->getParentOfType<ModuleOp>();
+      auto global = module.lookupSymbol<LLVM::GlobalOp>("global_smem");
+      if (!global)
+        return rewriter.notifyMatchFailure(op, "no shared memory buffer");
+      scratch = LLVM::AddressOfOp::create(rewriter, loc, global);
+    } else {
+      scratch = sharedScratch(rewriter, loc, op, state, totalBytes);
+    }
+    auto offsetBy = [&](Value base, int64_t bytes) -> Value {
+      return LLVM::GEPOp::create(rewriter, loc, sharedPtr, rewriter.getI8Type(),
+                                 base, ArrayRef<LLVM::GEPArg>{int32_t(bytes)});
+    };
+    Value counter, counterAddress;
+    if (doubleBuffer) {
+      counterAddress = offsetBy(scratch, 2 * bufferBytes);
+      counter = LLVM::LoadOp::create(rewriter, loc, rewriter.getI32Type(),
+                                     counterAddress, 4);
+      Value odd =
+          LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ne,
+                               LLVM::AndOp::create(rewriter, loc, counter,
+                                                   i32Const(rewriter, loc, 1)),
+                               i32Const(rewriter, loc, 0));
+      scratch = LLVM::SelectOp::create(rewriter, loc, odd,
+                                       offsetBy(scratch, bufferBytes), scratch);
+    }
     dot.aBase = scratch;
-    dot.bBase =
-        LLVM::GEPOp::create(rewriter, loc, sharedPtr, rewriter.getI8Type(),
-                            scratch, ArrayRef<LLVM::GEPArg>{int32_t(bOffset)});
+    dot.bBase = offsetBy(scratch, bOffset);
 
     if (tensorCores) {
       SwizzledTile aTile(dot.aShape[0], dot.K), bTile(dot.K, dot.N);
@@ -952,18 +1088,49 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
       auto wgmmaRow = [&](Value row) {
         return wgmmaTileRow(rewriter, loc, row, numWarps);
       };
-      storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
-                    dot.aShape, aTile,
-                    wgmma ? function_ref<Value(Value)>(wgmmaRow) : nullptr);
-      storeSwizzled(rewriter, loc, dot.bBase, dot.bMem, bElements, *bView,
-                    dot.bShape, bTile);
-      if (wgmma) // wgmma reads shared memory through the async proxy.
-        emitBarrierAsm(rewriter, loc, "fence.proxy.async.shared::cta;");
-      barrier(rewriter, loc);
-      if (wgmma)
-        computeWithWgmma(rewriter, loc, dot, aTile, bTile, numWarps, acc);
-      else
+      function_ref<Value(Value)> aRow =
+          wgmma ? function_ref<Value(Value)>(wgmmaRow) : nullptr;
+      auto advanceCounter = [&] {
+        // Every thread has read the counter (before the barrier just
+        // passed): advance it, every thread writing the same value.
+        if (doubleBuffer)
+          LLVM::StoreOp::create(rewriter, loc,
+                                LLVM::AddOp::create(rewriter, loc, counter,
+                                                    i32Const(rewriter, loc, 1)),
+                                counterAddress, 4);
+      };
+      if (wgmma) {
+        // Stage k in parts of 32: once a part is stored, its wgmmas run
+        // while the next part is stored. wgmma reads shared memory through
+        // the async proxy: a proxy fence orders the stores before it.
+        int64_t part = dot.K >= 64 && dot.K % 32 == 0 ? 32 : dot.K;
+        WgmmaIssuer issuer(rewriter, loc, dot, aTile, bTile, numWarps);
+        for (int64_t k0 = 0; k0 < dot.K; k0 += part) {
+          std::optional<TilePart> aPart, bPart;
+          if (part != dot.K) {
+            aPart = TilePart{1, part, k0 / part};
+            bPart = TilePart{0, part, k0 / part};
+          }
+          storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
+                        dot.aShape, aTile, aRow, aPart);
+          storeSwizzled(rewriter, loc, dot.bBase, dot.bMem, bElements, *bView,
+                        dot.bShape, bTile, nullptr, bPart);
+          emitBarrierAsm(rewriter, loc, "fence.proxy.async.shared::cta;");
+          barrier(rewriter, loc);
+          if (k0 == 0)
+            advanceCounter();
+          issuer.issue(k0, k0 + part, acc);
+        }
+        issuer.finish(acc);
+      } else {
+        storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
+                      dot.aShape, aTile);
+        storeSwizzled(rewriter, loc, dot.bBase, dot.bMem, bElements, *bView,
+                      dot.bShape, bTile);
+        barrier(rewriter, loc);
+        advanceCounter();
         computeWithMmaSync(rewriter, loc, dot, aTile, bTile, acc);
+      }
     } else {
       storeRowMajor(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
                     dot.aShape);

@@ -24,14 +24,21 @@
 //     reads exactly what the original load would have read, and nothing
 //     where the original loop would not have run.
 //
-// num_stages <= 1 turns the pass off. Deeper pipelines (several tiles in
-// flight through shared memory) are left to the dot lowering's staging.
+// With num_stages >= 3, a tensor-core dot (`ttg.mma_sync`) that is the only
+// user of shared memory in its loop is marked `ttg.double_buffer`: its
+// lowering stages its operands in one of two shared buffers, alternating,
+// so that it needs no barrier before its stores (the other buffer is the
+// one still being read), and a gpu.barrier before the loop orders it after
+// earlier users of shared memory.
+//
+// num_stages <= 1 turns the pass off.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -264,6 +271,45 @@ void pipelineLoop(scf::ForOp loop) {
     load->erase();
 }
 
+/// Ops that lower without shared memory.
+bool runsWithoutSharedMemory(Operation *op) {
+  Dialect *dialect = op->getDialect();
+  StringRef ns = dialect ? dialect->getNamespace() : "";
+  if ((ns == "arith" || ns == "math") && op->getNumRegions() == 0)
+    return true;
+  if (auto load = dyn_cast<LoadOp>(op))
+    return isa<RankedTensorType>(load.getPtr().getType());
+  return isa<AddPtrOp, SplatOp, ExpandDimsOp, BroadcastOp, MakeRangeOp,
+             BitcastOp, IntToPtrOp, PtrToIntOp, FpToFpOp, ClampFOp,
+             PreciseSqrtOp, PreciseDivFOp, MulhiUIOp, ExternElementwiseOp,
+             GetProgramIdOp, GetNumProgramsOp, scf::YieldOp>(op);
+}
+
+constexpr llvm::StringLiteral kMmaSyncAttrName = "ttg.mma_sync";
+constexpr llvm::StringLiteral kDoubleBufferAttrName = "ttg.double_buffer";
+
+/// Marks a tensor-core dot that is the only user of shared memory in its
+/// loop `ttg.double_buffer` (see the file comment), with a barrier before
+/// the loop for whatever used shared memory earlier.
+void doubleBufferDot(scf::ForOp loop) {
+  DotOp dot;
+  for (Operation &op : *loop.getBody()) {
+    if (auto candidate = dyn_cast<DotOp>(op)) {
+      if (dot)
+        return; // two dots would share the buffers
+      dot = candidate;
+      continue;
+    }
+    if (!runsWithoutSharedMemory(&op))
+      return;
+  }
+  if (!dot || !dot->hasAttr(kMmaSyncAttrName))
+    return;
+  dot->setAttr(kDoubleBufferAttrName, UnitAttr::get(loop.getContext()));
+  OpBuilder builder(loop);
+  mlir::gpu::BarrierOp::create(builder, loop.getLoc());
+}
+
 struct PipelineLoads
     : public mlir::triton::gpu::impl::TritiumPipelineLoadsBase<PipelineLoads> {
   using TritiumPipelineLoadsBase::TritiumPipelineLoadsBase;
@@ -275,6 +321,12 @@ struct PipelineLoads
     getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
       pipelineLoop(loop);
+    if (numStages >= 3) {
+      loops.clear();
+      getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
+      for (scf::ForOp loop : loops)
+        doubleBufferDot(loop);
+    }
   }
 };
 

@@ -41,13 +41,29 @@ def TritiumPipelineLoads : Pass<"tritium-pipeline-loads", "::mlir::ModuleOp"> {
     In scf.for loops whose body writes no memory, tt.loads of tensors of
     pointers that feed a tt.dot's a or b are issued for iteration i + 1 at
     the top of iteration i (masked off past the last iteration) and carried
-    to it in registers; iteration 0's are issued before the loop.
+    to it in registers; iteration 0's are issued before the loop. With
+    num_stages >= 3, a tensor-core dot that is its loop's only user of
+    shared memory is marked `ttg.double_buffer` (two alternating staging
+    buffers, one barrier fewer per iteration).
   }];
   let options = [
     Option<"numStages", "num-stages", "unsigned", "3",
            "software pipelining depth (<= 1: off)">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect"];
+}
+
+def TritiumPackLoopCarriedHalves
+    : Pass<"tritium-pack-loop-carried-halves", "::mlir::ModuleOp"> {
+  let summary = "Carry 16-bit struct members across branches two per i32";
+  let description = [{
+    On the LLVM dialect: block arguments that are structs of an even number
+    of f16, bf16 or i16 members become structs of i32 (two members each,
+    the first in the low half), so that LLVM gives each pair one register
+    rather than each element one.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif
