@@ -485,6 +485,8 @@ tritium::detail::compileKernel(const CompileJob &job) {
   pipelineOptions.numWarps = job.numWarps;
   pipelineOptions.numStages = job.numStages;
   pipelineOptions.computeCapability = arch->capability;
+  // sm_90a: wgmma and other arch-specific instructions may be used.
+  pipelineOptions.archSpecific = arch->archSpecific;
 
   // Stage 2: TritonGPU IR.
   start = Clock::now();
