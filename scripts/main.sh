@@ -18,7 +18,12 @@ while IFS= read -r ttir; do
   name=$(basename "$ttir" .ttir)
   [ "$(basename "$(dirname "$ttir")")" = "$name" ] || continue # skip duplicates under shared-triton-ir
   set +e
-  "$build/bin/tritiumc" "$ttir" --emit=ptx --arch=sm_90a -o "$out/$name.ptx" 2>"$out/$name.log"
+  # Compile with the launch configuration Triton used (NAME.json).
+  config=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j.get("num_warps") or 4, j.get("num_stages") or 3)' \
+    "${ttir%.ttir}.json" 2>/dev/null || echo "4 3")
+  read -r warps stages <<<"$config"
+  "$build/bin/tritiumc" "$ttir" --emit=ptx --arch=sm_90a --num-warps="$warps" \
+    --num-stages="$stages" -o "$out/$name.ptx" 2>"$out/$name.log"
   status=$?
   set -e
   if [ $status -eq 0 ]; then

@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tritium/Analysis/AxisInfo.h"
 #include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -156,6 +157,10 @@ bool isElementwiseLike(Operation *op) {
 struct AssignLayouts
     : public mlir::triton::gpu::impl::TritiumAssignLayoutsBase<AssignLayouts> {
   using TritiumAssignLayoutsBase::TritiumAssignLayoutsBase;
+
+  /// Per tensor store, the widest vector (in elements) its addresses and mask
+  /// allow along the last dimension (AxisInfo).
+  llvm::DenseMap<Operation *, unsigned> storeVectorWidths;
 
   /// The default layout gives each thread 16 bytes along the last dimension
   /// (of the pointee, for pointers), so that accesses can be 128 bits wide.
@@ -341,6 +346,10 @@ struct AssignLayouts
         require(operand, withLayout(operand.get().getType(), layout));
       return;
     }
+    if (auto store = dyn_cast<StoreOp>(op)) {
+      if (fixStoreOperands(store))
+        return;
+    }
     if (!isElementwiseLike(op))
       return;
     // Elementwise-like: every tensor operand of the common shape takes the
@@ -357,8 +366,43 @@ struct AssignLayouts
         require(operand, withLayout(operand.get().getType(), layout));
   }
 
+  /// A store whose addresses allow narrower vectors than the default layout's
+  /// 16 bytes per thread is given a layout of exactly that width, so that a
+  /// warp's store instruction writes consecutive addresses (Triton's
+  /// coalescing does the same). With 16 bytes per thread but only scalar
+  /// stores possible, each warp instruction would write 2 or 4 bytes of every
+  /// 16 and every sector would be written 8 or 4 times (layernorm at full
+  /// size ran 1.5x behind Triton that way). Loads are left alone: L1 absorbs
+  /// the repeated sectors of a load, while stores go to L2 each time.
+  bool fixStoreOperands(StoreOp store) {
+    auto it = storeVectorWidths.find(store);
+    auto ptrType = dyn_cast<RankedTensorType>(store.getPtr().getType());
+    if (it == storeVectorWidths.end() || !ptrType)
+      return false;
+    auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(ptrType.getEncoding());
+    unsigned rank = ptrType.getRank();
+    if (!blocked || blocked.getOrder()[0] != rank - 1 ||
+        blocked.getSizePerThread()[rank - 1] <= it->second)
+      return false;
+    Attribute layout = getDefaultBlockedEncoding(
+        &getContext(), ptrType.getShape(), numWarps, it->second);
+    for (OpOperand &operand : store->getOpOperands())
+      if (isa<RankedTensorType>(operand.get().getType()))
+        require(operand, withLayout(operand.get().getType(), layout));
+    return true;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    {
+      // Before any type changes: the analysis must see unchanged IR.
+      AxisInfoAnalysis axisInfo(module);
+      module.walk([&](StoreOp store) {
+        if (isa<RankedTensorType>(store.getPtr().getType()))
+          storeVectorWidths[store] =
+              axisInfo.getVectorWidth(store.getPtr(), store.getMask());
+      });
+    }
     module->setAttr(
         TritonGPUDialect::kNumWarpsAttrName,
         IntegerAttr::get(IntegerType::get(&getContext(), 32), numWarps));
