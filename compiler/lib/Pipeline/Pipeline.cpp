@@ -3,6 +3,7 @@
 #include "tritium/Pipeline/Pipeline.h"
 
 #include "tritium/Conversion/Passes.h"
+#include "tritium/Dialect/Triton/Transforms/Passes.h"
 #include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
 
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -16,6 +17,10 @@ void tritium::buildTTIRToTTGIRPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
+  // After inlining, so that block pointers passed to device functions are
+  // rewritten too; before the canonicalizer, which then drops the
+  // loop-carried block pointer components that never change.
+  pm.addPass(triton::createTritiumRewriteTensorPointer());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   triton::gpu::TritiumAssignLayoutsOptions layouts;

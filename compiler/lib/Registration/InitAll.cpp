@@ -6,6 +6,7 @@
 #include "tritium/Conversion/Passes.h"
 #include "tritium/Pipeline/Pipeline.h"
 #include "tritium/Dialect/Triton/IR/Dialect.h"
+#include "tritium/Dialect/Triton/Transforms/Passes.h"
 #include "tritium/Dialect/TritonGPU/IR/Dialect.h"
 #include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
 
@@ -38,6 +39,7 @@ void tritium::registerAllPasses() {
   // Generic cleanups (canonicalize, cse, inline, symbol-dce, ...).
   mlir::registerTransformsPasses();
   mlir::triton::registerTritiumAnalysisPasses();
+  mlir::triton::registerTritiumTritonPasses();
   mlir::triton::gpu::registerTritiumLayoutPasses();
   mlir::triton::registerTritiumConversionPasses();
   tritium::registerPipelines();

@@ -1,0 +1,409 @@
+//===- RewriteTensorPointer.cpp - Block pointers to tensors of pointers ---===//
+//
+// Block pointers (`tt.make_tensor_ptr`, moved by `tt.advance`, accessed by
+// `tt.load` / `tt.store` with boundaryCheck and padding) are rewritten, as
+// Triton's RewriteTensorPointer pass does, into what the rest of the pipeline
+// already handles: a block pointer becomes its components, and each access
+// through it a load or store of a tensor of pointers with a mask.
+//
+// The rewrite is a 1:N dialect conversion: one block pointer value becomes
+// 1 + 3 * rank values (the base pointer, then the i64 shape, strides and
+// offsets of every dimension). The upstream SCF structural patterns then
+// split block pointers carried through scf.for, scf.if and scf.while without
+// any code of ours; the canonicalizer later removes the loop-carried
+// components that never change (base, shape, strides), leaving the offsets.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tritium/Dialect/Triton/Transforms/Passes.h"
+
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/SmallBitVector.h"
+
+namespace mlir::triton {
+#define GEN_PASS_DEF_TRITIUMREWRITETENSORPOINTER
+#include "tritium/Dialect/Triton/Transforms/Passes.h.inc"
+} // namespace mlir::triton
+
+using namespace mlir;
+using namespace mlir::triton;
+
+namespace {
+
+/// The block (tensor) type a block pointer points to, else null.
+RankedTensorType getBlockType(Type type) {
+  auto pointer = dyn_cast<PointerType>(type);
+  return pointer ? dyn_cast<RankedTensorType>(pointer.getPointeeType())
+                 : RankedTensorType();
+}
+
+bool isBlockPointer(Type type) { return static_cast<bool>(getBlockType(type)); }
+
+bool touchesBlockPointer(Operation *op) {
+  return llvm::any_of(op->getOperandTypes(), isBlockPointer) ||
+         llvm::any_of(op->getResultTypes(), isBlockPointer);
+}
+
+/// Splits `!tt.ptr<tensor<S x T>>` into `!tt.ptr<T>` and 3 * rank i64 values;
+/// every other type is kept.
+class BlockPointerTypeConverter : public TypeConverter {
+public:
+  BlockPointerTypeConverter() {
+    addConversion([](Type type) { return type; });
+    addConversion(
+        [](PointerType type,
+           SmallVectorImpl<Type> &results) -> std::optional<LogicalResult> {
+          RankedTensorType block = getBlockType(type);
+          if (!block)
+            return std::nullopt;
+          results.push_back(getBlockBasePointerType(type));
+          results.append(3 * block.getRank(),
+                         IntegerType::get(type.getContext(), 64));
+          return success();
+        });
+  }
+};
+
+/// A block pointer as the values it was split into.
+struct BlockPointer {
+  Value base;
+  SmallVector<Value> shape, strides, offsets;
+
+  static BlockPointer fromComponents(ValueRange values) {
+    assert(values.size() % 3 == 1 && "not the components of a block pointer");
+    unsigned rank = values.size() / 3;
+    BlockPointer result;
+    result.base = values.front();
+    result.shape.assign(values.begin() + 1, values.begin() + 1 + rank);
+    result.strides.assign(values.begin() + 1 + rank,
+                          values.begin() + 1 + 2 * rank);
+    result.offsets.assign(values.begin() + 1 + 2 * rank, values.end());
+    return result;
+  }
+
+  SmallVector<Value> components() const {
+    SmallVector<Value> result{base};
+    llvm::append_range(result, shape);
+    llvm::append_range(result, strides);
+    llvm::append_range(result, offsets);
+    return result;
+  }
+};
+
+/// The only value of each operand of a 1:N adaptor whose operands keep their
+/// type.
+SmallVector<Value> singleValues(ArrayRef<ValueRange> operands) {
+  return llvm::map_to_vector(operands,
+                             [](ValueRange values) { return values.front(); });
+}
+
+Value extendToI64(OpBuilder &b, Location loc, Value value) {
+  Type i64 = b.getI64Type();
+  if (value.getType() == i64)
+    return value;
+  return arith::ExtSIOp::create(b, loc, i64, value);
+}
+
+/// The pointers, and the conditions of boundaryCheck, of one access through
+/// a block pointer.
+class BlockAccess {
+public:
+  BlockAccess(OpBuilder &b, Location loc, const BlockPointer &pointer,
+              RankedTensorType block)
+      : b(b), loc(loc), pointer(pointer), block(block) {
+    for (unsigned d = 0; d < block.getRank(); ++d)
+      indices.push_back(buildIndices(d));
+  }
+
+  /// base + sum_d index_d * stride_d, as a tensor of pointers of the block's
+  /// shape.
+  Value pointers() {
+    Value sum;
+    for (unsigned d = 0; d < block.getRank(); ++d) {
+      Value term = arith::MulIOp::create(
+          b, loc, indices[d], splat(pointer.strides[d], indices[d].getType()));
+      term = broadcastToBlock(term);
+      sum = sum ? arith::AddIOp::create(b, loc, sum, term).getResult() : term;
+    }
+    auto pointerTensor =
+        RankedTensorType::get(block.getShape(), pointer.base.getType());
+    return AddPtrOp::create(b, loc, pointerTensor,
+                            splat(pointer.base, pointerTensor), sum);
+  }
+
+  /// `0 <= index_d < shape_d` for every d in `dims`, broadcast to the block;
+  /// null when `dims` is empty.
+  Value mask(ArrayRef<int32_t> dims) {
+    Value result;
+    llvm::SmallBitVector seen(block.getRank());
+    for (int32_t d : dims) {
+      if (seen.test(d))
+        continue;
+      seen.set(d);
+      auto type = cast<RankedTensorType>(indices[d].getType());
+      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+      Value lower = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                          indices[d], zero);
+      Value upper =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, indices[d],
+                                splat(pointer.shape[d], type));
+      Value inBounds =
+          broadcastToBlock(arith::AndIOp::create(b, loc, lower, upper));
+      result = result
+                   ? arith::AndIOp::create(b, loc, result, inBounds).getResult()
+                   : inBounds;
+    }
+    return result;
+  }
+
+private:
+  /// offset_d + arange(size_d) in i64, with every other dimension of size 1.
+  Value buildIndices(unsigned d) {
+    int64_t size = block.getShape()[d];
+    auto range = MakeRangeOp::create(
+        b, loc, RankedTensorType::get({size}, b.getI32Type()), uint32_t(0),
+        uint32_t(size));
+    auto i64Type = RankedTensorType::get({size}, b.getI64Type());
+    Value index =
+        arith::AddIOp::create(b, loc, splat(pointer.offsets[d], i64Type),
+                              arith::ExtSIOp::create(b, loc, i64Type, range));
+    // Insert the dimensions before d, then those after it.
+    SmallVector<int64_t> shape{size};
+    for (unsigned axis = 0; axis < block.getRank(); ++axis) {
+      if (axis == d)
+        continue;
+      shape.insert(shape.begin() + axis, 1);
+      index = ExpandDimsOp::create(
+          b, loc, RankedTensorType::get(shape, b.getI64Type()), index, axis);
+    }
+    return index;
+  }
+
+  Value splat(Value scalar, Type tensorType) {
+    auto tensor = cast<RankedTensorType>(tensorType);
+    return SplatOp::create(
+        b, loc, RankedTensorType::get(tensor.getShape(), scalar.getType()),
+        scalar);
+  }
+
+  Value broadcastToBlock(Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (type.getShape() == block.getShape())
+      return value;
+    return BroadcastOp::create(
+        b, loc, RankedTensorType::get(block.getShape(), type.getElementType()),
+        value);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const BlockPointer &pointer;
+  RankedTensorType block;
+  /// Per dimension d, the element indices along d (offset_d + arange) as an
+  /// i64 tensor of the block's rank, of size 1 except along d.
+  SmallVector<Value> indices;
+};
+
+struct MakeTensorPtrConversion : public OpConversionPattern<MakeTensorPtrOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MakeTensorPtrOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    BlockPointer pointer;
+    pointer.base = adaptor.getBase().front();
+    pointer.shape = singleValues(adaptor.getShape());
+    pointer.strides = singleValues(adaptor.getStrides());
+    // Offsets are kept in i64, as the shape they are compared with.
+    for (Value offset : singleValues(adaptor.getOffsets()))
+      pointer.offsets.push_back(extendToI64(rewriter, op.getLoc(), offset));
+    rewriter.replaceOpWithMultiple(op, {pointer.components()});
+    return success();
+  }
+};
+
+struct AdvanceConversion : public OpConversionPattern<AdvanceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AdvanceOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    BlockPointer pointer = BlockPointer::fromComponents(adaptor.getPtr());
+    for (auto [offset, delta] :
+         llvm::zip_equal(pointer.offsets, singleValues(adaptor.getOffsets())))
+      offset = arith::AddIOp::create(rewriter, op.getLoc(), offset,
+                                     extendToI64(rewriter, op.getLoc(), delta));
+    rewriter.replaceOpWithMultiple(op, {pointer.components()});
+    return success();
+  }
+};
+
+/// The value a masked-off element of a padded load takes, else null.
+Value paddingValue(OpBuilder &b, Location loc, RankedTensorType block,
+                   std::optional<PaddingOption> padding) {
+  if (!padding)
+    return {};
+  if (*padding == PaddingOption::PAD_ZERO)
+    return arith::ConstantOp::create(b, loc, b.getZeroAttr(block));
+  auto floatType = cast<FloatType>(block.getElementType());
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(block,
+                             APFloat::getNaN(floatType.getFloatSemantics())));
+}
+
+struct LoadConversion : public OpConversionPattern<LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LoadOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType block = getBlockType(op.getPtr().getType());
+    if (!block)
+      return failure();
+    Location loc = op.getLoc();
+    BlockPointer pointer = BlockPointer::fromComponents(adaptor.getPtr());
+    BlockAccess access(rewriter, loc, pointer, block);
+    Value ptrs = access.pointers();
+    Value mask = access.mask(op.getBoundaryCheck());
+    // `other` needs a mask; without boundary checks nothing is padded.
+    Value other =
+        mask ? paddingValue(rewriter, loc, block, op.getPadding()) : Value();
+    auto load = LoadOp::create(
+        rewriter, loc, op.getType(), ptrs, mask, other, ArrayRef<int32_t>{},
+        PaddingOptionAttr(), op.getCache(), op.getEvict(), op.getIsVolatile());
+    load->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.replaceOp(op, load);
+    return success();
+  }
+};
+
+struct StoreConversion : public OpConversionPattern<StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(StoreOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType block = getBlockType(op.getPtr().getType());
+    if (!block)
+      return failure();
+    Location loc = op.getLoc();
+    BlockPointer pointer = BlockPointer::fromComponents(adaptor.getPtr());
+    BlockAccess access(rewriter, loc, pointer, block);
+    Value ptrs = access.pointers();
+    Value mask = access.mask(op.getBoundaryCheck());
+    auto store =
+        StoreOp::create(rewriter, loc, ptrs, adaptor.getValue().front(), mask,
+                        ArrayRef<int32_t>{}, op.getCache(), op.getEvict());
+    store->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// A block pointer chosen by a scalar condition: choose each component.
+struct SelectConversion : public OpConversionPattern<arith::SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(arith::SelectOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isBlockPointer(op.getType()))
+      return failure();
+    SmallVector<Value> chosen;
+    for (auto [t, f] :
+         llvm::zip_equal(adaptor.getTrueValue(), adaptor.getFalseValue()))
+      chosen.push_back(arith::SelectOp::create(
+          rewriter, op.getLoc(), adaptor.getCondition().front(), t, f));
+    rewriter.replaceOpWithMultiple(op, {chosen});
+    return success();
+  }
+};
+
+/// An undefined block pointer (a variable Triton leaves unset on one path):
+/// undefined components.
+struct PoisonConversion : public OpConversionPattern<ub::PoisonOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ub::PoisonOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type> types;
+    if (!isBlockPointer(op.getType()) ||
+        failed(getTypeConverter()->convertType(op.getType(), types)))
+      return failure();
+    SmallVector<Value> components;
+    for (Type type : types)
+      components.push_back(ub::PoisonOp::create(rewriter, op.getLoc(), type));
+    rewriter.replaceOpWithMultiple(op, {components});
+    return success();
+  }
+};
+
+/// Reports, at the op, every use of block pointers the conversion does not
+/// handle, so that no block pointer reaches the layout passes; `found` tells
+/// whether there is any block pointer at all.
+LogicalResult checkSupported(ModuleOp module, bool &found) {
+  bool ok = true;
+  found = false;
+  module.walk([&](Operation *op) {
+    if (auto func = dyn_cast<FunctionOpInterface>(op)) {
+      if (llvm::any_of(func.getArgumentTypes(), isBlockPointer) ||
+          llvm::any_of(func.getResultTypes(), isBlockPointer)) {
+        op->emitError() << "block pointers as function arguments or results "
+                           "are not supported (the function must be inlined)";
+        ok = false;
+      }
+      return;
+    }
+    if (auto load = dyn_cast<LoadOp>(op)) {
+      RankedTensorType block = getBlockType(load.getPtr().getType());
+      if (block && load.getPadding() == PaddingOption::PAD_NAN &&
+          !isa<FloatType>(block.getElementType())) {
+        op->emitError() << "padding = nan needs a floating-point block, got "
+                        << block.getElementType();
+        ok = false;
+      }
+    }
+    if (!touchesBlockPointer(op))
+      return;
+    found = true;
+    if (isa<MakeTensorPtrOp, AdvanceOp, LoadOp, StoreOp, ub::PoisonOp,
+            scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
+            scf::ConditionOp>(op))
+      return;
+    if (auto select = dyn_cast<arith::SelectOp>(op);
+        select && select.getCondition().getType().isInteger(1))
+      return;
+    op->emitError() << "block pointers reaching '" << op->getName()
+                    << "' are not supported";
+    ok = false;
+  });
+  return success(ok);
+}
+
+struct RewriteTensorPointer
+    : public mlir::triton::impl::TritiumRewriteTensorPointerBase<
+          RewriteTensorPointer> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+    bool found;
+    if (failed(checkSupported(module, found)))
+      return signalPassFailure();
+    if (!found)
+      return markAllAnalysesPreserved();
+
+    BlockPointerTypeConverter converter;
+    RewritePatternSet patterns(context);
+    patterns.add<MakeTensorPtrConversion, AdvanceConversion, LoadConversion,
+                 StoreConversion, SelectConversion, PoisonConversion>(converter,
+                                                                      context);
+    ConversionTarget target(*context);
+    // Whatever neither takes nor gives a block pointer stays as it is.
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
