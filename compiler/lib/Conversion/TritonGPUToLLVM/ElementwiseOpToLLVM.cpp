@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::triton;
 using namespace mlir::triton::lowering;
@@ -96,6 +98,61 @@ struct SplatOpConversion : public OpConversionPattern<SplatOp> {
   }
 };
 
+/// The bits of every element of an integer or float dense constant, in
+/// row-major order.
+SmallVector<APInt> elementBits(DenseElementsAttr dense) {
+  if (isa<FloatType>(dense.getElementType()))
+    return llvm::map_to_vector(
+        dense.getValues<APFloat>(),
+        [](const APFloat &v) { return v.bitcastToAPInt(); });
+  return llvm::to_vector(dense.getValues<APInt>());
+}
+
+/// The scalar of `type` (integer or float) whose bits are `bits`.
+Value scalarConstant(OpBuilder &b, Location loc, Type type, const APInt &bits) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return LLVM::ConstantOp::create(
+        b, loc, type,
+        b.getFloatAttr(type, APFloat(floatType.getFloatSemantics(), bits)));
+  return LLVM::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, bits));
+}
+
+/// A constant global array (in global memory) of the elements' bits, as
+/// integers of their width (i1 as i8); one per distinct constant.
+LLVM::GlobalOp getOrCreateConstantArray(ConversionPatternRewriter &rewriter,
+                                        Operation *user, ArrayRef<APInt> bits,
+                                        IntegerType storage) {
+  constexpr unsigned kGlobalAddressSpace = 1;
+  auto module = user->getParentOfType<ModuleOp>();
+  SmallVector<APInt> stored = llvm::map_to_vector(
+      bits, [&](const APInt &v) { return v.zext(storage.getWidth()); });
+  auto value = DenseElementsAttr::get(
+      RankedTensorType::get({int64_t(bits.size())}, storage), stored);
+  for (auto global : module.getOps<LLVM::GlobalOp>())
+    if (global.getConstant() && global.getValueAttr() == value)
+      return global;
+  std::string name;
+  for (unsigned n = 0;; ++n) {
+    name = ("tritium_constant_" + Twine(n)).str();
+    if (!module.lookupSymbol(name))
+      break;
+  }
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(module.getBody());
+  return LLVM::GlobalOp::create(
+      rewriter, UnknownLoc::get(rewriter.getContext()),
+      LLVM::LLVMArrayType::get(storage, bits.size()), /*isConstant=*/true,
+      LLVM::Linkage::Internal, name, value,
+      // 16 bytes, so that a thread's consecutive elements may be read with
+      // one vector load.
+      /*alignment=*/16, kGlobalAddressSpace);
+}
+
+/// A tensor constant. Each thread needs the elements its registers hold
+/// under the tensor's layout. A register that holds elements of one value in
+/// every thread (a splat, a value repeated along the dimensions spread over
+/// lanes and warps) is an immediate; the others are loaded from a constant
+/// array of all the elements, at the row-major index of the element.
 struct TensorConstantConversion : public OpConversionPattern<arith::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -105,18 +162,93 @@ struct TensorConstantConversion : public OpConversionPattern<arith::ConstantOp> 
     if (!tensor)
       return failure();
     auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
-    if (!dense || !dense.isSplat())
-      return rewriter.notifyMatchFailure(op, "only splat tensor constants");
+    if (!dense)
+      return rewriter.notifyMatchFailure(op, "only dense tensor constants");
     Type type = getTypeConverter()->convertType(tensor);
     if (!type)
       return failure();
+    Location loc = op.getLoc();
     Type elementType = cast<LLVM::LLVMStructType>(type).getBody()[0];
-    Value scalar = LLVM::ConstantOp::create(
-        rewriter, op.getLoc(), elementType,
-        dense.getSplatValue<TypedAttr>());
     unsigned count = cast<LLVM::LLVMStructType>(type).getBody().size();
-    rewriter.replaceOp(op, pack(rewriter, op.getLoc(), type,
-                                SmallVector<Value>(count, scalar)));
+    if (dense.isSplat()) {
+      Value scalar = LLVM::ConstantOp::create(rewriter, loc, elementType,
+                                              dense.getSplatValue<TypedAttr>());
+      rewriter.replaceOp(
+          op, pack(rewriter, loc, type, SmallVector<Value>(count, scalar)));
+      return success();
+    }
+    if (!isa<IntegerType, FloatType>(dense.getElementType()))
+      return rewriter.notifyMatchFailure(
+          op, "only integer or float non-splat tensor constants");
+    FailureOr<ttg::LayoutView> view =
+        ttg::getLayoutView(tensor.getEncoding(), tensor.getShape());
+    if (failed(view))
+      return failure();
+
+    // Which element each register holds in thread 0, and whether every
+    // thread's element there has the same value.
+    SmallVector<APInt> bits = elementBits(dense);
+    ArrayRef<int64_t> shape = tensor.getShape();
+    auto linearIndex = [&](ArrayRef<int64_t> coords) {
+      int64_t index = 0;
+      for (auto [c, extent] : llvm::zip_equal(coords, shape))
+        index = index * extent + c;
+      return index;
+    };
+    unsigned numWarps = 1;
+    for (unsigned w : view->root.getWarpsPerCTA())
+      numWarps *= w;
+    SmallVector<int64_t> firstElement(count);
+    SmallVector<bool> uniform(count, true);
+    for (unsigned warp = 0; warp < numWarps; ++warp)
+      for (unsigned lane = 0; lane < ttg::kThreadsPerWarp; ++lane)
+        for (auto [r, coords] :
+             llvm::enumerate(threadCoordinates(*view, lane, warp))) {
+          int64_t index = linearIndex(coords);
+          if (warp == 0 && lane == 0)
+            firstElement[r] = index;
+          else if (bits[index] != bits[firstElement[r]])
+            uniform[r] = false;
+        }
+
+    auto storage = rewriter.getIntegerType(
+        std::max(8u, elementType.getIntOrFloatBitWidth()));
+    SmallVector<SmallVector<Value>> coords;
+    Value array;
+    // Registers with equal normalized offsets hold the same element.
+    std::map<SmallVector<int64_t>, Value> loaded;
+    SmallVector<Value> elements;
+    for (unsigned r = 0; r < count; ++r) {
+      if (uniform[r]) {
+        elements.push_back(
+            scalarConstant(rewriter, loc, elementType, bits[firstElement[r]]));
+        continue;
+      }
+      Value &element = loaded[view->normalizedOffsets(r)];
+      if (!element) {
+        if (!array) {
+          array = LLVM::AddressOfOp::create(
+              rewriter, loc,
+              getOrCreateConstantArray(rewriter, op, bits, storage));
+          coords = emitCoordinates(rewriter, loc, *view);
+        }
+        Value address = LLVM::GEPOp::create(
+            rewriter, loc, array.getType(), storage, array,
+            ValueRange{linearize(rewriter, loc, coords[r], shape)});
+        Value raw = LLVM::LoadOp::create(
+            rewriter, loc, storage, address, storageBytes(storage),
+            /*isVolatile=*/false, /*isNonTemporal=*/false,
+            /*isInvariant=*/true);
+        if (isa<FloatType>(elementType))
+          element = LLVM::BitcastOp::create(rewriter, loc, elementType, raw);
+        else if (elementType != storage)
+          element = LLVM::TruncOp::create(rewriter, loc, elementType, raw);
+        else
+          element = raw;
+      }
+      elements.push_back(element);
+    }
+    rewriter.replaceOp(op, pack(rewriter, loc, type, elements));
     return success();
   }
 };

@@ -111,6 +111,37 @@ lowering::emitCoordinates(OpBuilder &b, Location loc, const LayoutView &view) {
   return result;
 }
 
+SmallVector<SmallVector<int64_t>>
+lowering::threadCoordinates(const LayoutView &view, unsigned lane,
+                            unsigned warp) {
+  // Mirrors emitCoordinates step by step; the two must agree.
+  ArrayRef<unsigned> spt = view.root.getSizePerThread();
+  ArrayRef<unsigned> tpw = view.root.getThreadsPerWarp();
+  ArrayRef<unsigned> wpc = view.root.getWarpsPerCTA();
+  unsigned rank = spt.size();
+  SmallVector<int64_t> base(rank);
+  SmallVector<bool> wraps(rank);
+  for (unsigned d : view.root.getOrder()) {
+    int64_t laneCoord = lane % tpw[d], warpCoord = warp % wpc[d];
+    lane /= tpw[d];
+    warp /= wpc[d];
+    base[d] = (warpCoord * tpw[d] + laneCoord) * spt[d];
+    wraps[d] = int64_t(spt[d]) * tpw[d] * wpc[d] > view.rootShape[d];
+  }
+  SmallVector<SmallVector<int64_t>> result;
+  for (unsigned r = 0; r < view.getNumRegisters(); ++r) {
+    SmallVector<int64_t> coords;
+    for (unsigned d : view.keptDims) {
+      int64_t c = base[d] + view.registerOffsets[r][d];
+      if (wraps[d])
+        c &= view.rootShape[d] - 1;
+      coords.push_back(c);
+    }
+    result.push_back(std::move(coords));
+  }
+  return result;
+}
+
 Value lowering::linearize(OpBuilder &b, Location loc,
                           ArrayRef<Value> coordinates,
                           ArrayRef<int64_t> shape) {

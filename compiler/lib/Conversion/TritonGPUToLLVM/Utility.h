@@ -49,6 +49,11 @@ std::pair<Value, Value> laneAndWarpIds(OpBuilder &b, Location loc);
 SmallVector<SmallVector<Value>>
 emitCoordinates(OpBuilder &b, Location loc, const ttg::LayoutView &view);
 
+/// What emitCoordinates computes at run time, for the thread `lane` of warp
+/// `warp`, at compile time.
+SmallVector<SmallVector<int64_t>>
+threadCoordinates(const ttg::LayoutView &view, unsigned lane, unsigned warp);
+
 /// The row-major linear index of `coordinates` in `shape`.
 Value linearize(OpBuilder &b, Location loc, ArrayRef<Value> coordinates,
                 ArrayRef<int64_t> shape);
