@@ -6,7 +6,8 @@
 //   tritium-indexer plan CASE [--set key=value ...] [--dump-ir DIR]
 //       the launch plan (and the kernels' Triton IR)
 //   tritium-indexer bench [CASE ...] [--seed N] [--reps N] [--no-check]
-//                         [--json FILE] [--plan chunk=N,select_warps=N,...]
+//                         [--json FILE] [--plan
+//                         chunk=N,select_warps=N,heads=N,...]
 //       for each case (default: all): seeded random inputs, one checked run
 //       against the CPU reference, then GPU time (the call captured in a CUDA
 //       graph and replayed, timed with events, median), wall lat (one call +
@@ -330,10 +331,12 @@ Args parseArgs(int argc, char **argv) {
           a.overrides.selectWarps = static_cast<unsigned>(v);
         else if (key == "merge_warps")
           a.overrides.mergeWarps = static_cast<unsigned>(v);
+        else if (key == "heads")
+          a.overrides.headsPerProgram = v;
         else
           throw Error(Error::Kind::InvalidArgument,
                       "--plan: unknown key '" + key +
-                          "' (chunk, select_warps, merge_warps)");
+                          "' (chunk, select_warps, merge_warps, heads)");
       }
     } else if (arg == "--dump-ir")
       a.dumpDir = value();
@@ -634,11 +637,13 @@ int commandCheck(const Args &a) {
   Device device = Device::get(0);
   int failures = 0, count = 0;
   auto one = [&](const std::string &name, const IndexerConfig &c,
-                 InputOptions options) {
+                 InputOptions options, PlanOverrides overrides = {}) {
     ++count;
     std::string verdict;
     try {
-      Indexer indexer(c);
+      IndexerOptions indexerOptions;
+      indexerOptions.overrides = overrides;
+      Indexer indexer(c, indexerOptions);
       HostInputs in = generateInputs(c, options);
       HostOutputs ref = computeReference(c, in);
       HostOutputs got = HostOutputs::allocate(c);
@@ -674,6 +679,22 @@ int commandCheck(const Args &a) {
   }
   for (const BenchmarkCase &bc : benchmarkCases())
     one(std::string(bc.name), bc.config, {.seed = a.seed + 3});
+  // pq programs scoring 2 and 4 heads each (the plan's other shapes).
+  for (int64_t heads : {2, 4}) {
+    PlanOverrides overrides;
+    overrides.headsPerProgram = heads;
+    std::string suffix = " heads=" + std::to_string(heads);
+    one("pq ties+NaN+inf" + suffix, edgeShapes()[0].second,
+        {.seed = a.seed + 4,
+         .tieFraction = 0.3,
+         .nanFraction = 0.01,
+         .infFraction = 0.01},
+        overrides);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::PQ)
+        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 5},
+            overrides);
+  }
   // Bad input: an error naming the argument, outputs untouched.
   {
     ++count;

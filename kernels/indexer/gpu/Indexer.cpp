@@ -85,9 +85,7 @@ PlanChoice choosePlan(const IndexerConfig &config,
     else if (std::strcmp(env, "0") == 0)
       tuneNow = useTuned = false;
   }
-  auto hasOverrides = options.overrides.chunk ||
-                      options.overrides.selectWarps ||
-                      options.overrides.mergeWarps;
+  bool hasOverrides = options.overrides.any();
   if (!useTuned || hasOverrides || config.fullAttention())
     return chooseIndexerPlan(config, multiprocessors, options.overrides,
                              nullptr, {});
@@ -113,12 +111,11 @@ PlanChoice choosePlan(const IndexerConfig &config,
       makeIndexerBenchmarker(config, benchOptions);
   tune::Config winner = tune::lookupOrTune(
       store, key, indexerConfigSpace(config.score), *benchmarker);
-  choice.plan =
-      planIndexer(config, multiprocessors, planOverridesFor(winner));
+  choice.plan = planIndexer(config, multiprocessors, planOverridesFor(winner));
   choice.config = winner;
   choice.source = PlanSource::Tuned;
-  choice.note = "tuned " + winner.describe() + " (" +
-                store.entryPath(key).string() + ")";
+  choice.note =
+      "tuned " + winner.describe() + " (" + store.entryPath(key).string() + ")";
   return choice;
 }
 

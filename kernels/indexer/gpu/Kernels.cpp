@@ -222,15 +222,38 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   const int64_t Nq = config.Nq(), Sk = config.Sk;
   const int64_t chunk = plan.chunk;
 
-  Value row = kb.programId(0).named("row");
+  // A program scores R adjacent query heads (plan.headsPerProgram; R > 1
+  // only where Hkv == H, so their codes are adjacent in a key-major row).
+  const int64_t R = plan.headsPerProgram;
+  Value group = kb.programId(0).named("group");
   Value split = kb.programId(1).named("split");
-  Value b = row / H;
-  Value kvHead = (row % H) / G;
-  Value kvRow = (b * Hkv + kvHead).to(tb::DType::I64);
+  Value b = group / (H / R);
+  Value firstHead = (group % (H / R)) * R;
   Value chunkBegin = config.candidateBegin() + split * chunk;
   Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
   Value valid = position < config.candidateEnd();
   Value j = (position - config.pq.initOffset).to(tb::DType::I64);
+
+  // Key-major codes: the M codes of a key for the program's R heads are
+  // contiguous (16 bytes per head for M = 2 int64 codes), so one
+  // [chunk, R*M] tile loads them with vector accesses that use whole
+  // 32-byte sectors (R = 2) instead of M scalar loads per head, each of
+  // which brought a sector from L2 for 8 useful bytes (ncu on the H100: the
+  // select kernel was L2-throughput bound, 64% of its sectors excessive).
+  const bool keyMajor = config.pq.codebookLayout == CodebookLayout::KeyMajor;
+  const int64_t codesPerKey = R * M;
+  Value codeColumn = kb.arange(0, nextPowerOfTwo(codesPerKey)).row();
+  Value keyCodes;
+  if (keyMajor) {
+    Value firstKvHead = firstHead / G;
+    Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
+    // Out-of-range codes (unchecked) read code & (C-1), as the reference.
+    keyCodes = tb::load(codebook + (keyBase.column() + codeColumn),
+                        {.mask = valid.column() & (codeColumn < codesPerKey),
+                         .other = 0})
+                   .to(tb::DType::I32) &
+               (C - 1);
+  }
 
   // Per sub-vector m, the table T[c] = q_m . centroid_c (asymmetric PQ
   // distance); a key's score is then M table lookups.
@@ -238,38 +261,45 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   Value d = kb.arange(0, dimsPadded);
   Value dimValid = d < Dm;
   Value centroid = kb.arange(0, C);
-  Value score = kb.zeros({chunk}, tb::DType::F32);
-  for (int64_t m = 0; m < M; ++m) {
-    Value qm = tb::load(q + (row.to(tb::DType::I64) * D + m * Dm) + d,
-                        {.mask = dimValid, .other = 0.0f})
-                   .to(tb::DType::F32);
-    Value base = centroids + (kvRow * M + m) * (C * Dm);
-    Value tile = tb::load(base + centroid.column() * Dm + d.row(),
-                          {.mask = dimValid.row(), .other = 0.0f});
-    Value table = tb::sum(tile * qm.row(), 1);
-    Value codeOffset =
-        config.pq.codebookLayout == CodebookLayout::KeyMajor
-            ? ((b.to(tb::DType::I64) * Nq + j) * Hkv + kvHead) * M + m
-            : (kvRow * M + m) * Nq + j;
-    // Out-of-range codes (unchecked) read code & (C-1), as the reference.
-    Value code = tb::load(codebook + codeOffset, {.mask = valid, .other = 0})
-                     .to(tb::DType::I32) &
-                 (C - 1);
-    score = score + tb::gather(table, code, 0);
-  }
+  for (int64_t r = 0; r < R; ++r) {
+    Value head = firstHead + r;
+    Value row = b * H + head;
+    Value kvRow = (b * Hkv + head / G).to(tb::DType::I64);
+    Value score = kb.zeros({chunk}, tb::DType::F32);
+    for (int64_t m = 0; m < M; ++m) {
+      Value qm = tb::load(q + (row.to(tb::DType::I64) * D + m * Dm) + d,
+                          {.mask = dimValid, .other = 0.0f})
+                     .to(tb::DType::F32);
+      Value base = centroids + (kvRow * M + m) * (C * Dm);
+      Value tile = tb::load(base + centroid.column() * Dm + d.row(),
+                            {.mask = dimValid.row(), .other = 0.0f});
+      Value table = tb::sum(tile * qm.row(), 1);
+      Value code;
+      if (keyMajor) {
+        code = tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1);
+      } else {
+        // Key-minor codes of one (head, m) are contiguous along the keys.
+        code = tb::load(codebook + ((kvRow * M + m) * Nq + j),
+                        {.mask = valid, .other = 0})
+                   .to(tb::DType::I32) &
+               (C - 1);
+      }
+      score = score + tb::gather(table, code, 0);
+    }
 
-  Value rowBase = row.to(tb::DType::I64);
-  if (config.weightLayout == WeightLayout::Dense)
-    tb::store(weights + rowBase * Sk + position,
-              kb.zeros({chunk}, builderType(config.weightDType)),
-              {.mask = valid});
-  if (config.heavy > 0) {
-    Value key = orderKey(score).named("key");
-    Value want = candidatesOfSplit(config, plan, split);
-    Value slotBase =
-        (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
-    selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
-                             candPos + slotBase);
+    Value rowBase = row.to(tb::DType::I64);
+    if (config.weightLayout == WeightLayout::Dense)
+      tb::store(weights + rowBase * Sk + position,
+                kb.zeros({chunk}, builderType(config.weightDType)),
+                {.mask = valid});
+    if (config.heavy > 0) {
+      Value key = orderKey(score).named("key");
+      Value want = candidatesOfSplit(config, plan, split);
+      Value slotBase =
+          (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
+      selectAndWriteCandidates(kb, key, position, valid, want,
+                               candKey + slotBase, candPos + slotBase);
+    }
   }
   return {kb.name(), kb.tritonIR(), plan.selectWarps};
 }
@@ -546,7 +576,20 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                     std::to_string(config.pq.bits));
   const int64_t heavy = config.heavy;
   plan.headsPerProgram = pq ? 1 : config.G();
-  plan.rowGroups = pq ? config.B * config.H : config.B * config.Hkv;
+  if (overrides.headsPerProgram) {
+    const int64_t heads = overrides.headsPerProgram;
+    if (!pq || heads > 4 || (heads & (heads - 1)) != 0 ||
+        config.H % heads != 0 || config.G() != 1 ||
+        config.pq.codebookLayout != CodebookLayout::KeyMajor)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: heads (per select program) is 1, 2 or 4, "
+                  "for pq with a key-major codebook, Hkv == H and H % heads "
+                  "== 0; got heads = " +
+                      std::to_string(heads));
+    plan.headsPerProgram = heads;
+  }
+  plan.rowGroups =
+      pq ? config.B * config.H / plan.headsPerProgram : config.B * config.Hkv;
   // A chunk holds at least four times the heavy keys it may keep (so the
   // workspace holds at most a quarter of the scores), at least 2048 so each
   // program streams enough bytes, at most 8192 to stay in registers.

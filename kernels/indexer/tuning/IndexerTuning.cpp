@@ -68,18 +68,18 @@ PlanOverrides planOverridesFor(const tune::Config &config) {
       overrides.selectWarps = static_cast<unsigned>(*number);
     else if (name == "MERGE_WARPS")
       overrides.mergeWarps = static_cast<unsigned>(*number);
+    else if (name == "HEADS")
+      overrides.headsPerProgram = *number;
     else
       throw fail("is not a knob of the indexer's plan (CHUNK, SELECT_WARPS, "
-                 "MERGE_WARPS)");
+                 "MERGE_WARPS, HEADS)");
   }
   return overrides;
 }
 
 namespace {
 
-bool hasOverrides(const PlanOverrides &overrides) {
-  return overrides.chunk || overrides.selectWarps || overrides.mergeWarps;
-}
+bool hasOverrides(const PlanOverrides &overrides) { return overrides.any(); }
 
 /// 64-bit FNV-1a as 16 hex digits: stable across builds and hosts.
 std::string hashText(const std::string &text) {

@@ -18,8 +18,9 @@ using namespace tritium::indexer;
 
 namespace {
 
-void compileAll(const IndexerConfig &config) {
-  IndexerPlan plan = planIndexer(config, 132);
+void compileAll(const IndexerConfig &config,
+                const PlanOverrides &overrides = {}) {
+  IndexerPlan plan = planIndexer(config, 132, overrides);
   std::vector<IndexerKernelSource> kernels = buildIndexerKernels(config, plan);
   REQUIRE(static_cast<int>(kernels.size()) == plan.launches);
   for (const IndexerKernelSource &source : kernels) {
@@ -67,10 +68,32 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   wide.pq.codebookDType = DType::I32;
   wide.Sk = 1 << 16;
   REQUIRE_THROWS_AS(planIndexer(wide, 132), Error);
+  // pq programs may score 2 or 4 adjacent heads (codes in one sector).
+  PlanOverrides twoHeads;
+  twoHeads.headsPerProgram = 2;
+  IndexerPlan paired = planIndexer(seed, 132, twoHeads);
+  CHECK(paired.headsPerProgram == 2);
+  CHECK(paired.rowGroups == seed.B * seed.H / 2);
+  PlanOverrides threeHeads;
+  threeHeads.headsPerProgram = 3;
+  REQUIRE_THROWS_AS(planIndexer(seed, 132, threeHeads), Error);
+  REQUIRE_THROWS_AS(
+      planIndexer(findCase("exact-gqa-32k").config, 132, twoHeads), Error);
   // Bad configurations are the configuration's errors.
   IndexerConfig bad = seed;
   bad.Hkv = 5;
   REQUIRE_THROWS_AS(planIndexer(bad, 132), Error);
+}
+
+TEST_CASE("pq kernels with several heads per program compile",
+          "[indexer][build]") {
+  for (int64_t heads : {2, 4}) {
+    PlanOverrides overrides;
+    overrides.headsPerProgram = heads;
+    SECTION("heads " + std::to_string(heads)) {
+      compileAll(findCase("seed-pq-32k").config, overrides);
+    }
+  }
 }
 
 TEST_CASE("indexer kernels compile for edge shapes", "[indexer][build]") {
