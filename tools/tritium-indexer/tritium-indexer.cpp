@@ -34,6 +34,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tritium/Indexer/DeviceProblem.h"
 #include "tritium/Indexer/Indexer.h"
 #include "tritium/Indexer/Inputs.h"
 #include "tritium/Indexer/Npy.h"
@@ -147,58 +148,6 @@ double measureCopyBandwidth(const Device &device, Stream stream) {
   double ms = eventMedianMs(device, stream, 20, copy);
   return 2.0 * bytes / (ms * 1e-3) / 1e12;
 }
-
-//===----------------------------------------------------------------------===//
-// Device copies of host tensors
-//===----------------------------------------------------------------------===//
-
-struct DeviceTensor {
-  DeviceBuffer buffer;
-  TensorArg arg;
-  DeviceTensor() = default;
-  DeviceTensor(const Device &device, const HostTensor &host) {
-    buffer = DeviceBuffer(device, std::max<std::size_t>(host.nbytes(), 16));
-    if (host.nbytes())
-      buffer.upload(host.bytes(), host.nbytes());
-    arg = TensorArg::contiguous(
-        reinterpret_cast<void *>(static_cast<std::uintptr_t>(buffer.address())),
-        host.dtype(), host.shape());
-  }
-};
-
-struct DeviceProblem {
-  DeviceTensor q, centroids, codebook, keys, sparseList, sparseLen, weights;
-  DeviceProblem(const Device &device, const HostInputs &in,
-                const HostOutputs &out) {
-    auto up = [&](DeviceTensor &dst, const HostTensor &src) {
-      if (!src.empty())
-        dst = DeviceTensor(device, src);
-    };
-    up(q, in.q);
-    up(centroids, in.centroids);
-    up(codebook, in.codebook);
-    up(keys, in.keys);
-    up(sparseList, out.sparseList);
-    up(sparseLen, out.sparseLen);
-    up(weights, out.weights);
-  }
-  IndexerInputs inputs() const {
-    return {q.arg, centroids.arg, codebook.arg, keys.arg};
-  }
-  IndexerOutputs outputs() const {
-    return {sparseList.arg, sparseLen.arg, weights.arg};
-  }
-  void poison() {
-    sparseList.buffer.fillBytes(0xFF);
-    sparseLen.buffer.fillBytes(0xFF);
-    weights.buffer.fillBytes(0xFF);
-  }
-  void download(HostOutputs &out) const {
-    sparseList.buffer.download(out.sparseList.bytes(), out.sparseList.nbytes());
-    sparseLen.buffer.download(out.sparseLen.bytes(), out.sparseLen.nbytes());
-    weights.buffer.download(out.weights.bytes(), out.weights.nbytes());
-  }
-};
 
 //===----------------------------------------------------------------------===//
 // Options
@@ -433,7 +382,7 @@ int commandBench(const Args &a) {
     HostInputs in = generateInputs(c, {.seed = a.seed});
     HostOutputs got = HostOutputs::allocate(c);
     DeviceProblem problem(device, in, got);
-    problem.poison();
+    problem.poisonOutputs();
     indexer.run(problem.inputs(), problem.outputs(), stream);
     stream.synchronize();
     if (a.check) {
@@ -649,7 +598,7 @@ int commandCheck(const Args &a) {
       HostOutputs got = HostOutputs::allocate(c);
       DeviceProblem problem(device, in, got);
       for (int repeat = 0; repeat < 2 && verdict.empty(); ++repeat) {
-        problem.poison();
+        problem.poisonOutputs();
         indexer.run(problem.inputs(), problem.outputs());
         device.synchronize();
         problem.download(got);
@@ -703,7 +652,7 @@ int commandCheck(const Args &a) {
     HostInputs in = generateInputs(c, {.seed = a.seed});
     HostOutputs got = HostOutputs::allocate(c);
     DeviceProblem problem(device, in, got);
-    problem.poison();
+    problem.poisonOutputs();
     IndexerOutputs wrong = problem.outputs();
     wrong.sparseList.shape[2] -= 1;
     std::string message;
@@ -785,7 +734,7 @@ int commandRun(const Args &a) {
     Device device = Device::get(0);
     Indexer indexer(c);
     DeviceProblem problem(device, in, out);
-    problem.poison();
+    problem.poisonOutputs();
     indexer.run(problem.inputs(), problem.outputs());
     device.synchronize();
     problem.download(out);

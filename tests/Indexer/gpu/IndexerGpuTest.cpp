@@ -8,15 +8,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "GpuHelpers.h"
-
+#include "tritium/Indexer/DeviceProblem.h"
+#include "tritium/Indexer/Indexer.h"
+#include "tritium/Indexer/Inputs.h"
+#include "tritium/Indexer/Reference.h"
 #include "tritium/Runtime/Runtime.h"
 
 #include <catch2/catch.hpp>
 
 using namespace tritium;
 using namespace tritium::indexer;
-using namespace tritium::indexer::test;
 
 namespace {
 

@@ -1,24 +1,26 @@
-//===- GpuHelpers.h - Running the Indexer on device copies of host data ---===//
+//===- DeviceProblem.h - Device copies of an indexer problem ----*- C++ -*-===//
 //
-// The GPU tests and the CLI's checks do the same thing: upload seeded host
-// inputs, poison device outputs, run, download, compare with the CPU
-// reference. DeviceProblem holds the device side of one such problem.
+// What every checker of the Indexer does: upload seeded host inputs,
+// allocate device outputs of the host outputs' shapes, poison them, run,
+// download, compare with the CPU reference. DeviceProblem holds the device
+// side of one such problem; the GPU tests and tritium-indexer share it.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TRITIUM_TESTS_INDEXER_GPU_GPUHELPERS_H
-#define TRITIUM_TESTS_INDEXER_GPU_GPUHELPERS_H
+#ifndef TRITIUM_INDEXER_DEVICEPROBLEM_H
+#define TRITIUM_INDEXER_DEVICEPROBLEM_H
 
 #include "tritium/Indexer/Indexer.h"
 #include "tritium/Indexer/Inputs.h"
-#include "tritium/Indexer/Reference.h"
 #include "tritium/Runtime/Driver.h"
 
-#include <optional>
+#include <algorithm>
+#include <cstdint>
 
-namespace tritium::indexer::test {
+namespace tritium::indexer {
 
-/// Device memory for one tensor, described as a TensorArg.
+/// Device memory holding a copy of one host tensor, described as a
+/// TensorArg (contiguous, at least 16 bytes so the pointer is never null).
 struct DeviceTensor {
   DeviceBuffer buffer;
   TensorArg arg;
@@ -38,6 +40,7 @@ struct DeviceTensor {
   }
 };
 
+/// The inputs a score kind uses and the three outputs, on the device.
 struct DeviceProblem {
   DeviceTensor q, centroids, codebook, keys;
   DeviceTensor sparseList, sparseLen, weights;
@@ -62,6 +65,8 @@ struct DeviceProblem {
   IndexerOutputs outputs() const {
     return {sparseList.arg, sparseLen.arg, weights.arg};
   }
+  /// Every output byte 0xFF, so a run that leaves an element unwritten
+  /// shows as a mismatch (and sparse_len as -1).
   void poisonOutputs() {
     sparseList.buffer.fillBytes(0xFF);
     sparseLen.buffer.fillBytes(0xFF);
@@ -74,6 +79,6 @@ struct DeviceProblem {
   }
 };
 
-} // namespace tritium::indexer::test
+} // namespace tritium::indexer
 
-#endif // TRITIUM_TESTS_INDEXER_GPU_GPUHELPERS_H
+#endif // TRITIUM_INDEXER_DEVICEPROBLEM_H
