@@ -50,8 +50,9 @@ tt.func public @masked_fadd(%p: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %out:
 // TENSOR: %[[C32:.*]] = llvm.mlir.constant(32 : i32) : i32
 // TENSOR: %[[OWNER:.*]] = llvm.icmp "ult" %{{.*}}, %[[C32]] : i32
 // TENSOR: %[[OLD:.*]] = llvm.inline_asm has_side_effects "mov.b32 $0, 0;\0A\09@$3 atom.global.relaxed.cta.add.u32 $0, [ $1 + 0 ], $2;", "=r,l,r,b,~{memory}" %{{.*}}, %{{.*}}, %[[OWNER]]
-// TENSOR-NEXT: nvvm.barrier0
-// Non-owners write to the spare slot 32.
+// Non-owners write to the spare slot 32. The kernel's first user of shared
+// memory needs no barrier before its stores.
+// TENSOR-NOT: nvvm.barrier0
 // TENSOR: %[[SLOT:.*]] = llvm.select %[[OWNER]], %{{.*}}, %[[C32]] : i1, i32
 // TENSOR: %[[ADDR:.*]] = llvm.getelementptr %{{.*}}[%[[SLOT]]] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32
 // TENSOR: llvm.store %[[OLD]], %[[ADDR]] : i32, !llvm.ptr<3>
@@ -94,7 +95,8 @@ tt.func public @replicated_cas(%q: !tt.ptr<i64> {tt.divisibility = 16 : i32}) {
 // SCALAR: %[[T0:.*]] = llvm.icmp "eq" %[[TID]], %{{.*}} : i32
 // SCALAR: %[[PRED:.*]] = llvm.and %{{.*}}, %[[T0]] : i1
 // SCALAR: %[[OLD:.*]] = llvm.inline_asm has_side_effects "mov.b32 $0, 0;\0A\09@$3 atom.global.acq_rel.gpu.add.u32 $0, [ $1 + 0 ], $2;", "=r,l,r,b,~{memory}" %{{.*}}, %{{.*}}, %[[PRED]]
-// SCALAR-NEXT: nvvm.barrier0
+// The kernel's first user of shared memory: no barrier before the store.
+// SCALAR-NOT: nvvm.barrier0
 // SCALAR: llvm.select %[[T0]]
 // SCALAR: llvm.store %[[OLD]], %{{.*}} : i32, !llvm.ptr<3>
 // SCALAR-NEXT: nvvm.barrier0
@@ -152,7 +154,7 @@ module attributes {"ttg.num-warps" = 4 : i32} {
   // LAYOUT: atom.global.acq_rel.gpu.max.s32 {{.*}} %[[OWN0]]
   // LAYOUT: atom.global.acq_rel.gpu.max.s32 {{.*}} %[[OWN1]]
   // LAYOUT-NOT: atom.global
-  // LAYOUT: nvvm.barrier0
+  // LAYOUT-NOT: nvvm.barrier0
   // LAYOUT-COUNT-2: llvm.store {{.*}} : i32, !llvm.ptr<3>
   // LAYOUT: nvvm.barrier0
   // LAYOUT-COUNT-4: llvm.load {{.*}} : !llvm.ptr<3> -> i32
@@ -297,8 +299,10 @@ tt.func public @kinds(%pi: !tt.ptr<i32>, %pl: !tt.ptr<i64>, %ph: !tt.ptr<f16>, %
 // clears bin t mod 32), counted with one predicated red.shared.add per
 // element that lies in [0, 32) (an unsigned compare after sign extension)
 // and passes the mask, read back in the result's layout.
+// The kernel's first user of shared memory clears the bins with no barrier
+// before.
 // HIST-LABEL: llvm.func @histogram
-// HIST: nvvm.barrier0
+// HIST-NOT: nvvm.barrier0
 // HIST: llvm.store %{{.*}} : i32, !llvm.ptr<3>
 // HIST-NEXT: nvvm.barrier0
 // HIST: %[[WIDE:.*]] = llvm.sext %{{.*}} : i32 to i64

@@ -24,8 +24,9 @@
 module attributes {"ttg.num-warps" = 4 : i32} {
   // CHECK: module attributes {{.*}}ttg.shared = 2048 : i32
   // CHECK-LABEL: llvm.func @dot_f16
+  // The kernel's first user of shared memory needs no barrier first.
+  // CHECK-NOT: nvvm.barrier0
   // CHECK: %[[SMEM:.*]] = llvm.mlir.addressof @global_smem
-  // CHECK-NEXT: nvvm.barrier0
   // CHECK-NEXT: llvm.getelementptr %[[SMEM]][1024] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
   // a: 2 rows x one 4-wide run per thread, b: one row x one run.
   // CHECK-COUNT-3: llvm.store {{.*}} {alignment = 8 : i64} : vector<4xf16>, !llvm.ptr<3>
@@ -203,7 +204,7 @@ module attributes {"ttg.num-warps" = 4 : i32} {
 // ldmatrix.x4 reads the A fragment and one ldmatrix.x4.trans the B
 // fragments of both n8 tiles.
 // MMA-LABEL: llvm.func @mma_f16
-// MMA: nvvm.barrier0
+// MMA-NOT: nvvm.barrier0
 // MMA: llvm.store {{.*}} : vector<2xf16>, !llvm.ptr<3>
 // MMA: nvvm.barrier0
 // MMA: nvvm.ldmatrix {{.*}}layout = #nvvm.mma_layout<row>, num = 4 : i32

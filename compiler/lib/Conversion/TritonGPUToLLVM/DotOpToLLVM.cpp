@@ -1053,6 +1053,9 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
         LLVM::LLVMPointerType::get(rewriter.getContext(), kSharedAddressSpace);
     Value scratch;
     if (doubleBuffer) {
+      // Not a sharedScratch acquisition: assignScratchRegions sees the
+      // direct use of global_smem, keeps the offset-0 extent clear of region
+      // 1 and gives the next scratch user its barrier.
       state.sharedBytes = std::max<int64_t>(state.sharedBytes, totalBytes);
       auto module = op->getParentOfType<ModuleOp>();
       auto global = module.lookupSymbol<LLVM::GlobalOp>("global_smem");
@@ -1060,7 +1063,9 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
         return rewriter.notifyMatchFailure(op, "no shared memory buffer");
       scratch = LLVM::AddressOfOp::create(rewriter, loc, global);
     } else {
-      scratch = sharedScratch(rewriter, loc, op, state, totalBytes);
+      // The swizzled tiles need their 1024-byte alignment in either region.
+      scratch = sharedScratch(rewriter, loc, op, state, totalBytes,
+                              tensorCores ? 1024 : kMaxAccessBytes);
     }
     auto offsetBy = [&](Value base, int64_t bytes) -> Value {
       return LLVM::GEPOp::create(rewriter, loc, sharedPtr, rewriter.getI8Type(),

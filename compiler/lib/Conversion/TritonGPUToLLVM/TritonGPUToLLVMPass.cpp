@@ -81,6 +81,7 @@ struct ConvertTritonGPUToLLVM
     LoweringContext state;
     state.numWarps = ttg::TritonGPUDialect::getNumWarps(module);
     state.computeCapability = computeCapability;
+    state.reuseScratch = reuseScratch;
 
     // One dynamic shared memory buffer serves every op that needs scratch.
     OpBuilder builder(module.getBodyRegion());
@@ -117,8 +118,11 @@ struct ConvertTritonGPUToLLVM
     target.addLegalOp<ModuleOp>();
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       return signalPassFailure();
+    // Only the whole lowered module shows which scratch barriers are
+    // redundant and how large the scratch regions are.
+    unsigned sharedBytes = lowering::assignScratchRegions(module, state);
     module->setAttr(ttg::TritonGPUDialect::kSharedAttrName,
-                    builder.getI32IntegerAttr(state.sharedBytes));
+                    builder.getI32IntegerAttr(sharedBytes));
   }
 };
 

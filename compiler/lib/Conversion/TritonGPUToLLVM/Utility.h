@@ -9,6 +9,7 @@
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::triton {
 namespace ttg = ::mlir::triton::gpu;
@@ -24,8 +25,13 @@ public:
 struct LoweringContext {
   unsigned numWarps = 4;
   unsigned computeCapability = 90;
-  /// Largest scratch buffer any op asked for, in bytes.
+  /// Bytes of `global_smem` used by ops that address it directly rather
+  /// than through sharedScratch (the double-buffered dot). Scratch
+  /// acquisitions are sized by assignScratchRegions after the conversion.
   unsigned sharedBytes = 0;
+  /// Whether assignScratchRegions may drop redundant pre-barriers and use a
+  /// second scratch region (see there).
+  bool reuseScratch = true;
   /// Elements per vector access of each tt.load / tt.store (absent: 1),
   /// decided before the conversion from the layout and the AxisInfo analysis.
   llvm::DenseMap<Operation *, unsigned> accessWidth;
@@ -58,12 +64,25 @@ threadCoordinates(const ttg::LayoutView &view, unsigned lane, unsigned warp);
 Value linearize(OpBuilder &b, Location loc, ArrayRef<Value> coordinates,
                 ArrayRef<int64_t> shape);
 
-/// Base of the kernel's dynamic shared memory (addrspace 3), after a barrier
-/// so that earlier users of the scratch space are done; records `bytes` as
-/// needed.
+/// Base of `bytes` (aligned to `alignment`) of scratch in the kernel's
+/// dynamic shared memory (addrspace 3), after a barrier so that earlier users
+/// of the scratch space are done. The caller writes the scratch, then passes
+/// a barrier, then reads it, and is done with it (no access through this
+/// base, asynchronous ones included, outlives the op's lowering).
+///
+/// The base is a marked `llvm.mlir.addressof @global_smem`; after the
+/// conversion, assignScratchRegions places it in one of two regions and
+/// removes the barrier where it can prove it redundant.
 Value sharedScratch(OpBuilder &b, Location loc, Operation *user,
-                    LoweringContext &state, unsigned bytes);
+                    LoweringContext &state, unsigned bytes,
+                    unsigned alignment = 16);
 void barrier(OpBuilder &b, Location loc);
+
+/// Runs once the conversion is done: decides, for every scratch acquisition
+/// of sharedScratch, its region (offset 0, or region 1 placed after
+/// everything that uses offset 0) and whether it keeps its barrier, and
+/// returns the bytes of shared memory the module needs.
+unsigned assignScratchRegions(ModuleOp module, const LoweringContext &state);
 
 /// shfl.sync of any scalar up to 64 bits (the instruction moves 32).
 /// `laneArg` is the lane offset for up/down, the lane mask for bfly, the
