@@ -12,6 +12,9 @@
 // loop that carries such a dot's result carries it in that layout, so the
 // accumulator never changes layout inside the loop.
 //
+// Small histograms whose bins are scanned or reduced are replicated in every
+// warp, so that those scans and reductions need no shared memory.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tritium/Analysis/AxisInfo.h"
@@ -201,6 +204,45 @@ struct AssignLayouts
     return defaultLayout(resultType);
   }
 
+  /// A histogram whose bins feed scans or reductions (radix select: counts,
+  /// cumulative counts, the first bin past a threshold) and that a warp can
+  /// hold whole (at most 16 bins per lane) is replicated in every warp:
+  /// numBins / 32 consecutive bins per lane, all warps alike. Scans and
+  /// reductions over the bins then stay within the warp (registers and
+  /// shuffles: ScanOpToLLVM and ReduceOpToLLVM leave replica warps out),
+  /// where the default layout spreads the bins over the warps and every scan
+  /// or reduction of them goes through shared memory, between barriers.
+  /// Bins that are only stored keep the default layout, which stores them
+  /// without replicas.
+  Attribute histogramLayout(HistogramOp histogram, RankedTensorType type) {
+    int64_t numBins = type.getShape()[0];
+    int64_t lanes = kThreadsPerWarp;
+    if (numBins % lanes != 0 || numBins > lanes * 16 ||
+        !feedsScanOrReduce(histogram.getResult()))
+      return defaultLayout(type);
+    return BlockedEncodingAttr::get(&getContext(), {unsigned(numBins / lanes)},
+                                    {unsigned(lanes)}, {numWarps}, {0});
+  }
+
+  /// Whether a scan or reduction uses `value`, directly or through
+  /// elementwise ops of its shape.
+  static bool feedsScanOrReduce(Value value, unsigned depth = 0) {
+    if (depth > 4)
+      return false;
+    auto shape = cast<RankedTensorType>(value.getType()).getShape();
+    for (Operation *user : value.getUsers()) {
+      if (isa<ScanOp, ReduceOp>(user))
+        return true;
+      if (!isElementwiseLike(user) || user->getNumResults() != 1)
+        continue;
+      auto result = dyn_cast<RankedTensorType>(user->getResult(0).getType());
+      if (result && result.getShape() == shape &&
+          feedsScanOrReduce(user->getResult(0), depth + 1))
+        return true;
+    }
+    return false;
+  }
+
   /// A dot's result layout: mma.sync's where the tensor cores can compute
   /// it (marking the op for the lowering), else the default.
   Attribute dotLayout(DotOp dot) {
@@ -267,6 +309,8 @@ struct AssignLayouts
         layout = layoutOf(scan.getSrcs()[0]);
       else if (auto dot = dyn_cast<DotOp>(op))
         layout = dotLayout(dot);
+      else if (auto histogram = dyn_cast<HistogramOp>(op))
+        layout = histogramLayout(histogram, tensor);
       else if (auto addPtr = dyn_cast<AddPtrOp>(op))
         // Addresses are laid out for the access they feed (16 bytes of the
         // pointee per thread), not after their integer offsets; pointers
