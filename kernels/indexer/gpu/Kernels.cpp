@@ -590,24 +590,36 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   }
   plan.rowGroups =
       pq ? config.B * config.H / plan.headsPerProgram : config.B * config.Hkv;
-  // A chunk holds at least four times the heavy keys it may keep (so the
-  // workspace holds at most a quarter of the scores), at least 2048 so each
-  // program streams enough bytes, at most 8192 to stay in registers.
-  int64_t chunk = std::clamp<int64_t>(
-      nextPowerOfTwo(std::max<int64_t>(4 * heavy, 1)), 2048, 8192);
-  if (!pq) {
-    // exact holds G score rows per program: fewer positions, keep >= 2x.
-    chunk = std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(2 * heavy, 1)),
-                                2048, 8192);
+  // pq: a chunk holds at least eight times the heavy keys it may keep (so
+  // the workspace and the merge see at most an eighth of the scores), 4096
+  // to 16384 positions. Where the codes of two adjacent heads share a key's
+  // 32-byte sector (Hkv == H, key-major) and the chunk is small, a program
+  // scores both heads. Measured on the H100 (docs/perf-notes.md, indexer
+  // v6): seed-pq-32k 32.7 -> 26.7 µs with 2 heads x 4096 positions x 16
+  // warps; pq-128k 145.8 -> 133.7 with 16384 positions (its merge then holds
+  // a row's 16384 candidates in registers: 45 -> 23 µs).
+  // exact holds G score rows per program: a chunk of 2 to 4 times heavy,
+  // 2048 to 8192 positions.
+  int64_t chunk =
+      pq ? std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(8 * heavy, 1)),
+                               4096, 16384)
+         : std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(2 * heavy, 1)),
+                               2048, 8192);
+  if (pq && !overrides.headsPerProgram && chunk <= 4096 && config.G() == 1 &&
+      config.H % 2 == 0 &&
+      config.pq.codebookLayout == CodebookLayout::KeyMajor) {
+    plan.headsPerProgram = 2;
+    plan.rowGroups = config.B * config.H / 2;
   }
   // Fill the machine: shrink the chunk (not below 2 * heavy) while the grid
-  // has fewer programs than multiprocessors.
+  // has fewer programs than half the multiprocessors (one program per SM of
+  // 16 warps streams well; 128 programs on 132 SMs beat 256 smaller ones).
   const int64_t candidates = std::max<int64_t>(config.candidates(), 1);
   auto programs = [&](int64_t c) {
     return plan.rowGroups * ((candidates + c - 1) / c);
   };
   while (chunk > 2048 && chunk / 2 >= 2 * heavy &&
-         programs(chunk) < multiprocessors)
+         2 * programs(chunk) < multiprocessors)
     chunk /= 2;
   auto isPowerOfTwo = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
   if (overrides.chunk) {
@@ -627,7 +639,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   plan.chunk = chunk;
   plan.splits = (candidates + chunk - 1) / chunk;
   plan.subTile = pq ? chunk : std::min<int64_t>(256, chunk);
-  plan.selectWarps = pq ? (chunk >= 8192 ? 16 : 8)
+  plan.selectWarps = pq ? (chunk * plan.headsPerProgram >= 8192 ? 16 : 8)
                         : (chunk * plan.headsPerProgram >= 16384 ? 16 : 8);
   if (overrides.selectWarps)
     plan.selectWarps = overrides.selectWarps;
