@@ -132,11 +132,12 @@ module attributes {"ttg.num-warps" = 4 : i32} {
 // -----
 
 // fp8 operands widen exactly to f32: e5m2 is the top byte of an f16,
-// e4m3fn is rebuilt from its fields (NaN is S.1111.111).
+// e4m3fn is rebuilt from its fields (its NaN, S.1111.111, becomes the
+// canonical f32 NaN 0x7fffffff, as cvt gives).
 #blocked = #ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
 module attributes {"ttg.num-warps" = 4 : i32} {
   // CHECK-LABEL: llvm.func @dot_fp8
-  // CHECK: llvm.mlir.constant(2143289344 : i32)
+  // CHECK: llvm.mlir.constant(2147483647 : i32)
   // CHECK: llvm.load {{.*}} -> vector<16xi8>
   // CHECK: llvm.bitcast {{.*}} : i16 to f16
   // CHECK: llvm.fpext {{.*}} : f16 to f32

@@ -30,6 +30,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FloatConversion.h"
 #include "Utility.h"
 
 #include "mlir/Transforms/DialectConversion.h"
@@ -158,52 +159,18 @@ SmallVector<Value> loadRun(OpBuilder &b, Location loc, Value address,
   return result;
 }
 
-/// fp8 (e4m3fn: bias 7, no infinities, S.1111.111 is NaN) to f32, exactly,
-/// with integer operations only so that no denormal flushing can interfere.
-Value e4m3fnToF32(OpBuilder &b, Location loc, Value bits8) {
-  Type i32 = b.getI32Type();
-  Value x = LLVM::ZExtOp::create(b, loc, i32, bits8);
-  auto c = [&](int64_t v) { return i32Const(b, loc, v); };
-  Value sign = LLVM::ShlOp::create(
-      b, loc, LLVM::AndOp::create(b, loc, x, c(0x80)), c(24));
-  Value magnitude = LLVM::AndOp::create(b, loc, x, c(0x7f));
-  Value exponent = LLVM::LShrOp::create(b, loc, magnitude, c(3));
-  Value mantissa = LLVM::AndOp::create(b, loc, x, c(0x7));
-  // Normal: rebias the exponent (127 - 7) and move the mantissa up.
-  Value normal = LLVM::OrOp::create(
-      b, loc,
-      LLVM::ShlOp::create(b, loc, LLVM::AddOp::create(b, loc, exponent, c(120)),
-                          c(23)),
-      LLVM::ShlOp::create(b, loc, mantissa, c(20)));
-  // Subnormal: mantissa · 2^-9, exact as an f32 normal number (or zero).
-  Value subnormalF = LLVM::FMulOp::create(
-      b, loc, LLVM::UIToFPOp::create(b, loc, b.getF32Type(), mantissa),
-      LLVM::ConstantOp::create(b, loc, b.getF32Type(),
-                               b.getF32FloatAttr(1.0f / 512.0f)));
-  Value subnormal = LLVM::BitcastOp::create(b, loc, i32, subnormalF);
-  Value isSubnormal =
-      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, exponent, c(0));
-  Value isNaN =
-      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, magnitude, c(0x7f));
-  Value bits = LLVM::SelectOp::create(b, loc, isSubnormal, subnormal, normal);
-  bits = LLVM::SelectOp::create(b, loc, isNaN, c(0x7fc00000), bits);
-  bits = LLVM::OrOp::create(b, loc, bits, sign);
-  return LLVM::BitcastOp::create(b, loc, b.getF32Type(), bits);
-}
-
 /// Widens an operand element (as held in registers, `value`; its `tt`
 /// element type `sourceType`) to the accumulator type.
 Value toAccumulator(OpBuilder &b, Location loc, Value value, Type sourceType,
                     Type accType) {
-  if (isa<Float8E5M2Type>(sourceType)) {
-    // e5m2 is the top byte of an f16.
-    Value bits16 = LLVM::ShlOp::create(
-        b, loc, LLVM::ZExtOp::create(b, loc, b.getI16Type(), value),
-        intConst(b, loc, b.getI16Type(), 8));
-    value = LLVM::BitcastOp::create(b, loc, b.getF16Type(), bits16);
-  } else if (isa<Float8E4M3FNType>(sourceType)) {
-    value = e4m3fnToF32(b, loc, value);
-  }
+  // fp8 widens exactly with integer operations: e5m2 is the top byte of an
+  // f16, e4m3fn is rebuilt from its fields as an f32.
+  if (isa<Float8E5M2Type>(sourceType))
+    value =
+        widenFp8(b, loc, value, cast<FloatType>(sourceType), b.getF16Type());
+  else if (isa<Float8E4M3FNType>(sourceType))
+    value =
+        widenFp8(b, loc, value, cast<FloatType>(sourceType), b.getF32Type());
   Type type = value.getType();
   if (type == accType)
     return value;

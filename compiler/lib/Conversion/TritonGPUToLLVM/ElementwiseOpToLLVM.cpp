@@ -2,10 +2,13 @@
 //
 // An elementwise op on tensors becomes the same op on each element the
 // thread holds; those scalar ops are then lowered by the arith / math /
-// libdevice patterns of the same conversion.
+// libdevice patterns of the same conversion. tt.fp_to_fp converts a
+// thread's elements together (FloatConversion.cpp), two at a time where the
+// GPU has paired instructions.
 //
 //===----------------------------------------------------------------------===//
 
+#include "FloatConversion.h"
 #include "Utility.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,7 +29,7 @@ bool hasDedicatedLowering(Operation *op) {
              BroadcastOp, ReduceOp, ScanOp, DotOp, TransOp, ReshapeOp, JoinOp,
              SplitOp, CatOp, GatherOp, HistogramOp, AtomicRMWOp, AtomicCASOp,
              ttg::ConvertLayoutOp, arith::ConstantOp, UnsplatOp,
-             ElementwiseInlineAsmOp, PrintOp, AssertOp>(op);
+             ElementwiseInlineAsmOp, PrintOp, AssertOp, FpToFpOp>(op);
 }
 
 struct ElementwiseOnTensors : public ConversionPattern {
@@ -323,25 +326,35 @@ struct OneToOne : public OpConversionPattern<SourceOp> {
   }
 };
 
+/// tt.fp_to_fp on a scalar or on every element a thread holds (see
+/// convertFloats: the fp8 instructions convert two elements at a time).
 struct FpToFpConversion : public OpConversionPattern<FpToFpOp> {
-  using OpConversionPattern::OpConversionPattern;
+  FpToFpConversion(TritiumTypeConverter &converter, MLIRContext *context,
+                   const LoweringContext &state)
+      : OpConversionPattern(converter, context), state(state) {}
+
   LogicalResult
   matchAndRewrite(FpToFpOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (isa<RankedTensorType>(op.getType()))
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    if (!resultType)
       return failure();
-    auto src = cast<FloatType>(op.getSrc().getType());
-    auto dst = cast<FloatType>(op.getType());
-    if (src.getWidth() < 16 || dst.getWidth() < 16)
-      return rewriter.notifyMatchFailure(op, "fp8 conversions not lowered yet");
-    if (dst.getWidth() > src.getWidth())
-      rewriter.replaceOpWithNewOp<LLVM::FPExtOp>(op, dst, adaptor.getSrc());
-    else if (op.getRounding() == RoundingMode::RTZ)
-      return rewriter.notifyMatchFailure(op, "rtz narrowing not lowered yet");
-    else
-      rewriter.replaceOpWithNewOp<LLVM::FPTruncOp>(op, dst, adaptor.getSrc());
+    Location loc = op.getLoc();
+    bool tensor = isa<RankedTensorType>(op.getType());
+    SmallVector<Value> values = tensor ? unpack(rewriter, loc, adaptor.getSrc())
+                                       : SmallVector<Value>{adaptor.getSrc()};
+    SmallVector<Value> converted = convertFloats(
+        rewriter, loc, values,
+        cast<FloatType>(getElementTypeOrSelf(op.getSrc().getType())),
+        cast<FloatType>(getElementTypeOrSelf(op.getType())), op.getRounding(),
+        state.computeCapability);
+    rewriter.replaceOp(op, tensor ? pack(rewriter, loc, resultType, converted)
+                                  : converted.front());
     return success();
   }
+
+private:
+  const LoweringContext &state;
 };
 
 struct ClampFConversion : public OpConversionPattern<ClampFOp> {
@@ -447,9 +460,10 @@ void mlir::triton::populateElementwiseOpToLLVMPatterns(
   patterns.add<ElementwiseOnTensors>(converter);
   patterns.add<FastExp2Conversion<math::ExpOp>, FastExp2Conversion<math::Exp2Op>>(
       converter, context);
+  patterns.add<FpToFpConversion>(converter, context, state);
   patterns.add<SplatOpConversion, TensorConstantConversion,
-               MakeRangeOpConversion, AddPtrOpConversion, FpToFpConversion,
-               ClampFConversion, MulhiUIConversion, ExternElementwiseConversion,
+               MakeRangeOpConversion, AddPtrOpConversion, ClampFConversion,
+               MulhiUIConversion, ExternElementwiseConversion,
                OneToOne<BitcastOp, LLVM::BitcastOp>,
                OneToOne<IntToPtrOp, LLVM::IntToPtrOp>,
                OneToOne<PtrToIntOp, LLVM::PtrToIntOp>,
