@@ -33,6 +33,8 @@
 #include "tritium/Runtime/Runtime.h"
 #include "tritium/Target/Cubin.h"
 
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APInt.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -43,7 +45,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -521,6 +525,173 @@ std::string runVectorAdd(const Kernel &add, const Device &device,
   return {};
 }
 
+/// fp8 conversions on the GPU: every code of f8E4M3FN and f8E5M2 widened to
+/// f32 (sm_90: the paired cvt instructions), and 4096 f32 values narrowed
+/// to both, to nearest even (cvt ... satfinite) and toward zero (integer
+/// code), compared bit for bit with LLVM's APFloat (NaN: any NaN).
+const char *kFp8IR = R"(module {
+  tt.func public @fp8_check(%codes: !tt.ptr<i8> {tt.divisibility = 16 : i32}, %x: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %up: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %down: !tt.ptr<i8> {tt.divisibility = 16 : i32}) {
+    %r = tt.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32>
+    %c256 = arith.constant dense<256> : tensor<256xi32>
+    %r2 = arith.addi %r, %c256 : tensor<256xi32>
+    %pc = tt.splat %codes : !tt.ptr<i8> -> tensor<256x!tt.ptr<i8>>
+    %pca = tt.addptr %pc, %r : tensor<256x!tt.ptr<i8>>, tensor<256xi32>
+    %c = tt.load %pca : tensor<256x!tt.ptr<i8>>
+    %c4 = tt.bitcast %c : tensor<256xi8> -> tensor<256xf8E4M3FN>
+    %c5 = tt.bitcast %c : tensor<256xi8> -> tensor<256xf8E5M2>
+    %u4 = tt.fp_to_fp %c4 : tensor<256xf8E4M3FN> -> tensor<256xf32>
+    %u5 = tt.fp_to_fp %c5 : tensor<256xf8E5M2> -> tensor<256xf32>
+    %pu = tt.splat %up : !tt.ptr<f32> -> tensor<256x!tt.ptr<f32>>
+    %pua = tt.addptr %pu, %r : tensor<256x!tt.ptr<f32>>, tensor<256xi32>
+    %pub = tt.addptr %pu, %r2 : tensor<256x!tt.ptr<f32>>, tensor<256xi32>
+    tt.store %pua, %u4 : tensor<256x!tt.ptr<f32>>
+    tt.store %pub, %u5 : tensor<256x!tt.ptr<f32>>
+    %pid = tt.get_program_id x : i32
+    %c1024 = arith.constant 1024 : i32
+    %base = arith.muli %pid, %c1024 : i32
+    %k = tt.make_range {end = 1024 : i32, start = 0 : i32} : tensor<1024xi32>
+    %bs = tt.splat %base : i32 -> tensor<1024xi32>
+    %i = arith.addi %bs, %k : tensor<1024xi32>
+    %px = tt.splat %x : !tt.ptr<f32> -> tensor<1024x!tt.ptr<f32>>
+    %pxa = tt.addptr %px, %i : tensor<1024x!tt.ptr<f32>>, tensor<1024xi32>
+    %v = tt.load %pxa : tensor<1024x!tt.ptr<f32>>
+    %d4 = tt.fp_to_fp %v, rounding = rtne : tensor<1024xf32> -> tensor<1024xf8E4M3FN>
+    %d5 = tt.fp_to_fp %v, rounding = rtne : tensor<1024xf32> -> tensor<1024xf8E5M2>
+    %z4 = tt.fp_to_fp %v, rounding = rtz : tensor<1024xf32> -> tensor<1024xf8E4M3FN>
+    %z5 = tt.fp_to_fp %v, rounding = rtz : tensor<1024xf32> -> tensor<1024xf8E5M2>
+    %b4 = tt.bitcast %d4 : tensor<1024xf8E4M3FN> -> tensor<1024xi8>
+    %b5 = tt.bitcast %d5 : tensor<1024xf8E5M2> -> tensor<1024xi8>
+    %y4 = tt.bitcast %z4 : tensor<1024xf8E4M3FN> -> tensor<1024xi8>
+    %y5 = tt.bitcast %z5 : tensor<1024xf8E5M2> -> tensor<1024xi8>
+    %n = arith.constant dense<4096> : tensor<1024xi32>
+    %i1 = arith.addi %i, %n : tensor<1024xi32>
+    %i2 = arith.addi %i1, %n : tensor<1024xi32>
+    %i3 = arith.addi %i2, %n : tensor<1024xi32>
+    %pd = tt.splat %down : !tt.ptr<i8> -> tensor<1024x!tt.ptr<i8>>
+    %pd0 = tt.addptr %pd, %i : tensor<1024x!tt.ptr<i8>>, tensor<1024xi32>
+    %pd1 = tt.addptr %pd, %i1 : tensor<1024x!tt.ptr<i8>>, tensor<1024xi32>
+    %pd2 = tt.addptr %pd, %i2 : tensor<1024x!tt.ptr<i8>>, tensor<1024xi32>
+    %pd3 = tt.addptr %pd, %i3 : tensor<1024x!tt.ptr<i8>>, tensor<1024xi32>
+    tt.store %pd0, %b4 : tensor<1024x!tt.ptr<i8>>
+    tt.store %pd1, %b5 : tensor<1024x!tt.ptr<i8>>
+    tt.store %pd2, %y4 : tensor<1024x!tt.ptr<i8>>
+    tt.store %pd3, %y5 : tensor<1024x!tt.ptr<i8>>
+    tt.return
+  }
+})";
+
+/// 4096 f32 values that exercise narrowing to fp8: every value of both
+/// formats, its f32 neighbours, the midpoints between neighbouring values
+/// (ties) and theirs, the overflow region, infinities, NaN, and a random
+/// fill.
+std::vector<float> fp8Probes() {
+  std::vector<float> probes;
+  for (const llvm::fltSemantics *sem :
+       {&llvm::APFloat::Float8E4M3FN(), &llvm::APFloat::Float8E5M2()}) {
+    std::vector<float> values;
+    for (unsigned code = 0; code < 128; ++code) {
+      llvm::APFloat v(*sem, llvm::APInt(8, code));
+      if (v.isFinite())
+        values.push_back(v.convertToFloat());
+    }
+    for (size_t i = 0; i + 1 < values.size(); ++i) {
+      float mid = 0.5f * (values[i] + values[i + 1]);
+      for (float v : {values[i], mid, std::nextafter(mid, 0.0f),
+                      std::nextafter(mid, 1e30f)})
+        for (float sign : {1.0f, -1.0f})
+          probes.push_back(sign * v);
+    }
+    float largest = values.back();
+    for (float v :
+         {largest * 1.0625f, largest * 1.1f, largest * 1.2f, largest * 4.0f})
+      probes.push_back(v), probes.push_back(-v);
+  }
+  for (float v : {INFINITY, -INFINITY, NAN, 1e-30f, -1e-30f, 1e30f})
+    probes.push_back(v);
+  uint32_t state = 12345;
+  while (probes.size() < 4096) {
+    state = state * 1664525u + 1013904223u;
+    float v = float(int32_t(state)) / float(1u << 31) * 600.0f;
+    probes.push_back(v);
+  }
+  probes.resize(4096);
+  return probes;
+}
+
+/// The fp8 bits `x` narrows to: APFloat's rounding, results beyond the
+/// largest finite value (and infinities, to nearest) saturated as cvt's
+/// `satfinite` does; NaN: any NaN (checked by the caller).
+uint8_t expectedFp8(float x, const llvm::fltSemantics &sem, bool towardZero) {
+  llvm::APFloat v(x);
+  bool losesInfo = false;
+  v.convert(sem,
+            towardZero ? llvm::APFloat::rmTowardZero
+                       : llvm::APFloat::rmNearestTiesToEven,
+            &losesInfo);
+  if (v.isNaN() || (v.isInfinity() && !towardZero))
+    v = llvm::APFloat::getLargest(sem, std::signbit(x));
+  return uint8_t(v.bitcastToAPInt().getZExtValue());
+}
+
+bool isFp8NaN(uint8_t bits, const llvm::fltSemantics &sem) {
+  return llvm::APFloat(sem, llvm::APInt(8, bits)).isNaN();
+}
+
+std::string runFp8Check(const Device &device) {
+  Kernel kernel = Kernel::fromIR(kFp8IR);
+  std::vector<uint8_t> codes(256);
+  for (unsigned i = 0; i < 256; ++i)
+    codes[i] = uint8_t(i);
+  std::vector<float> probes = fp8Probes();
+  DeviceBuffer codesBuffer(device, 256), x(device, 4096 * 4),
+      up(device, 512 * 4), down(device, 4 * 4096);
+  codesBuffer.upload(codes.data(), 256);
+  x.upload(probes.data(), 4096 * 4);
+  up.fillBytes(0xff);
+  down.fillBytes(0xaa);
+  kernel.launch(Grid(4), codesBuffer.as<int8_t>(), x.as<float>(),
+                up.as<float>(), down.as<int8_t>());
+  device.synchronize();
+  std::vector<float> widened(512);
+  std::vector<uint8_t> narrowed(4 * 4096);
+  up.download(widened.data(), 512 * 4);
+  down.download(narrowed.data(), 4 * 4096);
+  const llvm::fltSemantics *formats[2] = {&llvm::APFloat::Float8E4M3FN(),
+                                          &llvm::APFloat::Float8E5M2()};
+  const char *names[2] = {"f8E4M3FN", "f8E5M2"};
+  char text[160];
+  for (int f = 0; f < 2; ++f)
+    for (unsigned code = 0; code < 256; ++code) {
+      llvm::APFloat v(*formats[f], llvm::APInt(8, code));
+      float got = widened[f * 256 + code];
+      bool ok = v.isNaN() ? std::isnan(got)
+                          : std::bit_cast<uint32_t>(got) ==
+                                std::bit_cast<uint32_t>(v.convertToFloat());
+      if (!ok) {
+        std::snprintf(text, sizeof text, "%s code 0x%02x widened to %a",
+                      names[f], code, double(got));
+        return text;
+      }
+    }
+  for (int towardZero = 0; towardZero < 2; ++towardZero)
+    for (int f = 0; f < 2; ++f)
+      for (int i = 0; i < 4096; ++i) {
+        uint8_t got = narrowed[(towardZero * 2 + f) * 4096 + i];
+        float x = probes[i];
+        bool ok = std::isnan(x)
+                      ? isFp8NaN(got, *formats[f])
+                      : got == expectedFp8(x, *formats[f], towardZero);
+        if (!ok) {
+          std::snprintf(text, sizeof text,
+                        "%a narrowed to %s (%s): got 0x%02x, expected 0x%02x",
+                        double(x), names[f], towardZero ? "rtz" : "rtne", got,
+                        expectedFp8(x, *formats[f], towardZero));
+          return text;
+        }
+      }
+  return {};
+}
+
 int runChecks(const Options &options) {
   CheckRun checks;
   Device device = Device::get(0);
@@ -630,6 +801,8 @@ int runChecks(const Options &options) {
     }
     return "no error";
   });
+  checks.run("fp8 conversions bit-exact against APFloat",
+             [&] { return runFp8Check(device); });
   if (Device::count() > 1)
     checks.run("vector_add on device 1", [&] {
       return runVectorAdd(add.onDevice(1), Device::get(1), nullptr);
@@ -755,15 +928,15 @@ llvm::json::Value toJson(const std::string &device, const std::string &arch,
                             {"version", versionString()},
                             {"kernels", std::move(rows)}};
   if (launch)
-    result["launch"] =
-        llvm::json::Object{{"kernel", "vector_add"},
-                           {"launches", launch->launches},
-                           {"back_to_back_us", launch->backToBackUs},
-                           {"burst_us", launch->burstUs},
-                           {"driver_floor_burst_us", launch->driverFloorBurstUs},
-                           {"launch_sync_us", launch->launchSyncUs},
-                           {"driver_floor_us", launch->driverFloorUs},
-                           {"driver_floor_sync_us", launch->driverFloorSyncUs}};
+    result["launch"] = llvm::json::Object{
+        {"kernel", "vector_add"},
+        {"launches", launch->launches},
+        {"back_to_back_us", launch->backToBackUs},
+        {"burst_us", launch->burstUs},
+        {"driver_floor_burst_us", launch->driverFloorBurstUs},
+        {"launch_sync_us", launch->launchSyncUs},
+        {"driver_floor_us", launch->driverFloorUs},
+        {"driver_floor_sync_us", launch->driverFloorSyncUs}};
   return result;
 }
 
