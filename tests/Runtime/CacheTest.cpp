@@ -40,6 +40,12 @@ TEST_CASE("the cache root follows TRITIUM_CACHE_DIR, then XDG_CACHE_HOME",
     ScopedEnv xdg("XDG_CACHE_HOME", "/xdg");
     CHECK(cacheRootDirectory() == "/xdg/tritium");
   }
+  {
+    // Relative: ignored, as the XDG base directory spec says.
+    ScopedEnv xdg("XDG_CACHE_HOME", "relative/cache");
+    ScopedEnv home("HOME", "/home/someone");
+    CHECK(cacheRootDirectory() == "/home/someone/.cache/tritium");
+  }
   ScopedEnv noXdg("XDG_CACHE_HOME", "");
   ScopedEnv home("HOME", "/home/someone");
   CHECK(cacheRootDirectory() == "/home/someone/.cache/tritium");

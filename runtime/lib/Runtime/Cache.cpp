@@ -110,7 +110,10 @@ std::atomic<std::uint64_t> memoryHits{0}, diskHits{0}, compiles{0},
 std::string tritium::cacheRootDirectory() {
   if (const char *dir = std::getenv("TRITIUM_CACHE_DIR"); dir && *dir)
     return dir;
-  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+  // The XDG base directory spec: a relative XDG_CACHE_HOME is invalid and
+  // must be ignored (it would put the cache under whatever directory the
+  // process happens to run in).
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/')
     return std::string(xdg) + "/tritium";
   if (const char *home = std::getenv("HOME"); home && *home)
     return std::string(home) + "/.cache/tritium";
