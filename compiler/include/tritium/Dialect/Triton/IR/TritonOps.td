@@ -245,6 +245,86 @@ def TT_AtomicCASOp : TT_Op<"atomic_cas", [SameOperandsAndResultShape,
 }
 
 //===----------------------------------------------------------------------===//
+// Tensor descriptors
+//===----------------------------------------------------------------------===//
+
+def TT_MakeTensorDescOp : TT_Op<"make_tensor_descriptor", [Pure,
+                                                          SameVariadicOperandSize]> {
+  let summary = "A descriptor of blocks of a strided tensor in global memory";
+  let description = [{
+    `base` points to element 0 of a tensor of i32 `shape` and i64 `strides`
+    (in elements), one of each per dimension of the result's block.
+    Out-of-bounds elements of a load read as `padding` (zero by default; NaN
+    is printed as `{padding = 2 : i32}`).
+  }];
+  let arguments = (ins TT_Ptr:$base, Variadic<I32>:$shape,
+                       Variadic<I64>:$strides,
+                       DefaultValuedAttr<TT_PaddingOptionAttr,
+                         "::mlir::triton::PaddingOption::PAD_ZERO">:$padding);
+  let results = (outs TT_TensorDescType:$result);
+  let assemblyFormat = [{
+    $base `,` `[` $shape `]` `,` `[` $strides `]` attr-dict `:` type($base)
+    `,` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TT_DescriptorLoadOp : TT_Op<"descriptor_load", [
+    MemoryEffects<[MemRead<TT_GlobalMemory>]>]> {
+  let summary = "Load the block of a descriptor at the given element indices";
+  let description = [{
+    One i32 index per dimension of the descriptor's block. The result is the
+    block (or the block without leading dimensions of size 1).
+  }];
+  let arguments = (ins
+    TT_TensorDescType:$desc, Variadic<I32>:$indices,
+    DefaultValuedAttr<TT_CacheModifierAttr, "::mlir::triton::CacheModifier::NONE">:$cache,
+    DefaultValuedAttr<TT_EvictionPolicyAttr, "::mlir::triton::EvictionPolicy::NORMAL">:$evict);
+  let results = (outs TT_Tensor:$result);
+  let assemblyFormat = [{
+    $desc `[` $indices `]`
+    oilist(`cacheModifier` `=` $cache | `evictionPolicy` `=` $evict)
+    attr-dict `:` qualified(type($desc)) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def TT_DescriptorStoreOp : TT_Op<"descriptor_store", [
+    MemoryEffects<[MemRead<TT_GlobalMemory>, MemWrite<TT_GlobalMemory>]>]> {
+  let summary = "Store a block through a descriptor at the given element indices";
+  let arguments = (ins TT_TensorDescType:$desc, TT_Tensor:$src,
+                       Variadic<I32>:$indices);
+  let assemblyFormat = [{
+    $desc `[` $indices `]` `,` $src attr-dict `:` qualified(type($desc)) `,`
+    type($src)
+  }];
+  let hasVerifier = 1;
+}
+
+def TT_DescriptorGatherOp : TT_Op<"descriptor_gather", [
+    MemoryEffects<[MemRead<TT_GlobalMemory>]>]> {
+  let summary = "Gather rows `x_offsets` (columns from `y_offset`) of a 2-D descriptor";
+  let arguments = (ins TT_TensorDescType:$desc,
+                       RankedTensorOf<[I32]>:$x_offsets, I32:$y_offset);
+  let results = (outs TT_Tensor:$result);
+  let assemblyFormat = [{
+    $desc `[` $x_offsets `,` $y_offset `]` attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def TT_DescriptorScatterOp : TT_Op<"descriptor_scatter", [
+    MemoryEffects<[MemRead<TT_GlobalMemory>, MemWrite<TT_GlobalMemory>]>]> {
+  let summary = "Scatter rows of `src` to rows `x_offsets` of a 2-D descriptor";
+  let arguments = (ins TT_TensorDescType:$desc,
+                       RankedTensorOf<[I32]>:$x_offsets, I32:$y_offset,
+                       TT_Tensor:$src);
+  let assemblyFormat = [{
+    $desc `[` $x_offsets `,` $y_offset `]` `,` $src attr-dict `:` type(operands)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Shape manipulation
 //===----------------------------------------------------------------------===//
 

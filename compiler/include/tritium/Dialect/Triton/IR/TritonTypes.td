@@ -28,6 +28,24 @@ def TT_PtrType : TypeDef<Triton_Dialect, "Pointer"> {
   let genVerifyDecl = 1;
 }
 
+def TT_TensorDescType : TypeDef<Triton_Dialect, "TensorDesc"> {
+  let mnemonic = "tensordesc";
+  let summary = "a descriptor of a block of a strided tensor in global memory";
+  let description = [{
+    `!tt.tensordesc<tensor<64x64xf16>>`, made by `tt.make_tensor_descriptor`:
+    the block shape and element type are static, the base, shape and strides
+    are runtime values. Triton keeps the signedness of integer elements in
+    the block type (`tensor<64xsi32>`); the tensors loaded and stored through
+    the descriptor are signless.
+  }];
+  let parameters = (ins "::mlir::RankedTensorType":$blockType);
+  let assemblyFormat = "`<` $blockType `>`";
+  let extraClassDeclaration = [{
+    /// The block type with signless integer elements, as loads produce.
+    ::mlir::RankedTensorType getSignlessBlockType() const;
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Type constraints (the operand and result kinds of the ops)
 //===----------------------------------------------------------------------===//
