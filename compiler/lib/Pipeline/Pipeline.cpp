@@ -21,6 +21,8 @@ void tritium::buildTTIRToTTGIRPipeline(OpPassManager &pm,
   // rewritten too; before the canonicalizer, which then drops the
   // loop-carried block pointer components that never change.
   pm.addPass(triton::createTritiumRewriteTensorPointer());
+  // Tensor descriptors the same way (no TMA lowering yet).
+  pm.addPass(triton::createTritiumRewriteTensorDescriptor());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   triton::gpu::TritiumAssignLayoutsOptions layouts;

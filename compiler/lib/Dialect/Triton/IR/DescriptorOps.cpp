@@ -44,9 +44,9 @@ static LogicalResult verifyDescriptorAccess(Operation *op, TensorDescType desc,
                                             size_t numIndices) {
   RankedTensorType block = desc.getSignlessBlockType();
   if (numIndices != static_cast<size_t>(block.getRank()))
-    return op->emitOpError() << "expects " << block.getRank()
-                             << " indices for a rank-" << block.getRank()
-                             << " block, got " << numIndices;
+    return op->emitOpError()
+           << "expects " << block.getRank() << " indices for a rank-"
+           << block.getRank() << " block, got " << numIndices;
   auto tensor = cast<RankedTensorType>(tensorType);
   ArrayRef<int64_t> blockShape = block.getShape();
   if (blockShape.size() > static_cast<size_t>(tensor.getRank())) {
@@ -60,9 +60,9 @@ static LogicalResult verifyDescriptorAccess(Operation *op, TensorDescType desc,
   }
   if (blockShape != tensor.getShape() ||
       block.getElementType() != tensor.getElementType())
-    return op->emitOpError() << "tensor " << tensor
-                             << " does not match the descriptor block "
-                             << desc.getBlockType();
+    return op->emitOpError()
+           << "tensor " << tensor << " does not match the descriptor block "
+           << desc.getBlockType();
   return success();
 }
 

@@ -13,6 +13,14 @@
 // any code of ours; the canonicalizer later removes the loop-carried
 // components that never change (base, shape, strides), leaving the offsets.
 //
+// Tensor descriptors (`tt.make_tensor_descriptor`, accessed by
+// `tt.descriptor_load` / `tt.descriptor_store` at explicit indices) are
+// rewritten the same way by a second pass, as Triton's
+// RewriteTensorDescriptorToPointer does where there is no TMA: a descriptor
+// is 1 + 2 * rank + 1 values (base, i64 shape and strides, and an i1 "pad
+// with NaN"), and each access reuses the block pointer's address and mask
+// computation with the access's indices as offsets, checking every dimension.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tritium/Dialect/Triton/Transforms/Passes.h"
@@ -24,6 +32,7 @@
 
 namespace mlir::triton {
 #define GEN_PASS_DEF_TRITIUMREWRITETENSORPOINTER
+#define GEN_PASS_DEF_TRITIUMREWRITETENSORDESCRIPTOR
 #include "tritium/Dialect/Triton/Transforms/Passes.h.inc"
 } // namespace mlir::triton
 
@@ -397,6 +406,256 @@ struct RewriteTensorPointer
                                                                       context);
     ConversionTarget target(*context);
     // Whatever neither takes nor gives a block pointer stays as it is.
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Tensor descriptors
+//===----------------------------------------------------------------------===//
+
+bool isDescriptor(Type type) { return isa<TensorDescType>(type); }
+
+bool touchesDescriptor(Operation *op) {
+  return llvm::any_of(op->getOperandTypes(), isDescriptor) ||
+         llvm::any_of(op->getResultTypes(), isDescriptor);
+}
+
+/// Splits `!tt.tensordesc<tensor<S x T>>` into `!tt.ptr<T>` (T signless),
+/// 2 * rank i64 values and an i1; every other type is kept.
+class DescriptorTypeConverter : public TypeConverter {
+public:
+  DescriptorTypeConverter() {
+    addConversion([](Type type) { return type; });
+    addConversion([](TensorDescType type, SmallVectorImpl<Type> &results) {
+      RankedTensorType block = type.getSignlessBlockType();
+      MLIRContext *context = type.getContext();
+      results.push_back(PointerType::get(block.getElementType()));
+      results.append(2 * block.getRank(), IntegerType::get(context, 64));
+      results.push_back(IntegerType::get(context, 1));
+      return success();
+    });
+  }
+};
+
+/// A descriptor as the values it was split into.
+struct Descriptor {
+  Value base;
+  SmallVector<Value> shape, strides;
+  Value padNaN;
+
+  static Descriptor fromComponents(ValueRange values) {
+    assert(values.size() % 2 == 0 && "not the components of a descriptor");
+    unsigned rank = (values.size() - 2) / 2;
+    Descriptor result;
+    result.base = values.front();
+    result.shape.assign(values.begin() + 1, values.begin() + 1 + rank);
+    result.strides.assign(values.begin() + 1 + rank,
+                          values.begin() + 1 + 2 * rank);
+    result.padNaN = values.back();
+    return result;
+  }
+
+  SmallVector<Value> components() const {
+    SmallVector<Value> result{base};
+    llvm::append_range(result, shape);
+    llvm::append_range(result, strides);
+    result.push_back(padNaN);
+    return result;
+  }
+
+  /// The block at `indices`, as a block pointer BlockAccess understands.
+  BlockPointer at(OpBuilder &b, Location loc, ValueRange indices) const {
+    BlockPointer pointer{base, shape, strides, {}};
+    for (Value index : indices)
+      pointer.offsets.push_back(extendToI64(b, loc, index));
+    return pointer;
+  }
+};
+
+/// Every dimension of a descriptor access is bounds-checked.
+SmallVector<int32_t> allDims(RankedTensorType block) {
+  return llvm::to_vector(llvm::seq<int32_t>(0, block.getRank()));
+}
+
+struct MakeTensorDescConversion : public OpConversionPattern<MakeTensorDescOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MakeTensorDescOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Descriptor desc;
+    desc.base = adaptor.getBase().front();
+    // The i32 shape is compared with i64 indices.
+    for (Value size : singleValues(adaptor.getShape()))
+      desc.shape.push_back(extendToI64(rewriter, loc, size));
+    desc.strides = singleValues(adaptor.getStrides());
+    desc.padNaN = arith::ConstantOp::create(
+        rewriter, loc,
+        rewriter.getBoolAttr(op.getPadding() == PaddingOption::PAD_NAN));
+    rewriter.replaceOpWithMultiple(op, {desc.components()});
+    return success();
+  }
+};
+
+struct DescriptorLoadConversion : public OpConversionPattern<DescriptorLoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DescriptorLoadOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType block = op.getDesc().getType().getSignlessBlockType();
+    Descriptor desc = Descriptor::fromComponents(adaptor.getDesc());
+    BlockPointer pointer =
+        desc.at(rewriter, loc, singleValues(adaptor.getIndices()));
+    BlockAccess access(rewriter, loc, pointer, block);
+    Value ptrs = access.pointers();
+    Value mask = access.mask(allDims(block));
+    // Zero, or NaN where the descriptor says so (known only at run time
+    // once the descriptor went through a loop; usually folded).
+    Value other = paddingValue(rewriter, loc, block, PaddingOption::PAD_ZERO);
+    if (isa<FloatType>(block.getElementType()))
+      other = arith::SelectOp::create(
+          rewriter, loc, desc.padNaN,
+          paddingValue(rewriter, loc, block, PaddingOption::PAD_NAN), other);
+    Value load = LoadOp::create(rewriter, loc, block, ptrs, mask, other,
+                                ArrayRef<int32_t>{}, PaddingOptionAttr(),
+                                op.getCache(), op.getEvict(),
+                                /*isVolatile=*/false);
+    load.getDefiningOp()->setDiscardableAttrs(
+        op->getDiscardableAttrDictionary());
+    // A rank-reducing load drops leading dimensions of size 1.
+    if (load.getType() != op.getType())
+      load = ReshapeOp::create(rewriter, loc, op.getType(), load);
+    rewriter.replaceOp(op, load);
+    return success();
+  }
+};
+
+struct DescriptorStoreConversion
+    : public OpConversionPattern<DescriptorStoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DescriptorStoreOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType block = op.getDesc().getType().getSignlessBlockType();
+    Descriptor desc = Descriptor::fromComponents(adaptor.getDesc());
+    BlockPointer pointer =
+        desc.at(rewriter, loc, singleValues(adaptor.getIndices()));
+    BlockAccess access(rewriter, loc, pointer, block);
+    Value ptrs = access.pointers();
+    Value mask = access.mask(allDims(block));
+    Value value = adaptor.getSrc().front();
+    if (value.getType() != block)
+      value = ReshapeOp::create(rewriter, loc, block, value);
+    auto store =
+        StoreOp::create(rewriter, loc, ptrs, value, mask, ArrayRef<int32_t>{},
+                        CacheModifier::NONE, EvictionPolicy::NORMAL);
+    store->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// A descriptor chosen by a scalar condition: choose each component.
+struct DescriptorSelectConversion
+    : public OpConversionPattern<arith::SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(arith::SelectOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isDescriptor(op.getType()))
+      return failure();
+    SmallVector<Value> chosen;
+    for (auto [t, f] :
+         llvm::zip_equal(adaptor.getTrueValue(), adaptor.getFalseValue()))
+      chosen.push_back(arith::SelectOp::create(
+          rewriter, op.getLoc(), adaptor.getCondition().front(), t, f));
+    rewriter.replaceOpWithMultiple(op, {chosen});
+    return success();
+  }
+};
+
+/// An undefined descriptor: undefined components.
+struct DescriptorPoisonConversion : public OpConversionPattern<ub::PoisonOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ub::PoisonOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type> types;
+    if (!isDescriptor(op.getType()) ||
+        failed(getTypeConverter()->convertType(op.getType(), types)))
+      return failure();
+    SmallVector<Value> components;
+    for (Type type : types)
+      components.push_back(ub::PoisonOp::create(rewriter, op.getLoc(), type));
+    rewriter.replaceOpWithMultiple(op, {components});
+    return success();
+  }
+};
+
+/// Reports, at the op, every use of descriptors the rewrite does not handle;
+/// `found` tells whether there is any descriptor at all.
+LogicalResult checkDescriptorsSupported(ModuleOp module, bool &found) {
+  bool ok = true;
+  found = false;
+  module.walk([&](Operation *op) {
+    if (auto func = dyn_cast<FunctionOpInterface>(op)) {
+      if (llvm::any_of(func.getArgumentTypes(), isDescriptor) ||
+          llvm::any_of(func.getResultTypes(), isDescriptor)) {
+        op->emitError() << "tensor descriptors as function arguments or "
+                           "results are not supported (build them in the "
+                           "kernel with tl.make_tensor_descriptor)";
+        ok = false;
+      }
+      return;
+    }
+    if (!touchesDescriptor(op))
+      return;
+    found = true;
+    if (isa<DescriptorGatherOp, DescriptorScatterOp>(op)) {
+      op->emitError() << "'" << op->getName() << "' is not lowered yet";
+      ok = false;
+      return;
+    }
+    if (isa<MakeTensorDescOp, DescriptorLoadOp, DescriptorStoreOp, ub::PoisonOp,
+            scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
+            scf::ConditionOp>(op))
+      return;
+    if (auto select = dyn_cast<arith::SelectOp>(op);
+        select && select.getCondition().getType().isInteger(1))
+      return;
+    op->emitError() << "tensor descriptors reaching '" << op->getName()
+                    << "' are not supported";
+    ok = false;
+  });
+  return success(ok);
+}
+
+struct RewriteTensorDescriptor
+    : public mlir::triton::impl::TritiumRewriteTensorDescriptorBase<
+          RewriteTensorDescriptor> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *context = &getContext();
+    bool found;
+    if (failed(checkDescriptorsSupported(module, found)))
+      return signalPassFailure();
+    if (!found)
+      return markAllAnalysesPreserved();
+
+    DescriptorTypeConverter converter;
+    RewritePatternSet patterns(context);
+    patterns.add<MakeTensorDescConversion, DescriptorLoadConversion,
+                 DescriptorStoreConversion, DescriptorSelectConversion,
+                 DescriptorPoisonConversion>(converter, context);
+    ConversionTarget target(*context);
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,

@@ -32,4 +32,24 @@ def TritiumRewriteTensorPointer
                            "::mlir::scf::SCFDialect"];
 }
 
+def TritiumRewriteTensorDescriptor
+    : Pass<"tritium-rewrite-tensor-descriptor", "::mlir::ModuleOp"> {
+  let summary = "Rewrite tensor descriptors into tensors of pointers and masks";
+  let description = [{
+    As Triton's RewriteTensorDescriptorToPointer does for targets without TMA:
+    a descriptor (`tt.make_tensor_descriptor`) becomes its components -- the
+    base pointer, the i64 shape and strides of each dimension, and an i1 that
+    says whether padding is NaN -- and every `tt.descriptor_load` /
+    `tt.descriptor_store` a `tt.load` / `tt.store` of the tensor of pointers
+    `base + sum_d (index_d + arange(size_d)) * stride_d`, masked to
+    `0 <= index < shape` on every dimension; masked-off loaded elements are
+    zero, or NaN where the descriptor says so. Descriptors carried through
+    scf.for, scf.if and scf.while are split into their components. Gathers,
+    scatters and descriptors reaching any other op (a function argument, a
+    call) are reported as errors at the op.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // TRITIUM_DIALECT_TRITON_TRANSFORMS_PASSES_TD
