@@ -25,3 +25,13 @@ tt.func @argument(%d: !tt.tensordesc<tensor<64xf32>>, %n: i32) -> tensor<64xf32>
   %v = tt.descriptor_load %d[%n] : !tt.tensordesc<tensor<64xf32>> -> tensor<64xf32>
   tt.return %v : tensor<64xf32>
 }
+
+// -----
+
+tt.func @reduce(%p: !tt.ptr<f32>, %n: i32, %v: tensor<64xf32>) {
+  %c1 = arith.constant 1 : i64
+  %d = tt.make_tensor_descriptor %p, [%n], [%c1] : <f32>, <tensor<64xf32>>
+  // expected-error @+1 {{'tt.descriptor_reduce' is not lowered yet}}
+  tt.descriptor_reduce add, %d[%n], %v : !tt.tensordesc<tensor<64xf32>>, tensor<64xf32>
+  tt.return
+}

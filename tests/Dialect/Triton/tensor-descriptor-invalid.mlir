@@ -45,3 +45,11 @@ tt.func @rank_reduce(%d: !tt.tensordesc<tensor<2x16xf16>>, %v: tensor<16xf16>, %
   tt.descriptor_store %d[%i, %i], %v : !tt.tensordesc<tensor<2x16xf16>>, tensor<16xf16>
   tt.return
 }
+
+// -----
+
+tt.func @reduce(%d: !tt.tensordesc<tensor<16xf32>>, %v: tensor<16xf16>, %i: i32) {
+  // expected-error @+1 {{does not match the descriptor block}}
+  tt.descriptor_reduce add, %d[%i], %v : !tt.tensordesc<tensor<16xf32>>, tensor<16xf16>
+  tt.return
+}

@@ -28,7 +28,8 @@ module {
   }
 }
 
-// Signed integer blocks, modifiers, a rank-reducing load, gather / scatter,
+// Signed integer blocks, modifiers, a rank-reducing load, gather / scatter /
+// reduce,
 // and a descriptor carried through scf.for.
 // CHECK-LABEL: tt.func @misc
 // CHECK: tt.make_tensor_descriptor %arg0, [%arg1], [%{{.*}}] : <i32>, <tensor<128xsi32>>
@@ -36,6 +37,8 @@ module {
 // CHECK: tt.descriptor_load %{{.*}}[%arg1, %arg1] : !tt.tensordesc<tensor<1x64xf32>> -> tensor<64xf32>
 // CHECK: tt.descriptor_gather %{{.*}}[%{{.*}}, %arg1] : (!tt.tensordesc<tensor<1x64xf32>>, tensor<8xi32>, i32) -> tensor<8x64xf32>
 // CHECK: tt.descriptor_scatter %{{.*}}[%{{.*}}, %arg1], %{{.*}} : !tt.tensordesc<tensor<1x64xf32>>, tensor<8xi32>, i32, tensor<8x64xf32>
+// CHECK: tt.descriptor_reduce add, %{{.*}}[%arg1], %{{.*}} : !tt.tensordesc<tensor<128xsi32>>, tensor<128xi32>
+// CHECK: tt.descriptor_reduce xor, %{{.*}}[%arg1], %{{.*}} : !tt.tensordesc<tensor<128xsi32>>, tensor<128xi32>
 // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (!tt.tensordesc<tensor<1x64xf32>>)
 tt.func @misc(%p: !tt.ptr<i32>, %n: i32, %q: !tt.ptr<f32>, %rows: tensor<8xi32>) {
   %c1 = arith.constant 1 : i64
@@ -46,6 +49,8 @@ tt.func @misc(%p: !tt.ptr<i32>, %n: i32, %q: !tt.ptr<f32>, %rows: tensor<8xi32>)
   %r = tt.descriptor_load %e[%n, %n] : !tt.tensordesc<tensor<1x64xf32>> -> tensor<64xf32>
   %g = tt.descriptor_gather %e[%rows, %n] : (!tt.tensordesc<tensor<1x64xf32>>, tensor<8xi32>, i32) -> tensor<8x64xf32>
   tt.descriptor_scatter %e[%rows, %n], %g : !tt.tensordesc<tensor<1x64xf32>>, tensor<8xi32>, i32, tensor<8x64xf32>
+  tt.descriptor_reduce add, %d[%n], %v : !tt.tensordesc<tensor<128xsi32>>, tensor<128xi32>
+  tt.descriptor_reduce xor, %d[%n], %v : !tt.tensordesc<tensor<128xsi32>>, tensor<128xi32>
   %c0 = arith.constant 0 : index
   %c4 = arith.constant 4 : index
   %s = arith.constant 1 : index

@@ -75,3 +75,8 @@ LogicalResult DescriptorStoreOp::verify() {
   return verifyDescriptorAccess(*this, getDesc().getType(), getSrc().getType(),
                                 getIndices().size());
 }
+
+LogicalResult DescriptorReduceOp::verify() {
+  return verifyDescriptorAccess(*this, getDesc().getType(), getSrc().getType(),
+                                getIndices().size());
+}

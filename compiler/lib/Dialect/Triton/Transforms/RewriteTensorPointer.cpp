@@ -619,7 +619,7 @@ LogicalResult checkDescriptorsSupported(ModuleOp module, bool &found) {
     if (!touchesDescriptor(op))
       return;
     found = true;
-    if (isa<DescriptorGatherOp, DescriptorScatterOp>(op)) {
+    if (isa<DescriptorGatherOp, DescriptorScatterOp, DescriptorReduceOp>(op)) {
       op->emitError() << "'" << op->getName() << "' is not lowered yet";
       ok = false;
       return;

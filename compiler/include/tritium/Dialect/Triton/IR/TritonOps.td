@@ -301,6 +301,24 @@ def TT_DescriptorStoreOp : TT_Op<"descriptor_store", [
   let hasVerifier = 1;
 }
 
+def TT_DescriptorReduceOp : TT_Op<"descriptor_reduce", [
+    MemoryEffects<[MemRead<TT_GlobalMemory>, MemWrite<TT_GlobalMemory>]>]> {
+  let summary = "Atomically combine a block into a descriptor's tensor";
+  let description = [{
+    As `tt.descriptor_store`, but each element is combined (`kind`: add, min,
+    max, inc, dec, and, or, xor) with the one in memory, atomically per
+    element.
+  }];
+  let arguments = (ins TT_DescriptorReduceKindAttr:$kind,
+                       TT_TensorDescType:$desc, TT_Tensor:$src,
+                       Variadic<I32>:$indices);
+  let assemblyFormat = [{
+    $kind `,` $desc `[` $indices `]` `,` $src attr-dict `:`
+    qualified(type($desc)) `,` type($src)
+  }];
+  let hasVerifier = 1;
+}
+
 def TT_DescriptorGatherOp : TT_Op<"descriptor_gather", [
     MemoryEffects<[MemRead<TT_GlobalMemory>]>]> {
   let summary = "Gather rows `x_offsets` (columns from `y_offset`) of a 2-D descriptor";

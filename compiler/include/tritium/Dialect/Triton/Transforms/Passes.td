@@ -45,8 +45,8 @@ def TritiumRewriteTensorDescriptor
     `0 <= index < shape` on every dimension; masked-off loaded elements are
     zero, or NaN where the descriptor says so. Descriptors carried through
     scf.for, scf.if and scf.while are split into their components. Gathers,
-    scatters and descriptors reaching any other op (a function argument, a
-    call) are reported as errors at the op.
+    scatters, reductions (not lowered yet) and descriptors reaching any other
+    op (a function argument, a call) are reported as errors at the op.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
