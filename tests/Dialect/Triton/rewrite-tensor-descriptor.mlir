@@ -98,3 +98,72 @@ tt.func @choose(%p: !tt.ptr<i32>, %q: !tt.ptr<i32>, %n: i32, %c: i1) {
   tt.descriptor_store %d[%n], %v : !tt.tensordesc<tensor<128xsi32>>, tensor<128xi32>
   tt.return
 }
+
+// -----
+
+// A gather reads rows x_offsets[i] (not offset + arange) and columns
+// y_offset + arange of the descriptor, masked on both; a scatter writes the
+// same addresses.
+// CHECK-LABEL: tt.func @gather_scatter
+// CHECK: %[[Y:.*]] = arith.extsi %arg5 : i32 to i64
+// CHECK: %[[XR:.*]] = arith.extsi %arg4 : tensor<8xi32> to tensor<8xi64>
+// CHECK: %[[X:.*]] = tt.expand_dims %[[XR]] {axis = 1 : i32} : tensor<8xi64> -> tensor<8x1xi64>
+// CHECK: %[[R1:.*]] = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+// CHECK: %[[R1X:.*]] = arith.extsi %[[R1]] : tensor<64xi32> to tensor<64xi64>
+// CHECK: %[[YS:.*]] = tt.splat %[[Y]] : i64 -> tensor<64xi64>
+// CHECK: arith.addi %[[YS]], %[[R1X]] : tensor<64xi64>
+// CHECK: arith.muli %[[X]], %{{.*}} : tensor<8x1xi64>
+// CHECK: %[[PTRS:.*]] = tt.addptr %{{.*}}, %{{.*}} : tensor<8x64x!tt.ptr<f32>>, tensor<8x64xi64>
+// CHECK: arith.cmpi sge, %[[X]], %{{.*}} : tensor<8x1xi64>
+// CHECK: arith.cmpi slt, %[[X]], %{{.*}} : tensor<8x1xi64>
+// CHECK: %[[MASK:.*]] = arith.andi %{{.*}}, %{{.*}} : tensor<8x64xi1>
+// CHECK: %[[PAD:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : tensor<8x64xf32>
+// CHECK: %[[G:.*]] = tt.load %[[PTRS]], %[[MASK]], %[[PAD]] : tensor<8x64x!tt.ptr<f32>>
+// CHECK: %[[OPTRS:.*]] = tt.addptr %{{.*}} : tensor<8x64x!tt.ptr<f32>>, tensor<8x64xi64>
+// CHECK: %[[OMASK:.*]] = arith.andi %{{.*}}, %{{.*}} : tensor<8x64xi1>
+// CHECK: tt.store %[[OPTRS]], %[[G]], %[[OMASK]] : tensor<8x64x!tt.ptr<f32>>
+// CHECK-NOT: tensordesc
+
+// NaN padding of the gather folds to a constant.
+// CANON-LABEL: tt.func @gather_scatter
+// CANON: %[[NAN:.*]] = arith.constant dense<0x7FC00000> : tensor<8x64xf32>
+// CANON: tt.load %{{.*}}, %{{.*}}, %[[NAN]] : tensor<8x64x!tt.ptr<f32>>
+// CANON: tt.store
+tt.func @gather_scatter(%p: !tt.ptr<f32>, %o: !tt.ptr<f32>, %m: i32, %n: i32, %rows: tensor<8xi32>, %y: i32) {
+  %c1 = arith.constant 1 : i64
+  %s = arith.extsi %n : i32 to i64
+  %d = tt.make_tensor_descriptor %p, [%m, %n], [%s, %c1] {padding = 2 : i32} : <f32>, <tensor<1x64xf32>>
+  %g = tt.descriptor_gather %d[%rows, %y] : (!tt.tensordesc<tensor<1x64xf32>>, tensor<8xi32>, i32) -> tensor<8x64xf32>
+  %e = tt.make_tensor_descriptor %o, [%m, %n], [%s, %c1] : <f32>, <tensor<1x64xf32>>
+  tt.descriptor_scatter %e[%rows, %y], %g : !tt.tensordesc<tensor<1x64xf32>>, tensor<8xi32>, i32, tensor<8x64xf32>
+  tt.return
+}
+
+// -----
+
+// A reduce is a masked tt.atomic_rmw of the block (acq_rel, gpu, as
+// tl.atomic_*); its kind picks the RMW op by element type and signedness.
+// CHECK-LABEL: tt.func @reduce
+// CHECK: %[[MASK:.*]] = arith.andi %{{.*}}, %{{.*}} : tensor<64xi1>
+// CHECK: tt.atomic_rmw fadd, acq_rel, gpu, %{{.*}}, %arg3, %[[MASK]] : (tensor<64x!tt.ptr<f32>>, tensor<64xf32>, tensor<64xi1>) -> tensor<64xf32>
+// CHECK: tt.atomic_rmw max, acq_rel, gpu, %{{.*}}, %arg4, %{{.*}} : (tensor<64x!tt.ptr<i32>>, tensor<64xi32>, tensor<64xi1>) -> tensor<64xi32>
+// CHECK: tt.atomic_rmw umin, acq_rel, gpu, %{{.*}}, %arg4, %{{.*}} : (tensor<64x!tt.ptr<i32>>, tensor<64xi32>, tensor<64xi1>) -> tensor<64xi32>
+// CHECK: tt.atomic_rmw add, acq_rel, gpu
+// CHECK: tt.atomic_rmw and, acq_rel, gpu
+// CHECK: tt.atomic_rmw or, acq_rel, gpu
+// CHECK: tt.atomic_rmw xor, acq_rel, gpu
+// CHECK-NOT: tensordesc
+tt.func @reduce(%p: !tt.ptr<f32>, %q: !tt.ptr<i32>, %n: i32, %v: tensor<64xf32>, %w: tensor<64xi32>) {
+  %c1 = arith.constant 1 : i64
+  %d = tt.make_tensor_descriptor %p, [%n], [%c1] : <f32>, <tensor<64xf32>>
+  tt.descriptor_reduce add, %d[%n], %v : !tt.tensordesc<tensor<64xf32>>, tensor<64xf32>
+  %e = tt.make_tensor_descriptor %q, [%n], [%c1] : <i32>, <tensor<64xi32>>
+  tt.descriptor_reduce max, %e[%n], %w : !tt.tensordesc<tensor<64xi32>>, tensor<64xi32>
+  %u = tt.make_tensor_descriptor %q, [%n], [%c1] : <i32>, <tensor<64xui32>>
+  tt.descriptor_reduce min, %u[%n], %w : !tt.tensordesc<tensor<64xui32>>, tensor<64xi32>
+  tt.descriptor_reduce add, %e[%n], %w : !tt.tensordesc<tensor<64xi32>>, tensor<64xi32>
+  tt.descriptor_reduce and, %e[%n], %w : !tt.tensordesc<tensor<64xi32>>, tensor<64xi32>
+  tt.descriptor_reduce or, %e[%n], %w : !tt.tensordesc<tensor<64xi32>>, tensor<64xi32>
+  tt.descriptor_reduce xor, %e[%n], %w : !tt.tensordesc<tensor<64xi32>>, tensor<64xi32>
+  tt.return
+}

@@ -20,6 +20,8 @@
 // is 1 + 2 * rank + 1 values (base, i64 shape and strides, and an i1 "pad
 // with NaN"), and each access reuses the block pointer's address and mask
 // computation with the access's indices as offsets, checking every dimension.
+// A gather / scatter takes its rows from x_offsets instead of offset + arange;
+// a reduce is a masked tt.atomic_rmw of the block.
 //
 //===----------------------------------------------------------------------===//
 
@@ -119,9 +121,12 @@ Value extendToI64(OpBuilder &b, Location loc, Value value) {
 /// a block pointer.
 class BlockAccess {
 public:
+  /// `rows`, when given (an i32 tensor of the block's first dimension), are
+  /// the element indices along dimension 0 instead of offset_0 + arange: the
+  /// rows of a descriptor gather or scatter.
   BlockAccess(OpBuilder &b, Location loc, const BlockPointer &pointer,
-              RankedTensorType block)
-      : b(b), loc(loc), pointer(pointer), block(block) {
+              RankedTensorType block, Value rows = {})
+      : b(b), loc(loc), pointer(pointer), block(block), rows(rows) {
     for (unsigned d = 0; d < block.getRank(); ++d)
       indices.push_back(buildIndices(d));
   }
@@ -171,13 +176,18 @@ private:
   /// offset_d + arange(size_d) in i64, with every other dimension of size 1.
   Value buildIndices(unsigned d) {
     int64_t size = block.getShape()[d];
-    auto range = MakeRangeOp::create(
-        b, loc, RankedTensorType::get({size}, b.getI32Type()), uint32_t(0),
-        uint32_t(size));
     auto i64Type = RankedTensorType::get({size}, b.getI64Type());
-    Value index =
-        arith::AddIOp::create(b, loc, splat(pointer.offsets[d], i64Type),
-                              arith::ExtSIOp::create(b, loc, i64Type, range));
+    Value index;
+    if (d == 0 && rows) {
+      index = arith::ExtSIOp::create(b, loc, i64Type, rows);
+    } else {
+      auto range = MakeRangeOp::create(
+          b, loc, RankedTensorType::get({size}, b.getI32Type()), uint32_t(0),
+          uint32_t(size));
+      index =
+          arith::AddIOp::create(b, loc, splat(pointer.offsets[d], i64Type),
+                                arith::ExtSIOp::create(b, loc, i64Type, range));
+    }
     // Insert the dimensions before d, then those after it.
     SmallVector<int64_t> shape{size};
     for (unsigned axis = 0; axis < block.getRank(); ++axis) {
@@ -210,6 +220,7 @@ private:
   Location loc;
   const BlockPointer &pointer;
   RankedTensorType block;
+  Value rows;
   /// Per dimension d, the element indices along d (offset_d + arange) as an
   /// i64 tensor of the block's rank, of size 1 except along d.
   SmallVector<Value> indices;
@@ -563,6 +574,145 @@ struct DescriptorStoreConversion
   }
 };
 
+/// The pointers and mask of a gather or scatter: rows `xOffsets` (i32 tensor
+/// of N), columns y_offset + arange(BLOCK_Y), over an N x BLOCK_Y `block`.
+std::pair<Value, Value> gatherAccess(OpBuilder &b, Location loc,
+                                     const Descriptor &desc,
+                                     RankedTensorType block, Value xOffsets,
+                                     Value yOffset) {
+  // Offset 0 of the rows is unused: `xOffsets` gives them.
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  BlockPointer pointer{desc.base,
+                       desc.shape,
+                       desc.strides,
+                       {zero, extendToI64(b, loc, yOffset)}};
+  BlockAccess access(b, loc, pointer, block, xOffsets);
+  return {access.pointers(), access.mask(allDims(block))};
+}
+
+/// The N x BLOCK_Y block of a gather or scatter, in the descriptor's signless
+/// element type.
+RankedTensorType gatherBlock(TensorDescType descType, Type accessType) {
+  return cast<RankedTensorType>(accessType)
+      .clone(descType.getSignlessBlockType().getElementType());
+}
+
+struct DescriptorGatherConversion
+    : public OpConversionPattern<DescriptorGatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DescriptorGatherOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType block = gatherBlock(op.getDesc().getType(), op.getType());
+    Descriptor desc = Descriptor::fromComponents(adaptor.getDesc());
+    auto [ptrs, mask] =
+        gatherAccess(rewriter, loc, desc, block, adaptor.getXOffsets().front(),
+                     adaptor.getYOffset().front());
+    Value other = paddingValue(rewriter, loc, block, PaddingOption::PAD_ZERO);
+    if (isa<FloatType>(block.getElementType()))
+      other = arith::SelectOp::create(
+          rewriter, loc, desc.padNaN,
+          paddingValue(rewriter, loc, block, PaddingOption::PAD_NAN), other);
+    Value load = LoadOp::create(rewriter, loc, block, ptrs, mask, other,
+                                ArrayRef<int32_t>{}, PaddingOptionAttr(),
+                                CacheModifier::NONE, EvictionPolicy::NORMAL,
+                                /*isVolatile=*/false);
+    load.getDefiningOp()->setDiscardableAttrs(
+        op->getDiscardableAttrDictionary());
+    rewriter.replaceOp(op, load);
+    return success();
+  }
+};
+
+struct DescriptorScatterConversion
+    : public OpConversionPattern<DescriptorScatterOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DescriptorScatterOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value value = adaptor.getSrc().front();
+    RankedTensorType block =
+        gatherBlock(op.getDesc().getType(), value.getType());
+    Descriptor desc = Descriptor::fromComponents(adaptor.getDesc());
+    auto [ptrs, mask] =
+        gatherAccess(rewriter, loc, desc, block, adaptor.getXOffsets().front(),
+                     adaptor.getYOffset().front());
+    auto store =
+        StoreOp::create(rewriter, loc, ptrs, value, mask, ArrayRef<int32_t>{},
+                        CacheModifier::NONE, EvictionPolicy::NORMAL);
+    store->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// The tt.atomic_rmw a descriptor reduce of `kind` on `elementType` (as the
+/// descriptor declares it, so with its signedness) is, if there is one.
+/// Float min/max (no tt.atomic_rmw; Triton emulates them with a CAS loop)
+/// and inc/dec (wrap-around counters) have none.
+std::optional<RMWOp> getReduceRMWOp(DescriptorReduceKind kind,
+                                    Type elementType) {
+  bool isFloat = isa<FloatType>(elementType);
+  bool isUnsigned = elementType.isUnsignedInteger();
+  switch (kind) {
+  case DescriptorReduceKind::ADD:
+    return isFloat ? RMWOp::FADD : RMWOp::ADD;
+  case DescriptorReduceKind::MIN:
+    if (isFloat)
+      return std::nullopt;
+    return isUnsigned ? RMWOp::UMIN : RMWOp::MIN;
+  case DescriptorReduceKind::MAX:
+    if (isFloat)
+      return std::nullopt;
+    return isUnsigned ? RMWOp::UMAX : RMWOp::MAX;
+  case DescriptorReduceKind::AND:
+    return isFloat ? std::nullopt : std::optional(RMWOp::AND);
+  case DescriptorReduceKind::OR:
+    return isFloat ? std::nullopt : std::optional(RMWOp::OR);
+  case DescriptorReduceKind::XOR:
+    return isFloat ? std::nullopt : std::optional(RMWOp::XOR);
+  case DescriptorReduceKind::INC:
+  case DescriptorReduceKind::DEC:
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+struct DescriptorReduceConversion
+    : public OpConversionPattern<DescriptorReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DescriptorReduceOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    TensorDescType descType = op.getDesc().getType();
+    std::optional<RMWOp> rmw =
+        getReduceRMWOp(op.getKind(), descType.getBlockType().getElementType());
+    if (!rmw)
+      return failure(); // Reported by checkDescriptorsSupported.
+    RankedTensorType block = descType.getSignlessBlockType();
+    Descriptor desc = Descriptor::fromComponents(adaptor.getDesc());
+    BlockPointer pointer =
+        desc.at(rewriter, loc, singleValues(adaptor.getIndices()));
+    BlockAccess access(rewriter, loc, pointer, block);
+    Value ptrs = access.pointers();
+    Value mask = access.mask(allDims(block));
+    Value value = adaptor.getSrc().front();
+    if (value.getType() != block)
+      value = ReshapeOp::create(rewriter, loc, block, value);
+    // Each element is its own atomic, as tl.atomic_add's default (acq_rel,
+    // gpu); the old values are not wanted.
+    auto atomic =
+        AtomicRMWOp::create(rewriter, loc, block, *rmw, ptrs, value, mask,
+                            MemSemantic::ACQUIRE_RELEASE, MemSyncScope::GPU);
+    atomic->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 /// A descriptor chosen by a scalar condition: choose each component.
 struct DescriptorSelectConversion
     : public OpConversionPattern<arith::SelectOp> {
@@ -619,9 +769,39 @@ LogicalResult checkDescriptorsSupported(ModuleOp module, bool &found) {
     if (!touchesDescriptor(op))
       return;
     found = true;
-    if (isa<DescriptorGatherOp, DescriptorScatterOp, DescriptorReduceOp>(op)) {
-      op->emitError() << "'" << op->getName() << "' is not lowered yet";
-      ok = false;
+    if (auto reduce = dyn_cast<DescriptorReduceOp>(op)) {
+      Type element = reduce.getDesc().getType().getBlockType().getElementType();
+      if (!getReduceRMWOp(reduce.getKind(), element)) {
+        op->emitError() << "'tt.descriptor_reduce' "
+                        << stringifyDescriptorReduceKind(reduce.getKind())
+                        << " of " << element
+                        << " has no atomic read-modify-write to lower to";
+        ok = false;
+      }
+      return;
+    }
+    if (isa<DescriptorGatherOp, DescriptorScatterOp>(op)) {
+      // The gather shape: rows x_offsets (N) of a 1 x BLOCK_Y descriptor
+      // block, as N x BLOCK_Y.
+      auto gather = dyn_cast<DescriptorGatherOp>(op);
+      auto scatter = dyn_cast<DescriptorScatterOp>(op);
+      RankedTensorType descBlock =
+          (gather ? gather.getDesc() : scatter.getDesc())
+              .getType()
+              .getBlockType();
+      auto rows = cast<RankedTensorType>(
+          (gather ? gather.getXOffsets() : scatter.getXOffsets()).getType());
+      auto data = cast<RankedTensorType>(gather ? gather.getType()
+                                                : scatter.getSrc().getType());
+      if (descBlock.getRank() != 2 || rows.getRank() != 1 ||
+          data.getRank() != 2 || data.getShape()[0] != rows.getShape()[0] ||
+          data.getShape()[1] != descBlock.getShape()[1] ||
+          data.getElementType() != descBlock.getElementType()) {
+        op->emitError() << "'" << op->getName()
+                        << "' expects a 2-D descriptor, 1-D x_offsets of N "
+                           "rows and N x BLOCK_Y data of its element type";
+        ok = false;
+      }
       return;
     }
     if (isa<MakeTensorDescOp, DescriptorLoadOp, DescriptorStoreOp, ub::PoisonOp,
@@ -653,8 +833,10 @@ struct RewriteTensorDescriptor
     DescriptorTypeConverter converter;
     RewritePatternSet patterns(context);
     patterns.add<MakeTensorDescConversion, DescriptorLoadConversion,
-                 DescriptorStoreConversion, DescriptorSelectConversion,
-                 DescriptorPoisonConversion>(converter, context);
+                 DescriptorStoreConversion, DescriptorGatherConversion,
+                 DescriptorScatterConversion, DescriptorReduceConversion,
+                 DescriptorSelectConversion, DescriptorPoisonConversion>(
+        converter, context);
     ConversionTarget target(*context);
     target.markUnknownOpDynamicallyLegal(
         [&](Operation *op) { return converter.isLegal(op); });
