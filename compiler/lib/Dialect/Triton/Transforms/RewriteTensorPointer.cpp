@@ -52,10 +52,14 @@ RankedTensorType getBlockType(Type type) {
 
 bool isBlockPointer(Type type) { return static_cast<bool>(getBlockType(type)); }
 
-bool touchesBlockPointer(Operation *op) {
-  return llvm::any_of(op->getOperandTypes(), isBlockPointer) ||
-         llvm::any_of(op->getResultTypes(), isBlockPointer);
+/// Whether `op` takes or gives a value of a type `isSplit` accepts (a type
+/// the rewrite splits into components).
+bool touches(Operation *op, bool (*isSplit)(Type)) {
+  return llvm::any_of(op->getOperandTypes(), isSplit) ||
+         llvm::any_of(op->getResultTypes(), isSplit);
 }
+
+bool touchesBlockPointer(Operation *op) { return touches(op, isBlockPointer); }
 
 /// Splits `!tt.ptr<tensor<S x T>>` into `!tt.ptr<T>` and 3 * rank i64 values;
 /// every other type is kept.
@@ -319,13 +323,15 @@ struct StoreConversion : public OpConversionPattern<StoreOp> {
   }
 };
 
-/// A block pointer chosen by a scalar condition: choose each component.
-struct SelectConversion : public OpConversionPattern<arith::SelectOp> {
+/// A split value (block pointer or descriptor, as `isSplit` says) chosen by
+/// a scalar condition: choose each component.
+template <bool (*isSplit)(Type)>
+struct SplitSelectConversion : public OpConversionPattern<arith::SelectOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(arith::SelectOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!isBlockPointer(op.getType()))
+    if (!isSplit(op.getType()))
       return failure();
     SmallVector<Value> chosen;
     for (auto [t, f] :
@@ -337,15 +343,16 @@ struct SelectConversion : public OpConversionPattern<arith::SelectOp> {
   }
 };
 
-/// An undefined block pointer (a variable Triton leaves unset on one path):
+/// An undefined split value (a variable Triton leaves unset on one path):
 /// undefined components.
-struct PoisonConversion : public OpConversionPattern<ub::PoisonOp> {
+template <bool (*isSplit)(Type)>
+struct SplitPoisonConversion : public OpConversionPattern<ub::PoisonOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ub::PoisonOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     SmallVector<Type> types;
-    if (!isBlockPointer(op.getType()) ||
+    if (!isSplit(op.getType()) ||
         failed(getTypeConverter()->convertType(op.getType(), types)))
       return failure();
     SmallVector<Value> components;
@@ -355,6 +362,24 @@ struct PoisonConversion : public OpConversionPattern<ub::PoisonOp> {
     return success();
   }
 };
+
+/// Runs a 1:N conversion that splits the values `converter` splits:
+/// `patterns` plus select / poison of such values and the structural SCF
+/// conversions; whatever neither takes nor gives a split value stays.
+template <bool (*isSplit)(Type)>
+LogicalResult convertSplitValues(ModuleOp module,
+                                 const TypeConverter &converter,
+                                 RewritePatternSet &&patterns) {
+  MLIRContext *context = module.getContext();
+  patterns.add<SplitSelectConversion<isSplit>, SplitPoisonConversion<isSplit>>(
+      converter, context);
+  ConversionTarget target(*context);
+  target.markUnknownOpDynamicallyLegal(
+      [&](Operation *op) { return converter.isLegal(op); });
+  scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                       target);
+  return applyPartialConversion(module, target, std::move(patterns));
+}
 
 /// Reports, at the op, every use of block pointers the conversion does not
 /// handle, so that no block pointer reaches the layout passes; `found` tells
@@ -413,15 +438,9 @@ struct RewriteTensorPointer
     BlockPointerTypeConverter converter;
     RewritePatternSet patterns(context);
     patterns.add<MakeTensorPtrConversion, AdvanceConversion, LoadConversion,
-                 StoreConversion, SelectConversion, PoisonConversion>(converter,
-                                                                      context);
-    ConversionTarget target(*context);
-    // Whatever neither takes nor gives a block pointer stays as it is.
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
-    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
-                                                         target);
-    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+                 StoreConversion>(converter, context);
+    if (failed(convertSplitValues<isBlockPointer>(module, converter,
+                                                  std::move(patterns))))
       return signalPassFailure();
   }
 };
@@ -432,10 +451,7 @@ struct RewriteTensorPointer
 
 bool isDescriptor(Type type) { return isa<TensorDescType>(type); }
 
-bool touchesDescriptor(Operation *op) {
-  return llvm::any_of(op->getOperandTypes(), isDescriptor) ||
-         llvm::any_of(op->getResultTypes(), isDescriptor);
-}
+bool touchesDescriptor(Operation *op) { return touches(op, isDescriptor); }
 
 /// Splits `!tt.tensordesc<tensor<S x T>>` into `!tt.ptr<T>` (T signless),
 /// 2 * rank i64 values and an i1; every other type is kept.
@@ -713,43 +729,6 @@ struct DescriptorReduceConversion
   }
 };
 
-/// A descriptor chosen by a scalar condition: choose each component.
-struct DescriptorSelectConversion
-    : public OpConversionPattern<arith::SelectOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(arith::SelectOp op, OneToNOpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (!isDescriptor(op.getType()))
-      return failure();
-    SmallVector<Value> chosen;
-    for (auto [t, f] :
-         llvm::zip_equal(adaptor.getTrueValue(), adaptor.getFalseValue()))
-      chosen.push_back(arith::SelectOp::create(
-          rewriter, op.getLoc(), adaptor.getCondition().front(), t, f));
-    rewriter.replaceOpWithMultiple(op, {chosen});
-    return success();
-  }
-};
-
-/// An undefined descriptor: undefined components.
-struct DescriptorPoisonConversion : public OpConversionPattern<ub::PoisonOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ub::PoisonOp op, OneToNOpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    SmallVector<Type> types;
-    if (!isDescriptor(op.getType()) ||
-        failed(getTypeConverter()->convertType(op.getType(), types)))
-      return failure();
-    SmallVector<Value> components;
-    for (Type type : types)
-      components.push_back(ub::PoisonOp::create(rewriter, op.getLoc(), type));
-    rewriter.replaceOpWithMultiple(op, {components});
-    return success();
-  }
-};
-
 /// Reports, at the op, every use of descriptors the rewrite does not handle;
 /// `found` tells whether there is any descriptor at all.
 LogicalResult checkDescriptorsSupported(ModuleOp module, bool &found) {
@@ -834,15 +813,10 @@ struct RewriteTensorDescriptor
     RewritePatternSet patterns(context);
     patterns.add<MakeTensorDescConversion, DescriptorLoadConversion,
                  DescriptorStoreConversion, DescriptorGatherConversion,
-                 DescriptorScatterConversion, DescriptorReduceConversion,
-                 DescriptorSelectConversion, DescriptorPoisonConversion>(
+                 DescriptorScatterConversion, DescriptorReduceConversion>(
         converter, context);
-    ConversionTarget target(*context);
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
-    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
-                                                         target);
-    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    if (failed(convertSplitValues<isDescriptor>(module, converter,
+                                                std::move(patterns))))
       return signalPassFailure();
   }
 };
