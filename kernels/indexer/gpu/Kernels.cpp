@@ -575,12 +575,17 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "centroids per sub-vector), got bits = " +
                     std::to_string(config.pq.bits));
   const int64_t heavy = config.heavy;
+  // pq programs may score `heads` adjacent query heads where their codes
+  // are adjacent in a key's row: one kv head per query head (Hkv == H) and a
+  // key-major codebook.
+  auto canGroupHeads = [&](int64_t heads) {
+    return pq && config.G() == 1 && config.H % heads == 0 &&
+           config.pq.codebookLayout == CodebookLayout::KeyMajor;
+  };
   plan.headsPerProgram = pq ? 1 : config.G();
   if (overrides.headsPerProgram) {
     const int64_t heads = overrides.headsPerProgram;
-    if (!pq || heads > 4 || (heads & (heads - 1)) != 0 ||
-        config.H % heads != 0 || config.G() != 1 ||
-        config.pq.codebookLayout != CodebookLayout::KeyMajor)
+    if (heads > 4 || (heads & (heads - 1)) != 0 || !canGroupHeads(heads))
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: heads (per select program) is 1, 2 or 4, "
                   "for pq with a key-major codebook, Hkv == H and H % heads "
@@ -588,8 +593,6 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(heads));
     plan.headsPerProgram = heads;
   }
-  plan.rowGroups =
-      pq ? config.B * config.H / plan.headsPerProgram : config.B * config.Hkv;
   // pq: a chunk holds at least eight times the heavy keys it may keep (so
   // the workspace and the merge see at most an eighth of the scores), 4096
   // to 16384 positions. Where the codes of two adjacent heads share a key's
@@ -605,12 +608,10 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                                4096, 16384)
          : std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(2 * heavy, 1)),
                                2048, 8192);
-  if (pq && !overrides.headsPerProgram && chunk <= 4096 && config.G() == 1 &&
-      config.H % 2 == 0 &&
-      config.pq.codebookLayout == CodebookLayout::KeyMajor) {
+  if (!overrides.headsPerProgram && chunk <= 4096 && canGroupHeads(2))
     plan.headsPerProgram = 2;
-    plan.rowGroups = config.B * config.H / 2;
-  }
+  plan.rowGroups =
+      pq ? config.B * config.H / plan.headsPerProgram : config.B * config.Hkv;
   // Fill the machine: shrink the chunk (not below 2 * heavy) while the grid
   // has fewer programs than half the multiprocessors (one program per SM of
   // 16 warps streams well; 128 programs on 132 SMs beat 256 smaller ones).
