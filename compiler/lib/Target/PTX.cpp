@@ -13,6 +13,7 @@
 #include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -38,6 +39,17 @@ void initializeNVPTXOnce() {
     LLVMInitializeNVPTXTarget();
     LLVMInitializeNVPTXTargetMC();
     LLVMInitializeNVPTXAsmPrinter();
+    // 32-bit pointers for shared, constant and local memory (as Triton
+    // sets): shared addresses are 32-bit in PTX, and with 64-bit pointers
+    // every shared access paid a cvt.u64 / add.s64 / cvt.u32 round trip
+    // (three of the six instructions of a histogram update). The option is
+    // read when a TargetMachine computes its data layout.
+    auto &options = llvm::cl::getRegisteredOptions();
+    auto found = options.find("nvptx-short-ptr");
+    if (found != options.end())
+      if (auto *shortPointers =
+              static_cast<llvm::cl::opt<bool> *>(found->second))
+        shortPointers->setValue(true);
   });
 }
 
