@@ -319,8 +319,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
 
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
-  const int64_t Sk = config.Sk, chunk = plan.chunk, sub = plan.subTile;
-  const int64_t tiles = chunk / sub;
+  const int64_t Sk = config.Sk, chunk = plan.chunk, part = plan.subTile;
+  const int64_t parts = chunk / part;
 
   Value kvRow = kb.programId(0).named("kv_row");
   Value split = kb.programId(1).named("split");
@@ -328,44 +328,84 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   Value kvHead = kvRow % Hkv;
   Value chunkBegin = config.candidateBegin() + split * chunk;
 
-  const int64_t dimsPadded = nextPowerOfTwo(D);
-  Value d = kb.arange(0, dimsPadded);
-  Value dimValid = d < D;
-  std::vector<Value> queries;
-  for (int64_t g = 0; g < G; ++g) {
-    Value head = (b * H + kvHead * G + g).to(tb::DType::I64);
-    queries.push_back(
-        tb::load(q + head * D + d, {.mask = dimValid, .other = 0.0f})
-            .to(tb::DType::F32));
-  }
-  // The kv head's keys are read once for its G query heads: a loop over
-  // sub-tiles of `sub` keys (16-byte loads of whole key rows), each head's
-  // scores dropped into row t of a [tiles, sub] register tensor (a select
-  // per element and iteration: cheap next to the loads, and the loop keeps
-  // one sub-tile of keys live at a time).
+  // Scores of a part of the chunk in one pass over D, 16 bytes of every key
+  // per step: each thread owns whole 16-byte pieces of its keys, so a step's
+  // dot products need no shuffles and its partial sums land in the layout
+  // the running sums already have (no conversion, no per-step insertion
+  // into a [tiles, sub] tensor: the v6 loop spent 70% of its samples
+  // there). Each step reads one 16-byte piece of every key of the part; the
+  // other half of each 32-byte sector is read by the next step, from L1 or
+  // L2. The queries' step slices are broadcast loads (every thread the same
+  // 16 bytes, from L1).
+  const int64_t elementBytes = config.keysDType == DType::F32 ? 4 : 2;
+  const int64_t step = 16 / elementBytes;
+  const int64_t dimsPadded = (D + step - 1) / step * step;
   Value keyBase = keys + kvRow.to(tb::DType::I64) * (Sk * D);
-  Value lane = kb.arange(0, sub);
-  Value tileRow = kb.arange(0, tiles).column();
-  Values inits;
+  std::vector<Value> queryRows;
   for (int64_t g = 0; g < G; ++g)
-    inits.push_back(kb.zeros({tiles, sub}, tb::DType::F32));
-  Values scores = kb.forLoop(
-      0, tiles, 1, inits, [&](const Value &t, const Values &carried) {
-        Value p = chunkBegin + t * sub + lane;
-        Value inRange = p < config.candidateEnd();
-        Value tile =
-            tb::load(keyBase + p.to(tb::DType::I64).column() * D + d.row(),
-                     {.mask = inRange.column() & dimValid.row(), .other = 0.0f})
-                .to(tb::DType::F32);
-        Values next;
-        for (int64_t g = 0; g < G; ++g) {
-          Value s = tb::sum(tile * queries[g].row(), 1);
-          if (config.scale != 1.0f)
-            s = s * config.scale;
-          next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
-        }
-        return next;
-      });
+    queryRows.push_back(q + (b * H + kvHead * G + g).to(tb::DType::I64) * D);
+  // Part p scores positions chunkBegin + parts * i + p: interleaved, so that
+  // joining the parts' scores along a new minor axis puts them in position
+  // order.
+  std::vector<Values> partScores;
+  for (int64_t p = 0; p < parts; ++p) {
+    Value pos = chunkBegin + kb.arange(0, part) * parts + p;
+    Value inRange = pos < config.candidateEnd();
+    Value rowPtr = keyBase + pos.to(tb::DType::I64).column() * D;
+    // One step: the G heads' partial dot products over dims [d0, d0+step).
+    // The query slices are loaded as [part, step] tiles of one row (the key
+    // tile's layout, so no conversion; the repeated addresses are one load).
+    auto stepScores = [&](const Value &d0) {
+      Value dim = (d0 + kb.arange(0, step)).row();
+      Value dimValid = dim < D;
+      Value tile = tb::load(rowPtr + dim, {.mask = inRange.column() & dimValid,
+                                           .other = 0.0f})
+                       .to(tb::DType::F32);
+      Values partial;
+      for (int64_t g = 0; g < G; ++g) {
+        Value qs = tb::load(tb::broadcastTo(queryRows[g] + dim, {part, step}),
+                            {.mask = tb::broadcastTo(dimValid, {part, step}),
+                             .other = 0.0f})
+                       .to(tb::DType::F32);
+        partial.push_back(tb::sum(tile * qs, 1));
+      }
+      return partial;
+    };
+    // The first step outside the loop: the running sums then start in the
+    // layout of the reduction (a zero tensor would start them in the
+    // default layout and cost a conversion per step).
+    Values first = stepScores(kb.constant(0, tb::DType::I32));
+    partScores.push_back(kb.forLoop(
+        step, dimsPadded, step, first, [&](const Value &d0, const Values &acc) {
+          Values partial = stepScores(d0);
+          Values next;
+          for (int64_t g = 0; g < G; ++g)
+            next.push_back(acc[g] + partial[g]);
+          return next;
+        }));
+  }
+  Values scores;
+  for (int64_t g = 0; g < G; ++g) {
+    std::vector<Value> level;
+    for (int64_t p = 0; p < parts; ++p)
+      level.push_back(partScores[p][g]);
+    // join(evens, odds) puts part p at minor index p % 2; recursing on each
+    // half keeps element parts * i + p at part p, index i.
+    std::function<Value(const std::vector<Value> &)> interleave =
+        [&](const std::vector<Value> &xs) -> Value {
+      if (xs.size() == 1)
+        return xs[0];
+      std::vector<Value> evens, odds;
+      for (size_t k = 0; k < xs.size(); ++k)
+        (k % 2 ? odds : evens).push_back(xs[k]);
+      return tb::reshape(tb::join(interleave(evens), interleave(odds)),
+                         {int64_t(xs.size()) * part});
+    };
+    Value s = interleave(level);
+    if (config.scale != 1.0f)
+      s = s * config.scale;
+    scores.push_back(s);
+  }
 
   Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
   Value valid = position < config.candidateEnd();
@@ -380,7 +420,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                 {.mask = valid});
     if (config.heavy == 0)
       continue;
-    Value key = orderKey(tb::reshape(scores[g], {chunk}));
+    Value key = orderKey(scores[g]);
     Value slotBase =
         (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
     selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
@@ -639,11 +679,15 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(warps));
   plan.chunk = chunk;
   plan.splits = (candidates + chunk - 1) / chunk;
-  plan.subTile = pq ? chunk : std::min<int64_t>(256, chunk);
   plan.selectWarps = pq ? (chunk * plan.headsPerProgram >= 8192 ? 16 : 8)
                         : (chunk * plan.headsPerProgram >= 16384 ? 16 : 8);
   if (overrides.selectWarps)
     plan.selectWarps = overrides.selectWarps;
+  // exact scores a part of the chunk per pass over D: 8 keys per thread (a
+  // 16-byte piece of each per step; with G = 4 the running sums and one
+  // step's pieces take ~64 registers).
+  plan.subTile =
+      pq ? chunk : std::min<int64_t>(chunk, 8 * 32 * plan.selectWarps);
   plan.candidatesPerRow = plan.splits * heavy;
   const int64_t slots = std::max<int64_t>(plan.candidatesPerRow, 1);
   // The merge holds a row's candidates in registers (up to 32 per thread of

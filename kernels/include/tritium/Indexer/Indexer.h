@@ -93,8 +93,8 @@ struct IndexerPlan {
   int64_t chunk = 0;
   /// Select programs per row group: ceil(candidates / chunk), at least 1.
   int64_t splits = 0;
-  /// Keys one select program loads at a time (exact: a sub-tile of the
-  /// chunk).
+  /// Positions one select program scores per pass over D (exact: a part of
+  /// the chunk, interleaved with the other parts; pq: the chunk).
   int64_t subTile = 0;
   /// Candidate slots per row in the workspace: splits * heavy.
   int64_t candidatesPerRow = 0;
