@@ -371,12 +371,13 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
       }
       return partial;
     };
-    // The first step outside the loop: the running sums then start in the
-    // layout of the reduction (a zero tensor would start them in the
-    // default layout and cost a conversion per step).
-    Values first = stepScores(kb.constant(0, tb::DType::I32));
+    // Zero running sums: the layout pass carries them in the reduction's
+    // layout (no conversion per step).
+    Values zeros;
+    for (int64_t g = 0; g < G; ++g)
+      zeros.push_back(kb.zeros({part}, tb::DType::F32));
     partScores.push_back(kb.forLoop(
-        step, dimsPadded, step, first, [&](const Value &d0, const Values &acc) {
+        0, dimsPadded, step, zeros, [&](const Value &d0, const Values &acc) {
           Values partial = stepScores(d0);
           Values next;
           for (int64_t g = 0; g < G; ++g)

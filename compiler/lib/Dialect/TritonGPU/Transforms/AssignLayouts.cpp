@@ -15,6 +15,12 @@
 // Small histograms whose bins are scanned or reduced are replicated in every
 // warp, so that those scans and reductions need no shared memory.
 //
+// A loop value that starts as a splat or constant (the zero accumulator of
+// `acc += tl.sum(x, 1)`) and is only combined element by element with data
+// inside the loop is carried in the layout that data gives it, decided after
+// the loop body: the initial value is rebuilt in that layout once, instead of
+// every iteration converting the data to the constant's default layout.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tritium/Analysis/AxisInfo.h"
@@ -157,6 +163,31 @@ bool isElementwiseLike(Operation *op) {
   return true;
 }
 
+/// Whether loop-carried `arg` (starting from `init`) may take its layout from
+/// the loop body: its initial value is cheap to rebuild in any layout, and
+/// inside the body it only meets data element by element (every user an
+/// elementwise-like op of its shape in the loop's own block, with another
+/// operand of that shape carrying real data, whose layout the user then
+/// inherits).
+bool carriesBodyLayout(Value init, BlockArgument arg) {
+  if (!isCheapToRebuild(init) || arg.use_empty())
+    return false;
+  auto shape = cast<RankedTensorType>(arg.getType()).getShape();
+  return llvm::all_of(arg.getUsers(), [&](Operation *user) {
+    if (user->getBlock() != arg.getOwner() || !isElementwiseLike(user) ||
+        user->getNumResults() != 1)
+      return false;
+    auto result = dyn_cast<RankedTensorType>(user->getResult(0).getType());
+    if (!result || result.getShape() != shape)
+      return false;
+    return llvm::any_of(user->getOperands(), [&](Value operand) {
+      auto tensor = dyn_cast<RankedTensorType>(operand.getType());
+      return operand != arg && tensor && tensor.getShape() == shape &&
+             !isComputedFromCheapValues(operand);
+    });
+  });
+}
+
 struct AssignLayouts
     : public mlir::triton::gpu::impl::TritiumAssignLayoutsBase<AssignLayouts> {
   using TritiumAssignLayoutsBase::TritiumAssignLayoutsBase;
@@ -277,6 +308,8 @@ struct AssignLayouts
         if (Attribute layout =
                 carriedDotLayout(yield->getOperand(index), numWarps, wgmma))
           require(init, withLayout(init.get().getType(), layout));
+        else if (carriesBodyLayout(init.get(), arg))
+          continue; // Decided by finishLoop, after the body.
         arg.setType(init.get().getType());
         result.setType(init.get().getType());
       }
@@ -324,6 +357,28 @@ struct AssignLayouts
       else
         layout = defaultLayout(tensor);
       setResultType(result, layout);
+    }
+  }
+
+  /// Loop values left without a layout by assignResults (carriesBodyLayout)
+  /// take the layout of what the body yields for them; their initial values
+  /// are converted once, before the loop, and rebuilt there in
+  /// that layout by tritium-remove-layout-conversions.
+  void finishLoop(scf::ForOp forOp) {
+    Operation *yield = forOp.getBody()->getTerminator();
+    for (auto [index, arg, result] :
+         llvm::enumerate(forOp.getRegionIterArgs(), forOp.getResults())) {
+      auto tensor = dyn_cast<RankedTensorType>(arg.getType());
+      if (!tensor || tensor.getEncoding())
+        continue;
+      Attribute layout = layoutOf(yield->getOperand(index));
+      if (!layout)
+        layout = layoutOf(forOp.getInitArgs()[index]);
+      if (!layout)
+        layout = defaultLayout(tensor);
+      require(forOp.getInitArgsMutable()[index], withLayout(tensor, layout));
+      arg.setType(withLayout(tensor, layout));
+      result.setType(withLayout(tensor, layout));
     }
   }
 
@@ -450,7 +505,13 @@ struct AssignLayouts
     module->setAttr(
         TritonGPUDialect::kNumWarpsAttrName,
         IntegerAttr::get(IntegerType::get(&getContext(), 32), numWarps));
-    module.walk<WalkOrder::PreOrder>([&](Operation *op) { assignResults(op); });
+    module.walk([&](Operation *op, const WalkStage &stage) {
+      if (stage.isBeforeAllRegions())
+        assignResults(op);
+      if (stage.isAfterAllRegions())
+        if (auto forOp = dyn_cast<scf::ForOp>(op))
+          finishLoop(forOp);
+    });
     module.walk([&](Operation *op) { fixOperands(op); });
   }
 };
