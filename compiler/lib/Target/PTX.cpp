@@ -58,7 +58,8 @@ createTargetMachine(const tritium::GpuArch &arch, unsigned optLevel,
                     std::string &error) {
   initializeNVPTXOnce();
   llvm::Triple triple(kTriple);
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return nullptr;
   llvm::TargetOptions options;
@@ -68,9 +69,9 @@ createTargetMachine(const tritium::GpuArch &arch, unsigned optLevel,
   auto level = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
                : optLevel == 0 ? llvm::CodeGenOptLevel::None
                                : llvm::CodeGenOptLevel::Default;
-  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      triple, arch.name(), kPTXFeatures, options, std::nullopt, std::nullopt,
-      level));
+  return std::unique_ptr<llvm::TargetMachine>(
+      target->createTargetMachine(triple, arch.name(), kPTXFeatures, options,
+                                  std::nullopt, std::nullopt, level));
 }
 
 bool callsLibdevice(const llvm::Module &module) {
@@ -104,7 +105,8 @@ std::string tritium::findLibdevice(llvm::StringRef hint) {
     candidates.push_back(hint.str());
   for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
     if (const char *home = std::getenv(var))
-      candidates.push_back(std::string(home) + "/nvvm/libdevice/libdevice.10.bc");
+      candidates.push_back(std::string(home) +
+                           "/nvvm/libdevice/libdevice.10.bc");
   candidates.push_back("/usr/local/cuda/nvvm/libdevice/libdevice.10.bc");
   for (const std::string &path : candidates)
     if (llvm::sys::fs::exists(path))
@@ -149,8 +151,8 @@ tritium::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
     // Read lazily: the linker then materialises only the functions the
     // kernel calls, instead of parsing all of libdevice (~20 ms warm, ~80 ms
     // cold, measured on the 2-core machine) for every kernel.
-    auto libdevice = llvm::getOwningLazyBitcodeModule(std::move(*buffer),
-                                                      llvmContext);
+    auto libdevice =
+        llvm::getOwningLazyBitcodeModule(std::move(*buffer), llvmContext);
     if (!libdevice) {
       emitError(loc) << "cannot parse " << path << ": "
                      << llvm::toString(libdevice.takeError());

@@ -201,6 +201,23 @@ Value candidatesOfSplit(const IndexerConfig &config, const IndexerPlan &plan,
   return tb::minimum(config.heavy, tb::maximum(inChunk, 0));
 }
 
+/// An exact select program scores its chunk in `parts` interleaved parts:
+/// part p holds positions chunkBegin + parts * i + p (so each part's tiles,
+/// and the registers of their loads and sums, stay small). Joins the parts'
+/// [n] tensors back into one [parts * n] tensor in position order:
+/// join(evens, odds) puts part p at minor index p % 2, and recursing on each
+/// half keeps element parts * i + p at part p, index i.
+Value interleaveParts(const std::vector<Value> &parts, int64_t n) {
+  if (parts.size() == 1)
+    return parts[0];
+  std::vector<Value> evens, odds;
+  for (size_t k = 0; k < parts.size(); ++k)
+    (k % 2 ? odds : evens).push_back(parts[k]);
+  return tb::reshape(
+      tb::join(interleaveParts(evens, n), interleaveParts(odds, n)),
+      {int64_t(parts.size()) * n});
+}
+
 //===----------------------------------------------------------------------===//
 // Launch 1: select (pq)
 //===----------------------------------------------------------------------===//
@@ -344,9 +361,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   std::vector<Value> queryRows;
   for (int64_t g = 0; g < G; ++g)
     queryRows.push_back(q + (b * H + kvHead * G + g).to(tb::DType::I64) * D);
-  // Part p scores positions chunkBegin + parts * i + p: interleaved, so that
-  // joining the parts' scores along a new minor axis puts them in position
-  // order.
+  // Part p scores positions chunkBegin + parts * i + p (interleaveParts).
   std::vector<Values> partScores;
   for (int64_t p = 0; p < parts; ++p) {
     Value pos = chunkBegin + kb.arange(0, part) * parts + p;
@@ -376,33 +391,21 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
     Values zeros;
     for (int64_t g = 0; g < G; ++g)
       zeros.push_back(kb.zeros({part}, tb::DType::F32));
-    partScores.push_back(kb.forLoop(
-        0, dimsPadded, step, zeros, [&](const Value &d0, const Values &acc) {
-          Values partial = stepScores(d0);
-          Values next;
-          for (int64_t g = 0; g < G; ++g)
-            next.push_back(acc[g] + partial[g]);
-          return next;
-        }));
+    partScores.push_back(kb.forLoop(0, dimsPadded, step, zeros,
+                                    [&](const Value &d0, const Values &acc) {
+                                      Values partial = stepScores(d0);
+                                      Values next;
+                                      for (int64_t g = 0; g < G; ++g)
+                                        next.push_back(acc[g] + partial[g]);
+                                      return next;
+                                    }));
   }
   Values scores;
   for (int64_t g = 0; g < G; ++g) {
     std::vector<Value> level;
     for (int64_t p = 0; p < parts; ++p)
       level.push_back(partScores[p][g]);
-    // join(evens, odds) puts part p at minor index p % 2; recursing on each
-    // half keeps element parts * i + p at part p, index i.
-    std::function<Value(const std::vector<Value> &)> interleave =
-        [&](const std::vector<Value> &xs) -> Value {
-      if (xs.size() == 1)
-        return xs[0];
-      std::vector<Value> evens, odds;
-      for (size_t k = 0; k < xs.size(); ++k)
-        (k % 2 ? odds : evens).push_back(xs[k]);
-      return tb::reshape(tb::join(interleave(evens), interleave(odds)),
-                         {int64_t(xs.size()) * part});
-    };
-    Value s = interleave(level);
+    Value s = interleaveParts(level, part);
     if (config.scale != 1.0f)
       s = s * config.scale;
     scores.push_back(s);
