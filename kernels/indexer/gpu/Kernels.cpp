@@ -370,35 +370,51 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
     // One step: the G heads' partial dot products over dims [d0, d0+step).
     // The query slices are loaded as [part, step] tiles of one row (the key
     // tile's layout, so no conversion; the repeated addresses are one load).
-    auto stepScores = [&](const Value &d0) {
-      Value dim = (d0 + kb.arange(0, step)).row();
-      Value dimValid = dim < D;
-      Value tile = tb::load(rowPtr + dim, {.mask = inRange.column() & dimValid,
-                                           .other = 0.0f})
-                       .to(tb::DType::F32);
+    auto dims = [&](const Value &d0) {
+      return (d0 + kb.arange(0, step)).row();
+    };
+    auto loadKeys = [&](const Value &d0) {
+      Value dim = dims(d0);
+      return tb::load(rowPtr + dim,
+                      {.mask = inRange.column() & (dim < D), .other = 0.0f});
+    };
+    auto stepScores = [&](const Value &keyTile, const Value &d0) {
+      Value dim = dims(d0);
+      Value tile = keyTile.to(tb::DType::F32);
       Values partial;
       for (int64_t g = 0; g < G; ++g) {
         Value qs = tb::load(tb::broadcastTo(queryRows[g] + dim, {part, step}),
-                            {.mask = tb::broadcastTo(dimValid, {part, step}),
+                            {.mask = tb::broadcastTo(dim < D, {part, step}),
                              .other = 0.0f})
                        .to(tb::DType::F32);
         partial.push_back(tb::sum(tile * qs, 1));
       }
       return partial;
     };
-    // Zero running sums: the layout pass carries them in the reduction's
-    // layout (no conversion per step).
-    Values zeros;
+    // Zero running sums (the layout pass carries them in the reduction's
+    // layout: no conversion per step) and the next step's keys, loaded one
+    // step ahead so that a step's loads are in flight while the previous
+    // step's products are computed.
+    Values carried;
     for (int64_t g = 0; g < G; ++g)
-      zeros.push_back(kb.zeros({part}, tb::DType::F32));
-    partScores.push_back(kb.forLoop(0, dimsPadded, step, zeros,
-                                    [&](const Value &d0, const Values &acc) {
-                                      Values partial = stepScores(d0);
-                                      Values next;
-                                      for (int64_t g = 0; g < G; ++g)
-                                        next.push_back(acc[g] + partial[g]);
-                                      return next;
-                                    }));
+      carried.push_back(kb.zeros({part}, tb::DType::F32));
+    carried.push_back(loadKeys(kb.constant(0, tb::DType::I32)));
+    Values last = kb.forLoop(0, dimsPadded - step, step, carried,
+                             [&](const Value &d0, const Values &acc) {
+                               Value next = loadKeys(d0 + step);
+                               Values partial = stepScores(acc[G], d0);
+                               Values out;
+                               for (int64_t g = 0; g < G; ++g)
+                                 out.push_back(acc[g] + partial[g]);
+                               out.push_back(next);
+                               return out;
+                             });
+    Values partial =
+        stepScores(last[G], kb.constant(dimsPadded - step, tb::DType::I32));
+    Values sums;
+    for (int64_t g = 0; g < G; ++g)
+      sums.push_back(last[g] + partial[g]);
+    partScores.push_back(sums);
   }
   Values scores;
   for (int64_t g = 0; g < G; ++g) {
@@ -691,7 +707,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // 16-byte piece of each per step; with G = 4 the running sums and one
   // step's pieces take ~64 registers).
   plan.subTile =
-      pq ? chunk : std::min<int64_t>(chunk, 8 * 32 * plan.selectWarps);
+      pq ? chunk : std::min<int64_t>(chunk, 4 * 32 * plan.selectWarps);
   plan.candidatesPerRow = plan.splits * heavy;
   const int64_t slots = std::max<int64_t>(plan.candidatesPerRow, 1);
   // The merge holds a row's candidates in registers (up to 32 per thread of
