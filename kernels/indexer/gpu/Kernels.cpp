@@ -82,26 +82,28 @@ struct Threshold {
   Value remaining; ///< scalar i32
 };
 
+/// One radix round: the digit's `shift` and the mask of the digits found
+/// before it (scalar i32 values: the rounds are a loop).
+struct Round {
+  Value shift;      ///< 24, 16, 8, 0
+  Value prefixMask; ///< 0, 0xff000000, 0xffff0000, 0xffffff00
+};
+
 /// Histogram of one radix round over the keys a caller holds. `prefix` is
 /// the threshold's digits found so far (unsigned domain); only keys that
 /// share them take part.
 using RoundHistogram =
-    std::function<Value(int round, int shift, const Value &prefix)>;
+    std::function<Value(const Round &round, const Value &prefix)>;
 
 /// The radix digit of `unsignedKey` for a round, inverted so that bin 0
 /// holds the largest digit; lanes that do not take part get bin kBins, which
 /// the histogram does not count. (An out-of-range bin instead of a mask
 /// keeps the histogram's operands in one layout.)
-Value roundBins(const Value &unsignedKey, const Value &valid, int round,
-                int shift, const Value &prefix) {
-  Value active = valid;
-  if (round > 0) {
-    int above = 32 - kDigitBits * round;
-    active = active & (tb::shrLogical(unsignedKey, above) ==
-                       tb::shrLogical(prefix, above));
-  }
+Value roundBins(const Value &unsignedKey, const Value &valid,
+                const Round &round, const Value &prefix) {
+  Value active = valid & ((unsignedKey & round.prefixMask) == prefix);
   Value inverted =
-      (kBins - 1) - (tb::shrLogical(unsignedKey, shift) & (kBins - 1));
+      (kBins - 1) - (tb::shrLogical(unsignedKey, round.shift) & (kBins - 1));
   return tb::where(active, inverted, kBins);
 }
 
@@ -109,37 +111,43 @@ Value roundBins(const Value &unsignedKey, const Value &valid, int round,
 /// the bins to cut shared-memory atomic contention on the crowded first
 /// rounds made the select kernel slower, not faster: v3 in
 /// docs/perf-notes.md.)
-Value digitHistogram(KernelBuilder &kb, const Value &unsignedKey,
-                     const Value &valid, int round, int shift,
-                     const Value &prefix) {
-  return tb::histogram(roundBins(unsignedKey, valid, round, shift, prefix),
-                       kBins);
+Value digitHistogram(const Value &unsignedKey, const Value &valid,
+                     const Round &round, const Value &prefix) {
+  return tb::histogram(roundBins(unsignedKey, valid, round, prefix), kBins);
 }
 
 /// Radix select: `want` (scalar i32) largest keys. Each round histograms one
 /// digit of the keys still tied with the threshold, finds the bin where the
-/// count from the top reaches `want`, and keeps the count above it.
+/// count from the top reaches `want`, and keeps the count above it. The
+/// rounds are a loop, not unrolled: the select kernels run 4 to 16 of them
+/// (per head), and unrolled they made the PTX, and ptxas's time on it,
+/// several times longer.
 Threshold radixSelect(KernelBuilder &kb, Value want,
                       const RoundHistogram &histogramOfRound) {
-  Value bins = kb.arange(0, kBins);
-  Value prefix = kb.constant(0, tb::DType::I32);
-  for (int round = 0; round < kRounds; ++round) {
-    int shift = 32 - kDigitBits * (round + 1);
-    Value hist = histogramOfRound(round, shift, prefix);
-    Value inclusive = tb::cumsum(hist, 0);
-    // The first bin whose inclusive count reaches `want`, and the count of
-    // the bins before it, in one reduction.
-    Value candidate = tb::where(inclusive >= want, bins, kBins);
-    Value before = inclusive - hist;
-    Values picked = tb::reduce(
-        {candidate, before}, 0, [](const Values &l, const Values &r) -> Values {
-          Value left = l[0] <= r[0];
-          return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
-        });
-    want = want - picked[1];
-    prefix = prefix | (((kBins - 1) - picked[0]) << shift);
-  }
-  return {prefix ^ kIntMin, want};
+  Values found = kb.forLoop(
+      0, kRounds, 1, {want, kb.constant(0, tb::DType::I32)},
+      [&](const Value &index, const Values &carried) -> Values {
+        Value want = carried[0], prefix = carried[1];
+        Value done = index * kDigitBits;
+        Round round{(32 - kDigitBits) - done,
+                    tb::shrLogical(kb.constant(-1, tb::DType::I32), done) ^ -1};
+        Value hist = histogramOfRound(round, prefix);
+        Value inclusive = tb::cumsum(hist, 0);
+        // The first bin whose inclusive count reaches `want`, and the count
+        // of the bins before it, in one reduction.
+        Value bins = kb.arange(0, kBins);
+        Value candidate = tb::where(inclusive >= want, bins, kBins);
+        Value before = inclusive - hist;
+        Values picked = tb::reduce(
+            {candidate, before}, 0,
+            [](const Values &l, const Values &r) -> Values {
+              Value left = l[0] <= r[0];
+              return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
+            });
+        return {want - picked[1],
+                prefix | (((kBins - 1) - picked[0]) << round.shift)};
+      });
+  return {found[1] ^ kIntMin, found[0]};
 }
 
 /// Selection of the keys of one tile against a threshold, in position
@@ -183,8 +191,8 @@ void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
                               const Value &candPosBase) {
   Value unsignedKey = key ^ kIntMin;
   Threshold threshold =
-      radixSelect(kb, want, [&](int round, int shift, const Value &prefix) {
-        return digitHistogram(kb, unsignedKey, valid, round, shift, prefix);
+      radixSelect(kb, want, [&](const Round &round, const Value &prefix) {
+        return digitHistogram(unsignedKey, valid, round, prefix);
       });
   Value zero = kb.constant(0, tb::DType::I32);
   TileSelection sel = selectTile(key, valid, threshold, zero, zero);
@@ -520,23 +528,23 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
       Value unsignedKey = key ^ kIntMin;
       Threshold threshold = radixSelect(
           kb, kb.constant(K, tb::DType::I32),
-          [&](int round, int shift, const Value &prefix) {
-            return digitHistogram(kb, unsignedKey, valid, round, shift, prefix);
+          [&](const Round &round, const Value &prefix) {
+            return digitHistogram(unsignedKey, valid, round, prefix);
           });
       writeSelected(f, selectTile(key, valid, threshold, zero, zero));
     } else {
       // Each round streams the row's candidates (L2-resident) again.
       Threshold threshold = radixSelect(
           kb, kb.constant(K, tb::DType::I32),
-          [&](int round, int shift, const Value &prefix) {
+          [&](const Round &round, const Value &prefix) {
             Values hist = kb.forLoop(
                 0, tiles, 1, {kb.zeros({kBins}, tb::DType::I32)},
                 [&](const Value &t, const Values &carried) -> Values {
                   auto slots = slotsOf(t);
                   Value f = slots.first, valid = slots.second;
                   Value unsignedKey = loadKeys(f, valid) ^ kIntMin;
-                  return {carried[0] + digitHistogram(kb, unsignedKey, valid,
-                                                      round, shift, prefix)};
+                  return {carried[0] +
+                          digitHistogram(unsignedKey, valid, round, prefix)};
                 });
             return hist[0];
           });
