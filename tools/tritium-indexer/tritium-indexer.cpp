@@ -644,6 +644,24 @@ int commandCheck(const Args &a) {
         one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 5},
             overrides);
   }
+  // exact programs scoring 1, 2 or all G query heads of their kv head.
+  for (int64_t heads : {1, 2, 4}) {
+    PlanOverrides overrides;
+    overrides.headsPerProgram = heads;
+    std::string suffix = " heads=" + std::to_string(heads);
+    IndexerConfig ties = edgeShapes()[11].second;
+    if (ties.G() % heads == 0)
+      one("exact ties+NaN+inf" + suffix, ties,
+          {.seed = a.seed + 6,
+           .tieFraction = 0.3,
+           .nanFraction = 0.01,
+           .infFraction = 0.01},
+          overrides);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.name == std::string_view("exact-gqa-32k"))
+        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 7},
+            overrides);
+  }
   // Bad input: an error naming the argument, outputs untouched.
   {
     ++count;

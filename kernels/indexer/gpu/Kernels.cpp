@@ -347,10 +347,16 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   const int64_t Sk = config.Sk, chunk = plan.chunk, part = plan.subTile;
   const int64_t parts = chunk / part;
 
-  Value kvRow = kb.programId(0).named("kv_row");
+  // A program scores R of its kv head's G query heads (plan.headsPerProgram;
+  // R < G where the grid would otherwise leave SMs idle: the programs of one
+  // kv head and split are adjacent in the grid, so the second read of their
+  // keys comes from L2).
+  const int64_t R = plan.headsPerProgram;
+  Value group = kb.programId(0).named("group");
   Value split = kb.programId(1).named("split");
+  Value kvRow = group / (G / R);
+  Value firstHead = (kvRow % Hkv) * G + (group % (G / R)) * R;
   Value b = kvRow / Hkv;
-  Value kvHead = kvRow % Hkv;
   Value chunkBegin = config.candidateBegin() + split * chunk;
 
   // Scores of a part of the chunk in one pass over D, 16 bytes of every key
@@ -367,8 +373,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   const int64_t dimsPadded = (D + step - 1) / step * step;
   Value keyBase = keys + kvRow.to(tb::DType::I64) * (Sk * D);
   std::vector<Value> queryRows;
-  for (int64_t g = 0; g < G; ++g)
-    queryRows.push_back(q + (b * H + kvHead * G + g).to(tb::DType::I64) * D);
+  for (int64_t g = 0; g < R; ++g)
+    queryRows.push_back(q + (b * H + firstHead + g).to(tb::DType::I64) * D);
   // Part p scores positions chunkBegin + parts * i + p (interleaveParts).
   std::vector<Values> partScores;
   for (int64_t p = 0; p < parts; ++p) {
@@ -390,7 +396,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
       Value dim = dims(d0);
       Value tile = keyTile.to(tb::DType::F32);
       Values partial;
-      for (int64_t g = 0; g < G; ++g) {
+      for (int64_t g = 0; g < R; ++g) {
         Value qs = tb::load(tb::broadcastTo(queryRows[g] + dim, {part, step}),
                             {.mask = tb::broadcastTo(dim < D, {part, step}),
                              .other = 0.0f})
@@ -404,28 +410,28 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
     // step ahead so that a step's loads are in flight while the previous
     // step's products are computed.
     Values carried;
-    for (int64_t g = 0; g < G; ++g)
+    for (int64_t g = 0; g < R; ++g)
       carried.push_back(kb.zeros({part}, tb::DType::F32));
     carried.push_back(loadKeys(kb.constant(0, tb::DType::I32)));
     Values last = kb.forLoop(0, dimsPadded - step, step, carried,
                              [&](const Value &d0, const Values &acc) {
                                Value next = loadKeys(d0 + step);
-                               Values partial = stepScores(acc[G], d0);
+                               Values partial = stepScores(acc[R], d0);
                                Values out;
-                               for (int64_t g = 0; g < G; ++g)
+                               for (int64_t g = 0; g < R; ++g)
                                  out.push_back(acc[g] + partial[g]);
                                out.push_back(next);
                                return out;
                              });
     Values partial =
-        stepScores(last[G], kb.constant(dimsPadded - step, tb::DType::I32));
+        stepScores(last[R], kb.constant(dimsPadded - step, tb::DType::I32));
     Values sums;
-    for (int64_t g = 0; g < G; ++g)
+    for (int64_t g = 0; g < R; ++g)
       sums.push_back(last[g] + partial[g]);
     partScores.push_back(sums);
   }
   Values scores;
-  for (int64_t g = 0; g < G; ++g) {
+  for (int64_t g = 0; g < R; ++g) {
     std::vector<Value> level;
     for (int64_t p = 0; p < parts; ++p)
       level.push_back(partScores[p][g]);
@@ -439,8 +445,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   Value valid = position < config.candidateEnd();
   Value want =
       config.heavy > 0 ? candidatesOfSplit(config, plan, split) : Value();
-  for (int64_t g = 0; g < G; ++g) {
-    Value row = b * H + kvHead * G + g;
+  for (int64_t g = 0; g < R; ++g) {
+    Value row = b * H + firstHead + g;
     Value rowBase = row.to(tb::DType::I64);
     if (config.weightLayout == WeightLayout::Dense)
       tb::store(weights + rowBase * Sk + position,
@@ -653,12 +659,18 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   plan.headsPerProgram = pq ? 1 : config.G();
   if (overrides.headsPerProgram) {
     const int64_t heads = overrides.headsPerProgram;
-    if (heads > 4 || (heads & (heads - 1)) != 0 || !canGroupHeads(heads))
+    if (pq &&
+        (heads > 4 || (heads & (heads - 1)) != 0 || !canGroupHeads(heads)))
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: heads (per select program) is 1, 2 or 4, "
                   "for pq with a key-major codebook, Hkv == H and H % heads "
                   "== 0; got heads = " +
                       std::to_string(heads));
+    if (!pq && (heads > config.G() || config.G() % heads != 0))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: heads (per select program) must divide G = " +
+                      std::to_string(config.G()) +
+                      " for exact; got heads = " + std::to_string(heads));
     plan.headsPerProgram = heads;
   }
   // pq: a chunk holds at least eight times the heavy keys it may keep (so
@@ -678,8 +690,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                                2048, 8192);
   if (!overrides.headsPerProgram && chunk <= 4096 && canGroupHeads(2))
     plan.headsPerProgram = 2;
-  plan.rowGroups =
-      pq ? config.B * config.H / plan.headsPerProgram : config.B * config.Hkv;
+  plan.rowGroups = config.B * config.H / plan.headsPerProgram;
   // Fill the machine: shrink the chunk (not below 2 * heavy) while the grid
   // has fewer programs than half the multiprocessors (one program per SM of
   // 16 warps streams well; 128 programs on 132 SMs beat 256 smaller ones).
@@ -690,6 +701,15 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   while (chunk > 2048 && chunk / 2 >= 2 * heavy &&
          2 * programs(chunk) < multiprocessors)
     chunk /= 2;
+  // exact: where the chunk cannot shrink further and the grid would still
+  // fill at most half the SMs, two programs share a kv head's G query heads
+  // (the keys are read twice, the second time from L2; exact-gqa-32k: 64 ->
+  // 128 programs).
+  if (!pq && !overrides.headsPerProgram && config.G() % 2 == 0 &&
+      2 * programs(chunk) <= multiprocessors) {
+    plan.headsPerProgram = config.G() / 2;
+    plan.rowGroups = config.B * config.H / plan.headsPerProgram;
+  }
   auto isPowerOfTwo = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
   if (overrides.chunk) {
     if (!isPowerOfTwo(overrides.chunk) || overrides.chunk < 256 ||
@@ -708,7 +728,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   plan.chunk = chunk;
   plan.splits = (candidates + chunk - 1) / chunk;
   plan.selectWarps = pq ? (chunk * plan.headsPerProgram >= 8192 ? 16 : 8)
-                        : (chunk * plan.headsPerProgram >= 16384 ? 16 : 8);
+                        : (chunk * config.G() >= 16384 ? 16 : 8);
   if (overrides.selectWarps)
     plan.selectWarps = overrides.selectWarps;
   // exact scores a part of the chunk per pass over D: 8 keys per thread (a
