@@ -78,8 +78,18 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   PlanOverrides threeHeads;
   threeHeads.headsPerProgram = 3;
   REQUIRE_THROWS_AS(planIndexer(seed, 132, threeHeads), Error);
-  REQUIRE_THROWS_AS(
-      planIndexer(findCase("exact-gqa-32k").config, 132, twoHeads), Error);
+  // exact programs score any divisor of G of their kv head's query heads;
+  // where the grid would fill at most half the SMs, the planner halves G.
+  const IndexerConfig &exact = findCase("exact-gqa-32k").config;
+  IndexerPlan halved = planIndexer(exact, 132);
+  CHECK(halved.headsPerProgram == exact.G() / 2);
+  CHECK(halved.rowGroups * halved.splits == 128);
+  CHECK(planIndexer(findCase("exact-gqa-b8-32k").config, 132).headsPerProgram ==
+        exact.G());
+  IndexerPlan single =
+      planIndexer(exact, 132, PlanOverrides{.headsPerProgram = 1});
+  CHECK(single.rowGroups == exact.B * exact.H);
+  REQUIRE_THROWS_AS(planIndexer(exact, 132, threeHeads), Error);
   // Bad configurations are the configuration's errors.
   IndexerConfig bad = seed;
   bad.Hkv = 5;
@@ -93,6 +103,17 @@ TEST_CASE("pq kernels with several heads per program compile",
     overrides.headsPerProgram = heads;
     SECTION("heads " + std::to_string(heads)) {
       compileAll(findCase("seed-pq-32k").config, overrides);
+    }
+  }
+}
+
+TEST_CASE("exact kernels with 1, 2 or G heads per program compile",
+          "[indexer][build]") {
+  for (int64_t heads : {1, 2, 4}) {
+    PlanOverrides overrides;
+    overrides.headsPerProgram = heads;
+    SECTION("heads " + std::to_string(heads)) {
+      compileAll(findCase("exact-gqa-32k").config, overrides);
     }
   }
 }

@@ -49,8 +49,9 @@ struct PlanOverrides {
   int64_t chunk = 0;        ///< a power of two, 256 .. 16384
   unsigned selectWarps = 0; ///< 1, 2, 4, 8, 16 or 32
   unsigned mergeWarps = 0;
-  /// pq: query heads one select program scores (1, 2 or 4; needs H % heads
-  /// == 0 and Hkv == H, so that their codes are adjacent in memory).
+  /// Query heads one select program scores. pq: 1, 2 or 4 (needs H % heads
+  /// == 0 and Hkv == H, so that their codes are adjacent in memory); exact:
+  /// a divisor of G (the query heads of one kv head).
   int64_t headsPerProgram = 0;
 
   bool any() const {
@@ -83,11 +84,11 @@ struct IndexerOptions {
 struct IndexerPlan {
   /// Every position attended: one kernel writes all outputs.
   bool fullAttention = false;
-  /// Query heads one select program scores (G for exact; for pq 1, or 2-4
-  /// adjacent heads whose codes share a key's 32-byte sector).
+  /// Query heads one select program scores (exact: G, or G / 2 where the
+  /// grid would fill at most half the SMs; pq: 1, or 2-4 adjacent heads
+  /// whose codes share a key's 32-byte sector).
   int64_t headsPerProgram = 1;
-  /// Row groups of the select launch (B*H/headsPerProgram for pq, B*Hkv
-  /// for exact).
+  /// Row groups of the select launch (B*H/headsPerProgram).
   int64_t rowGroups = 0;
   /// Candidate positions one select program owns (a power of two).
   int64_t chunk = 0;
