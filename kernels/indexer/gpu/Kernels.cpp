@@ -87,6 +87,10 @@ struct Threshold {
 struct Round {
   Value shift;      ///< 24, 16, 8, 0
   Value prefixMask; ///< 0, 0xff000000, 0xffff0000, 0xffffff00
+  /// Unrolled rounds: the round's index (the tied-prefix test compares the
+  /// digits above the round's, as shifts: fewer registers in the merges
+  /// than the mask form). -1 in a loop.
+  int index = -1;
 };
 
 /// Histogram of one radix round over the keys a caller holds. `prefix` is
@@ -101,7 +105,14 @@ using RoundHistogram =
 /// keeps the histogram's operands in one layout.)
 Value roundBins(const Value &unsignedKey, const Value &valid,
                 const Round &round, const Value &prefix) {
-  Value active = valid & ((unsignedKey & round.prefixMask) == prefix);
+  Value active = valid;
+  if (round.index < 0) {
+    active = active & ((unsignedKey & round.prefixMask) == prefix);
+  } else if (round.index > 0) {
+    int above = 32 - kDigitBits * round.index;
+    active = active & (tb::shrLogical(unsignedKey, above) ==
+                       tb::shrLogical(prefix, above));
+  }
   Value inverted =
       (kBins - 1) - (tb::shrLogical(unsignedKey, round.shift) & (kBins - 1));
   return tb::where(active, inverted, kBins);
@@ -119,34 +130,48 @@ Value digitHistogram(const Value &unsignedKey, const Value &valid,
 /// Radix select: `want` (scalar i32) largest keys. Each round histograms one
 /// digit of the keys still tied with the threshold, finds the bin where the
 /// count from the top reaches `want`, and keeps the count above it. The
-/// rounds are a loop, not unrolled: the select kernels run 4 to 16 of them
-/// (per head), and unrolled they made the PTX, and ptxas's time on it,
-/// several times longer.
+/// rounds are unrolled, or, with `asLoop`, an scf.for (shift and prefix mask
+/// loop values): a quarter of the code, which spares registers where a
+/// thread holds many keys (the pq-128k select spilled 296 bytes unrolled,
+/// none as a loop: 110 -> 94 µs on the H100), but costs ~5% where the
+/// unrolled rounds fit (seed-pq-32k select 25.1 -> 26.5 µs).
 Threshold radixSelect(KernelBuilder &kb, Value want,
-                      const RoundHistogram &histogramOfRound) {
-  Values found = kb.forLoop(
-      0, kRounds, 1, {want, kb.constant(0, tb::DType::I32)},
-      [&](const Value &index, const Values &carried) -> Values {
-        Value want = carried[0], prefix = carried[1];
-        Value done = index * kDigitBits;
-        Round round{(32 - kDigitBits) - done,
-                    tb::shrLogical(kb.constant(-1, tb::DType::I32), done) ^ -1};
-        Value hist = histogramOfRound(round, prefix);
-        Value inclusive = tb::cumsum(hist, 0);
-        // The first bin whose inclusive count reaches `want`, and the count
-        // of the bins before it, in one reduction.
-        Value bins = kb.arange(0, kBins);
-        Value candidate = tb::where(inclusive >= want, bins, kBins);
-        Value before = inclusive - hist;
-        Values picked = tb::reduce(
-            {candidate, before}, 0,
-            [](const Values &l, const Values &r) -> Values {
-              Value left = l[0] <= r[0];
-              return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
-            });
-        return {want - picked[1],
-                prefix | (((kBins - 1) - picked[0]) << round.shift)};
-      });
+                      const RoundHistogram &histogramOfRound,
+                      bool asLoop = false) {
+  auto round = [&](const Round &r, const Value &want,
+                   const Value &prefix) -> Values {
+    Value hist = histogramOfRound(r, prefix);
+    Value inclusive = tb::cumsum(hist, 0);
+    // The first bin whose inclusive count reaches `want`, and the count of
+    // the bins before it, in one reduction.
+    Value bins = kb.arange(0, kBins);
+    Value candidate = tb::where(inclusive >= want, bins, kBins);
+    Value before = inclusive - hist;
+    Values picked = tb::reduce(
+        {candidate, before}, 0, [](const Values &l, const Values &r) -> Values {
+          Value left = l[0] <= r[0];
+          return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
+        });
+    return {want - picked[1], prefix | (((kBins - 1) - picked[0]) << r.shift)};
+  };
+  Values found{want, kb.constant(0, tb::DType::I32)};
+  if (asLoop) {
+    found = kb.forLoop(
+        0, kRounds, 1, found, [&](const Value &index, const Values &carried) {
+          Value done = index * kDigitBits;
+          Round r{(32 - kDigitBits) - done,
+                  tb::shrLogical(kb.constant(-1, tb::DType::I32), done) ^ -1};
+          return round(r, carried[0], carried[1]);
+        });
+  } else {
+    for (int index = 0; index < kRounds; ++index) {
+      int done = index * kDigitBits;
+      uint32_t mask = done == 0 ? 0u : ~(0xffffffffu >> done);
+      Round r{kb.constant(32 - kDigitBits - done, tb::DType::I32),
+              kb.constant(static_cast<int32_t>(mask), tb::DType::I32), index};
+      found = round(r, found[0], found[1]);
+    }
+  }
   return {found[1] ^ kIntMin, found[0]};
 }
 
@@ -188,12 +213,14 @@ TileSelection selectTile(const Value &key, const Value &valid,
 void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
                               const Value &position, const Value &valid,
                               const Value &want, const Value &candKeyBase,
-                              const Value &candPosBase) {
+                              const Value &candPosBase, bool roundsLoop) {
   Value unsignedKey = key ^ kIntMin;
-  Threshold threshold =
-      radixSelect(kb, want, [&](const Round &round, const Value &prefix) {
+  Threshold threshold = radixSelect(
+      kb, want,
+      [&](const Round &round, const Value &prefix) {
         return digitHistogram(unsignedKey, valid, round, prefix);
-      });
+      },
+      roundsLoop);
   Value zero = kb.constant(0, tb::DType::I32);
   TileSelection sel = selectTile(key, valid, threshold, zero, zero);
   tb::store(candKeyBase + sel.slot, key, {.mask = sel.selected});
@@ -323,7 +350,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
       Value slotBase =
           (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
       selectAndWriteCandidates(kb, key, position, valid, want,
-                               candKey + slotBase, candPos + slotBase);
+                               candKey + slotBase, candPos + slotBase,
+                               plan.selectRoundsLoop);
     }
   }
   return {kb.name(), kb.tritonIR(), plan.selectWarps};
@@ -333,48 +361,35 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
 // Launch 1: select (exact)
 //===----------------------------------------------------------------------===//
 
-IndexerKernelSource buildExactSelect(const IndexerConfig &config,
-                                     const IndexerPlan &plan) {
-  KernelBuilder kb("indexer_exact_select");
-  Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
-  Value keys = kb.pointerArg("keys", builderType(config.keysDType), kAligned);
-  Value weights =
-      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
-  Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
-  Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+/// Where an exact select program's keys are: the program's kv row, its
+/// chunk and its R query heads.
+struct ExactProgram {
+  Value keyBase;              ///< the kv row's first key
+  Value chunkBegin;           ///< first candidate position of the chunk
+  std::vector<Value> queries; ///< per head, its query row (pointer)
+};
 
-  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
-  const int64_t Sk = config.Sk, chunk = plan.chunk, part = plan.subTile;
+/// exact scores by passes over D (plan.exactScoreByDims): a part of the
+/// chunk in one pass, 16 bytes of every key per step. Each thread owns whole
+/// 16-byte pieces of its keys, so a step's dot products need no shuffles and
+/// its partial sums land in the layout the running sums already have (no
+/// conversion, no per-step insertion into a [tiles, sub] tensor: the rows
+/// loop spends most of its issue slots there). Each step reads one 16-byte
+/// piece of every key of the part; the other half of each 32-byte sector is
+/// read by the next step, from L1 or L2. Measured on the H100 (v7,
+/// docs/perf-notes.md): faster where the grid leaves SMs idle (exact-gqa-32k
+/// select 95.5 -> 77 µs), slower where every SM streams (exact-gqa-b8-32k
+/// 399 -> 551 µs: pieces of rows instead of whole rows per request).
+Values exactScoresByDims(KernelBuilder &kb, const IndexerConfig &config,
+                         const IndexerPlan &plan, const ExactProgram &prog) {
+  const int64_t D = config.D, R = plan.headsPerProgram;
+  const int64_t chunk = plan.chunk, part = plan.subTile;
   const int64_t parts = chunk / part;
-
-  // A program scores R of its kv head's G query heads (plan.headsPerProgram;
-  // R < G where the grid would otherwise leave SMs idle: the programs of one
-  // kv head and split are adjacent in the grid, so the second read of their
-  // keys comes from L2).
-  const int64_t R = plan.headsPerProgram;
-  Value group = kb.programId(0).named("group");
-  Value split = kb.programId(1).named("split");
-  Value kvRow = group / (G / R);
-  Value firstHead = (kvRow % Hkv) * G + (group % (G / R)) * R;
-  Value b = kvRow / Hkv;
-  Value chunkBegin = config.candidateBegin() + split * chunk;
-
-  // Scores of a part of the chunk in one pass over D, 16 bytes of every key
-  // per step: each thread owns whole 16-byte pieces of its keys, so a step's
-  // dot products need no shuffles and its partial sums land in the layout
-  // the running sums already have (no conversion, no per-step insertion
-  // into a [tiles, sub] tensor: the v6 loop spent 70% of its samples
-  // there). Each step reads one 16-byte piece of every key of the part; the
-  // other half of each 32-byte sector is read by the next step, from L1 or
-  // L2. The queries' step slices are broadcast loads (every thread the same
-  // 16 bytes, from L1).
+  const Value &chunkBegin = prog.chunkBegin, &keyBase = prog.keyBase;
+  const std::vector<Value> &queryRows = prog.queries;
   const int64_t elementBytes = config.keysDType == DType::F32 ? 4 : 2;
   const int64_t step = 16 / elementBytes;
   const int64_t dimsPadded = (D + step - 1) / step * step;
-  Value keyBase = keys + kvRow.to(tb::DType::I64) * (Sk * D);
-  std::vector<Value> queryRows;
-  for (int64_t g = 0; g < R; ++g)
-    queryRows.push_back(q + (b * H + firstHead + g).to(tb::DType::I64) * D);
   // Part p scores positions chunkBegin + parts * i + p (interleaveParts).
   std::vector<Values> partScores;
   for (int64_t p = 0; p < parts; ++p) {
@@ -441,6 +456,90 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
     scores.push_back(s);
   }
 
+  return scores;
+}
+
+/// exact scores by whole rows (the default): a loop over sub-tiles of
+/// plan.subTile keys (16-byte loads of whole key rows), each head's scores
+/// dropped into row t of a [tiles, sub] register tensor (a select per
+/// element and iteration; the loop keeps one sub-tile of keys live at a
+/// time). Whole rows per request stream best where every SM streams.
+/// Returns [tiles, sub] tensors in position order.
+Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
+                         const IndexerPlan &plan, const ExactProgram &prog) {
+  const int64_t D = config.D, R = plan.headsPerProgram;
+  const int64_t chunk = plan.chunk, sub = plan.subTile;
+  const int64_t tiles = chunk / sub;
+  const int64_t dimsPadded = nextPowerOfTwo(D);
+  Value d = kb.arange(0, dimsPadded);
+  Value dimValid = d < D;
+  std::vector<Value> queries;
+  for (int64_t g = 0; g < R; ++g)
+    queries.push_back(
+        tb::load(prog.queries[g] + d, {.mask = dimValid, .other = 0.0f})
+            .to(tb::DType::F32));
+  Value lane = kb.arange(0, sub);
+  Value tileRow = kb.arange(0, tiles).column();
+  Values inits;
+  for (int64_t g = 0; g < R; ++g)
+    inits.push_back(kb.zeros({tiles, sub}, tb::DType::F32));
+  Values carried = kb.forLoop(
+      0, tiles, 1, inits, [&](const Value &t, const Values &carried) {
+        Value p = prog.chunkBegin + t * sub + lane;
+        Value inRange = p < config.candidateEnd();
+        Value tile =
+            tb::load(prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
+                     {.mask = inRange.column() & dimValid.row(), .other = 0.0f})
+                .to(tb::DType::F32);
+        Values next;
+        for (int64_t g = 0; g < R; ++g) {
+          Value s = tb::sum(tile * queries[g].row(), 1);
+          if (config.scale != 1.0f)
+            s = s * config.scale;
+          next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
+        }
+        return next;
+      });
+  // [tiles, sub] each: the caller reshapes a head's scores where it uses
+  // them (reshaping all of them here kept them all converted at once: more
+  // shared-memory round trips and registers).
+  return carried;
+}
+
+IndexerKernelSource buildExactSelect(const IndexerConfig &config,
+                                     const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_exact_select");
+  Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
+  Value keys = kb.pointerArg("keys", builderType(config.keysDType), kAligned);
+  Value weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
+  Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+
+  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
+  const int64_t Sk = config.Sk, chunk = plan.chunk;
+
+  // A program scores R of its kv head's G query heads (plan.headsPerProgram;
+  // R < G where the grid would otherwise leave SMs idle: the programs of one
+  // kv head and split are adjacent in the grid, so the second read of their
+  // keys comes from L2).
+  const int64_t R = plan.headsPerProgram;
+  Value group = kb.programId(0).named("group");
+  Value split = kb.programId(1).named("split");
+  Value kvRow = group / (G / R);
+  Value firstHead = (kvRow % Hkv) * G + (group % (G / R)) * R;
+  Value b = kvRow / Hkv;
+  Value chunkBegin = config.candidateBegin() + split * chunk;
+
+  ExactProgram prog;
+  prog.keyBase = keys + kvRow.to(tb::DType::I64) * (Sk * D);
+  prog.chunkBegin = chunkBegin;
+  for (int64_t g = 0; g < R; ++g)
+    prog.queries.push_back(q + (b * H + firstHead + g).to(tb::DType::I64) * D);
+  Values scores = plan.exactScoreByDims
+                      ? exactScoresByDims(kb, config, plan, prog)
+                      : exactScoresByRows(kb, config, plan, prog);
+
   Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
   Value valid = position < config.candidateEnd();
   Value want =
@@ -454,11 +553,12 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                 {.mask = valid});
     if (config.heavy == 0)
       continue;
-    Value key = orderKey(scores[g]);
+    Value key = orderKey(
+        scores[g].rank() == 1 ? scores[g] : tb::reshape(scores[g], {chunk}));
     Value slotBase =
         (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
     selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
-                             candPos + slotBase);
+                             candPos + slotBase, plan.selectRoundsLoop);
   }
   return {kb.name(), kb.tritonIR(), plan.selectWarps};
 }
@@ -628,8 +728,10 @@ std::string IndexerPlan::describe() const {
   }
   os << "select " << rowGroups << "x" << splits << " programs (" << chunk
      << " positions, " << headsPerProgram << " head(s), " << selectWarps
-     << " warps), merge " << mergeTiles << "x" << mergeTile << " slots ("
-     << mergeWarps << " warps), workspace " << workspaceBytes << " B";
+     << " warps" << (exactScoreByDims ? ", scores by D steps" : "")
+     << (selectRoundsLoop ? ", rounds loop" : "") << "), merge " << mergeTiles
+     << "x" << mergeTile << " slots (" << mergeWarps << " warps), workspace "
+     << workspaceBytes << " B";
   return os.str();
 }
 
@@ -701,14 +803,18 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   while (chunk > 2048 && chunk / 2 >= 2 * heavy &&
          2 * programs(chunk) < multiprocessors)
     chunk /= 2;
-  // exact: where the chunk cannot shrink further and the grid would still
-  // fill at most half the SMs, two programs share a kv head's G query heads
-  // (the keys are read twice, the second time from L2; exact-gqa-32k: 64 ->
-  // 128 programs).
-  if (!pq && !overrides.headsPerProgram && config.G() % 2 == 0 &&
-      2 * programs(chunk) <= multiprocessors) {
-    plan.headsPerProgram = config.G() / 2;
-    plan.rowGroups = config.B * config.H / plan.headsPerProgram;
+  // exact, where the chunk cannot shrink further and the grid would still
+  // fill at most half the SMs: score by passes over D (faster there:
+  // exact-gqa-32k select 95.5 -> 78 µs on the H100; slower where every SM
+  // streams: exact-gqa-b8-32k 399 -> 551), and two programs share a kv
+  // head's G query heads (the keys are read twice, the second time from L2;
+  // exact-gqa-32k 64 -> 128 programs, select 79.7 -> 77.0 µs).
+  if (!pq && 2 * programs(chunk) <= multiprocessors) {
+    plan.exactScoreByDims = true;
+    if (!overrides.headsPerProgram && config.G() % 2 == 0) {
+      plan.headsPerProgram = config.G() / 2;
+      plan.rowGroups = config.B * config.H / plan.headsPerProgram;
+    }
   }
   auto isPowerOfTwo = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
   if (overrides.chunk) {
@@ -731,11 +837,16 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                         : (chunk * config.G() >= 16384 ? 16 : 8);
   if (overrides.selectWarps)
     plan.selectWarps = overrides.selectWarps;
-  // exact scores a part of the chunk per pass over D: 8 keys per thread (a
-  // 16-byte piece of each per step; with G = 4 the running sums and one
-  // step's pieces take ~64 registers).
-  plan.subTile =
-      pq ? chunk : std::min<int64_t>(chunk, 4 * 32 * plan.selectWarps);
+  // exact by dims: parts of 4 keys per thread (the running sums, a step's
+  // pieces and the next step's stay in registers); by rows: sub-tiles of
+  // 256 keys. pq: the whole chunk in one tile.
+  plan.subTile = pq ? chunk
+                 : plan.exactScoreByDims
+                     ? std::min<int64_t>(chunk, 4 * 32 * plan.selectWarps)
+                     : std::min<int64_t>(256, chunk);
+  // The select's radix rounds as a loop where a thread holds 32 or more of
+  // a head's keys (pq-128k), unrolled elsewhere (radixSelect).
+  plan.selectRoundsLoop = chunk >= 32 * 32 * int64_t(plan.selectWarps);
   plan.candidatesPerRow = plan.splits * heavy;
   const int64_t slots = std::max<int64_t>(plan.candidatesPerRow, 1);
   // The merge holds a row's candidates in registers (up to 32 per thread of

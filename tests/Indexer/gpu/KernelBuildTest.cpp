@@ -84,8 +84,14 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   IndexerPlan halved = planIndexer(exact, 132);
   CHECK(halved.headsPerProgram == exact.G() / 2);
   CHECK(halved.rowGroups * halved.splits == 128);
-  CHECK(planIndexer(findCase("exact-gqa-b8-32k").config, 132).headsPerProgram ==
-        exact.G());
+  CHECK(halved.exactScoreByDims);
+  IndexerPlan streaming = planIndexer(findCase("exact-gqa-b8-32k").config, 132);
+  CHECK(streaming.headsPerProgram == exact.G());
+  CHECK_FALSE(streaming.exactScoreByDims);
+  CHECK(streaming.subTile == 256);
+  // Radix rounds as a loop only where a thread holds 32+ keys of a head.
+  CHECK(planIndexer(findCase("pq-128k").config, 132).selectRoundsLoop);
+  CHECK_FALSE(planIndexer(seed, 132).selectRoundsLoop);
   IndexerPlan single =
       planIndexer(exact, 132, PlanOverrides{.headsPerProgram = 1});
   CHECK(single.rowGroups == exact.B * exact.H);

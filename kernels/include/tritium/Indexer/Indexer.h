@@ -97,6 +97,12 @@ struct IndexerPlan {
   /// Positions one select program scores per pass over D (exact: a part of
   /// the chunk, interleaved with the other parts; pq: the chunk).
   int64_t subTile = 0;
+  /// exact: score by passes over D (a 16-byte piece of every key per step)
+  /// instead of by whole key rows; chosen where the grid leaves SMs idle.
+  bool exactScoreByDims = false;
+  /// The select's radix rounds as a loop instead of unrolled: where a
+  /// thread holds 32 or more keys (the unrolled rounds spilled).
+  bool selectRoundsLoop = false;
   /// Candidate slots per row in the workspace: splits * heavy.
   int64_t candidatesPerRow = 0;
   /// The merge program reads the candidates in tiles of this many slots.
