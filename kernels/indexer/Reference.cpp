@@ -53,6 +53,19 @@ int64_t codeIndex(const IndexerConfig &c, int64_t b, int64_t j, int64_t kvh,
   return ((b * c.Hkv + kvh) * c.pq.M + m) * c.Nq() + j;
 }
 
+/// The table index of a code: the code where it is in [0, C). Unchecked
+/// codes outside it (unspecified by the spec; docs/indexer.md) keep their low
+/// `bits` bits, int64 codes after xor-ing their high 32-bit word into the
+/// low one (what the GPU kernel computes: it keeps both words of its code
+/// loads live).
+int64_t pqTableIndex(int64_t code, DType dtype, int64_t C) {
+  if (dtype == DType::I64) {
+    uint64_t bits = static_cast<uint64_t>(code);
+    code = static_cast<int64_t>((bits ^ (bits >> 32)) & 0xffffffffu);
+  }
+  return code & (C - 1);
+}
+
 int64_t loadCode(const void *data, DType dtype, int64_t index) {
   switch (dtype) {
   case DType::I64:
@@ -114,15 +127,12 @@ void pqScores(const IndexerConfig &c, const IndexerInputs &inputs, int64_t b,
         sum += qRow[m * Dm + d] * centroid[d];
       table[m * C + code] = sum;
     }
-  // Unchecked codes outside [0, C) keep their low `bits` bits: defined here,
-  // unspecified by the spec (a kernel masking its table index agrees).
-  const int64_t mask = C - 1;
   for (int64_t j = jBegin; j < jEnd; ++j) {
     float sum = 0.0f;
     for (int64_t m = 0; m < M; ++m) {
       int64_t code = loadCode(inputs.codebook.data, c.pq.codebookDType,
                               codeIndex(c, b, j, kvh, m));
-      sum += table[m * C + (code & mask)];
+      sum += table[m * C + pqTableIndex(code, c.pq.codebookDType, C)];
     }
     out[j - jBegin] = sum;
   }

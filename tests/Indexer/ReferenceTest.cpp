@@ -389,6 +389,15 @@ TEST_CASE("check_codes rejects a code out of range and writes nothing",
   masked.codebook.data<int64_t>()[0] = 64 + 5;
   RowScores got = referenceScores(c, masked.args(), 0, 0);
   CHECK(got.values == expected.values);
+  // An int64 code's high word is xor-ed into its low word first (the GPU
+  // kernel keeps both words of its 16-byte code loads live that way):
+  // 0x7'00000002 scores as 7 ^ 2 = 5, -1 as 0.
+  masked.codebook.data<int64_t>()[0] = (int64_t(7) << 32) | 2;
+  CHECK(referenceScores(c, masked.args(), 0, 0).values == expected.values);
+  masked.codebook.data<int64_t>()[0] = 0;
+  RowScores zero = referenceScores(c, masked.args(), 0, 0);
+  masked.codebook.data<int64_t>()[0] = -1;
+  CHECK(referenceScores(c, masked.args(), 0, 0).values == zero.values);
 }
 
 TEST_CASE("exact scores: float32 sums in order, bf16 products exact",
