@@ -618,50 +618,44 @@ int commandCheck(const Args &a) {
   };
   for (const auto &[name, c] : edgeShapes())
     one(name, c, {.seed = a.seed + 1});
-  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact}) {
-    IndexerConfig c = edgeShapes()[score == ScoreKind::PQ ? 0 : 11].second;
-    one(std::string(scoreKindName(score)) + " ties+NaN+inf", c,
-        {.seed = a.seed + 2,
-         .tieFraction = 0.3,
-         .nanFraction = 0.01,
-         .infFraction = 0.01});
-  }
+  // Ties, NaN and inf: the hard inputs of a top-K.
+  auto hardInputs = [](uint64_t seed) {
+    return InputOptions{.seed = seed,
+                        .tieFraction = 0.3,
+                        .nanFraction = 0.01,
+                        .infFraction = 0.01};
+  };
+  auto tiesShape = [](ScoreKind score) {
+    return edgeShapes()[score == ScoreKind::PQ ? 0 : 11].second;
+  };
+  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
+    one(std::string(scoreKindName(score)) + " ties+NaN+inf", tiesShape(score),
+        hardInputs(a.seed + 2));
   for (const BenchmarkCase &bc : benchmarkCases())
     one(std::string(bc.name), bc.config, {.seed = a.seed + 3});
-  // pq programs scoring 2 and 4 heads each (the plan's other shapes).
-  for (int64_t heads : {2, 4}) {
-    PlanOverrides overrides;
-    overrides.headsPerProgram = heads;
-    std::string suffix = " heads=" + std::to_string(heads);
-    one("pq ties+NaN+inf" + suffix, edgeShapes()[0].second,
-        {.seed = a.seed + 4,
-         .tieFraction = 0.3,
-         .nanFraction = 0.01,
-         .infFraction = 0.01},
-        overrides);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::PQ)
-        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 5},
-            overrides);
-  }
-  // exact programs scoring 1, 2 or all G query heads of their kv head.
-  for (int64_t heads : {1, 2, 4}) {
-    PlanOverrides overrides;
-    overrides.headsPerProgram = heads;
-    std::string suffix = " heads=" + std::to_string(heads);
-    IndexerConfig ties = edgeShapes()[11].second;
-    if (ties.G() % heads == 0)
-      one("exact ties+NaN+inf" + suffix, ties,
-          {.seed = a.seed + 6,
-           .tieFraction = 0.3,
-           .nanFraction = 0.01,
-           .infFraction = 0.01},
-          overrides);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.name == std::string_view("exact-gqa-32k"))
-        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 7},
-            overrides);
-  }
+  // Select programs scoring other numbers of heads (the plan's other
+  // shapes): pq 2 or 4 adjacent heads (every pq case), exact 1, 2 or all G
+  // query heads of a kv head (exact-gqa-32k).
+  auto headsRuns = [&](ScoreKind score, std::initializer_list<int64_t> counts,
+                       uint64_t seed) {
+    const IndexerConfig ties = tiesShape(score);
+    for (int64_t heads : counts) {
+      PlanOverrides overrides;
+      overrides.headsPerProgram = heads;
+      std::string suffix = " heads=" + std::to_string(heads);
+      if (score == ScoreKind::PQ || ties.G() % heads == 0)
+        one(std::string(scoreKindName(score)) + " ties+NaN+inf" + suffix, ties,
+            hardInputs(seed), overrides);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        if (bc.config.score == score &&
+            (score == ScoreKind::PQ ||
+             bc.name == std::string_view("exact-gqa-32k")))
+          one(std::string(bc.name) + suffix, bc.config, {.seed = seed + 1},
+              overrides);
+    }
+  };
+  headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
+  headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
   // Bad input: an error naming the argument, outputs untouched.
   {
     ++count;
