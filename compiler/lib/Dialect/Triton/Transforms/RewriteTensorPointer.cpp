@@ -363,6 +363,16 @@ struct SplitPoisonConversion : public OpConversionPattern<ub::PoisonOp> {
   }
 };
 
+/// Ops that convertSplitValues carries a split value through whatever it
+/// is: poison, an i1 select, and the structural SCF ops.
+bool carriesSplitValues(Operation *op) {
+  if (isa<ub::PoisonOp, scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
+          scf::ConditionOp>(op))
+    return true;
+  auto select = dyn_cast<arith::SelectOp>(op);
+  return select && select.getCondition().getType().isInteger(1);
+}
+
 /// Runs a 1:N conversion that splits the values `converter` splits:
 /// `patterns` plus select / poison of such values and the structural SCF
 /// conversions; whatever neither takes nor gives a split value stays.
@@ -409,12 +419,8 @@ LogicalResult checkSupported(ModuleOp module, bool &found) {
     if (!touchesBlockPointer(op))
       return;
     found = true;
-    if (isa<MakeTensorPtrOp, AdvanceOp, LoadOp, StoreOp, ub::PoisonOp,
-            scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
-            scf::ConditionOp>(op))
-      return;
-    if (auto select = dyn_cast<arith::SelectOp>(op);
-        select && select.getCondition().getType().isInteger(1))
+    if (isa<MakeTensorPtrOp, AdvanceOp, LoadOp, StoreOp>(op) ||
+        carriesSplitValues(op))
       return;
     op->emitError() << "block pointers reaching '" << op->getName()
                     << "' are not supported";
@@ -783,12 +789,8 @@ LogicalResult checkDescriptorsSupported(ModuleOp module, bool &found) {
       }
       return;
     }
-    if (isa<MakeTensorDescOp, DescriptorLoadOp, DescriptorStoreOp, ub::PoisonOp,
-            scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
-            scf::ConditionOp>(op))
-      return;
-    if (auto select = dyn_cast<arith::SelectOp>(op);
-        select && select.getCondition().getType().isInteger(1))
+    if (isa<MakeTensorDescOp, DescriptorLoadOp, DescriptorStoreOp>(op) ||
+        carriesSplitValues(op))
       return;
     op->emitError() << "tensor descriptors reaching '" << op->getName()
                     << "' are not supported";
