@@ -261,26 +261,33 @@ TEST_CASE("e5m2 widens to f16 by a shift", "[floatbits]") {
   }
 }
 
-TEST_CASE("f32 narrows to fp8 as cvt.satfinite rounds", "[floatbits]") {
-  const std::vector<uint32_t> inputs = f32Inputs();
+/// Narrows every input (bits of `src`) to each fp8 format, rounding to
+/// nearest even and toward zero, against APFloat; each (format, rounding)
+/// must match on every input, and its first five mismatches are reported.
+template <typename Bits>
+void checkNarrowsToFp8(const std::vector<Bits> &inputs, const Format &src,
+                       const fltSemantics &semantics, const char *srcName) {
   for (const NamedFormat &dst : fp8Formats())
     for (Rounding rounding : {Rounding::NearestEven, Rounding::TowardZero}) {
-      REQUIRE(narrowsDirectly(kF32, dst.format));
+      REQUIRE(narrowsDirectly(src, dst.format));
       size_t mismatches = 0;
-      for (uint32_t bits : inputs) {
-        uint64_t got = cpuNarrow(bits, kF32, dst.format, rounding);
-        uint64_t want =
-            referenceNarrow(bits, kF32, APFloat::IEEEsingle(), dst, rounding);
+      for (Bits bits : inputs) {
+        uint64_t got = cpuNarrow(bits, src, dst.format, rounding);
+        uint64_t want = referenceNarrow(bits, src, semantics, dst, rounding);
         if (got != want && ++mismatches <= 5) {
           INFO(
               dst.name << (rounding == Rounding::NearestEven ? " rtne" : " rtz")
-                       << " f32 " << hex(bits) << ": got " << hex(got)
-                       << ", want " << hex(want));
+                       << " " << srcName << " " << hex(bits) << ": got "
+                       << hex(got) << ", want " << hex(want));
           CHECK(got == want);
         }
       }
       CHECK(mismatches == 0);
     }
+}
+
+TEST_CASE("f32 narrows to fp8 as cvt.satfinite rounds", "[floatbits]") {
+  checkNarrowsToFp8(f32Inputs(), kF32, APFloat::IEEEsingle(), "f32");
 }
 
 TEST_CASE("f64 narrows to fp8 in one rounding", "[floatbits]") {
@@ -301,24 +308,7 @@ TEST_CASE("f64 narrows to fp8 in one rounding", "[floatbits]") {
     inputs.push_back(bits);
     inputs.push_back(bits | (uint64_t(1) << 63));
   }
-  for (const NamedFormat &dst : fp8Formats())
-    for (Rounding rounding : {Rounding::NearestEven, Rounding::TowardZero}) {
-      REQUIRE(narrowsDirectly(kF64, dst.format));
-      size_t mismatches = 0;
-      for (uint64_t bits : inputs) {
-        uint64_t got = cpuNarrow(bits, kF64, dst.format, rounding);
-        uint64_t want =
-            referenceNarrow(bits, kF64, APFloat::IEEEdouble(), dst, rounding);
-        if (got != want && ++mismatches <= 5) {
-          INFO(
-              dst.name << (rounding == Rounding::NearestEven ? " rtne" : " rtz")
-                       << " f64 " << hex(bits) << ": got " << hex(got)
-                       << ", want " << hex(want));
-          CHECK(got == want);
-        }
-      }
-      CHECK(mismatches == 0);
-    }
+  checkNarrowsToFp8(inputs, kF64, APFloat::IEEEdouble(), "f64");
 }
 
 TEST_CASE("f16 narrows to fp8 directly where the ranges allow", "[floatbits]") {
