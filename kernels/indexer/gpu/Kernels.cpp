@@ -408,7 +408,7 @@ Values exactScoresByDims(KernelBuilder &kb, const IndexerConfig &config,
     Value pos = chunkBegin + kb.arange(0, part) * parts + p;
     Value inRange = pos < config.candidateEnd();
     Value rowPtr = keyBase + pos.to(tb::DType::I64).column() * D;
-    // One step: the G heads' partial dot products over dims [d0, d0+step).
+    // One step: the R heads' partial dot products over dims [d0, d0+step).
     // The query slices are loaded as [part, step] tiles of one row (the key
     // tile's layout, so no conversion; the repeated addresses are one load).
     auto dims = [&](const Value &d0) {
