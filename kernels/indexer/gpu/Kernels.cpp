@@ -726,6 +726,14 @@ IndexerKernelSource buildFallback(const IndexerConfig &config) {
   return {kb.name(), kb.tritonIR(), 4};
 }
 
+/// exact select programs score 2 of their kv head's G query heads where G
+/// is even (G = 1: the one head; odd G: one head per program). More heads
+/// per program hold more score rows in registers: 4 x 8192 scores spilled
+/// and ran 356 µs on exact-gqa-128k against 241 for 2 x 16384.
+int64_t exactHeadsPerProgram(int64_t groupSize) {
+  return groupSize % 2 == 0 ? 2 : 1;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -770,7 +778,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     return pq && config.G() == 1 && config.H % heads == 0 &&
            config.pq.codebookLayout == CodebookLayout::KeyMajor;
   };
-  plan.headsPerProgram = pq ? 1 : config.G();
+  plan.headsPerProgram = pq ? 1 : exactHeadsPerProgram(config.G());
   if (overrides.headsPerProgram) {
     const int64_t heads = overrides.headsPerProgram;
     if (pq &&
@@ -795,45 +803,51 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // v6): seed-pq-32k 32.7 -> 26.7 µs with 2 heads x 4096 positions x 16
   // warps; pq-128k 145.8 -> 133.7 with 16384 positions (its merge then holds
   // a row's 16384 candidates in registers: 45 -> 23 µs).
-  // exact holds G score rows per program: a chunk of 2 to 4 times heavy,
-  // 2048 to 8192 positions.
+  // exact: a chunk of 4 times heavy, 2048 to 16384 positions (the merge
+  // sees a quarter of the scores), 2 heads per program (their 2 x chunk
+  // scores fit in registers). Measured on the H200 (perf-notes, indexer
+  // v9): exact-gqa-128k 356 -> 241 µs with 16384 x 2 heads instead of 8192 x
+  // G = 4 (8192 x 2: 267, the merge of 16 splits 89 µs against 47),
+  // exact-gqa-b8-32k 423 -> 372 with 8192 x 2.
   int64_t chunk =
       pq ? std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(8 * heavy, 1)),
                                4096, 16384)
-         : std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(2 * heavy, 1)),
-                               2048, 8192);
+         : std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(4 * heavy, 1)),
+                               2048, 16384);
   if (!overrides.headsPerProgram && chunk <= 4096 && canGroupHeads(2))
     plan.headsPerProgram = 2;
   plan.rowGroups = config.B * config.H / plan.headsPerProgram;
-  // Fill the machine: shrink the chunk (not below 2 * heavy) while the grid
-  // has fewer programs than half the multiprocessors (one program per SM of
-  // 16 warps streams well; 128 programs on 132 SMs beat 256 smaller ones).
   const int64_t candidates = std::max<int64_t>(config.candidates(), 1);
   auto programs = [&](int64_t c) {
     return plan.rowGroups * ((candidates + c - 1) / c);
   };
+  // exact, where the grid would fill at most half the SMs: one head per
+  // program before a smaller chunk (exact-gqa-32k: 8192 x 1 head 69.9 µs,
+  // 8192 x 2 heads 98.9, 4096 x 2 heads 82.7; the keys are read G times,
+  // all but the first from L2, as the programs of a kv head are adjacent).
+  if (!pq && !overrides.headsPerProgram && plan.headsPerProgram > 1 &&
+      2 * programs(chunk) < multiprocessors) {
+    plan.headsPerProgram = 1;
+    plan.rowGroups = config.B * config.H;
+  }
+  // Fill the machine: shrink the chunk (not below 2 * heavy) while the grid
+  // has fewer programs than half the multiprocessors (one program per SM of
+  // 16 warps streams well; 128 programs on 132 SMs beat 256 smaller ones).
   while (chunk > 2048 && chunk / 2 >= 2 * heavy &&
          2 * programs(chunk) < multiprocessors)
     chunk /= 2;
   // exact, where the chunk cannot shrink further and the grid would still
   // fill at most half the SMs: score by passes over D (faster there:
-  // exact-gqa-32k select 95.5 -> 78 µs on the H100; slower where every SM
-  // streams: exact-gqa-b8-32k 399 -> 551), and two programs share a kv
-  // head's G query heads (the keys are read twice, the second time from L2;
-  // exact-gqa-32k 64 -> 128 programs, select 79.7 -> 77.0 µs).
-  if (!pq && 2 * programs(chunk) <= multiprocessors) {
+  // exact-gqa-32k select 95.5 -> 78 µs on the H100 with 4096 x 2 heads;
+  // slower where every SM streams: exact-gqa-b8-32k 399 -> 551).
+  if (!pq && 2 * programs(chunk) <= multiprocessors)
     plan.exactScoreByDims = true;
-    if (!overrides.headsPerProgram && config.G() % 2 == 0) {
-      plan.headsPerProgram = config.G() / 2;
-      plan.rowGroups = config.B * config.H / plan.headsPerProgram;
-    }
-  }
   auto isPowerOfTwo = [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
   if (overrides.chunk) {
     if (!isPowerOfTwo(overrides.chunk) || overrides.chunk < 256 ||
-        overrides.chunk > 16384)
+        overrides.chunk > 32768)
       throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: chunk must be a power of two in 256..16384, "
+                  "indexer plan: chunk must be a power of two in 256..32768, "
                   "got " +
                       std::to_string(overrides.chunk));
     chunk = overrides.chunk;

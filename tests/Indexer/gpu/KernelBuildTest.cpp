@@ -79,22 +79,30 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   threeHeads.headsPerProgram = 3;
   REQUIRE_THROWS_AS(planIndexer(seed, 132, threeHeads), Error);
   // exact programs score any divisor of G of their kv head's query heads;
-  // where the grid would fill at most half the SMs, the planner halves G.
+  // the planner gives them 2, or 1 where the grid would fill at most half
+  // the SMs, and scores by passes over D only where even that leaves half
+  // the SMs idle.
   const IndexerConfig &exact = findCase("exact-gqa-32k").config;
-  IndexerPlan halved = planIndexer(exact, 132);
-  CHECK(halved.headsPerProgram == exact.G() / 2);
-  CHECK(halved.rowGroups * halved.splits == 128);
-  CHECK(halved.exactScoreByDims);
+  IndexerPlan single = planIndexer(exact, 132);
+  CHECK(single.headsPerProgram == 1);
+  CHECK(single.chunk == 4 * exact.heavy);
+  CHECK(single.rowGroups * single.splits == 128);
+  CHECK_FALSE(single.exactScoreByDims);
   IndexerPlan streaming = planIndexer(findCase("exact-gqa-b8-32k").config, 132);
-  CHECK(streaming.headsPerProgram == exact.G());
+  CHECK(streaming.headsPerProgram == 2);
   CHECK_FALSE(streaming.exactScoreByDims);
   CHECK(streaming.subTile == 256);
+  IndexerPlan longRows = planIndexer(findCase("exact-gqa-128k").config, 132);
+  CHECK(longRows.headsPerProgram == 2);
+  CHECK(longRows.chunk == 16384);
+  IndexerPlan allHeads =
+      planIndexer(exact, 132, PlanOverrides{.headsPerProgram = 4});
+  CHECK(allHeads.headsPerProgram == 4);
+  CHECK(allHeads.chunk == 2 * exact.heavy);
+  CHECK(allHeads.exactScoreByDims);
   // Radix rounds as a loop only where a thread holds 32+ keys of a head.
   CHECK(planIndexer(findCase("pq-128k").config, 132).selectRoundsLoop);
   CHECK_FALSE(planIndexer(seed, 132).selectRoundsLoop);
-  IndexerPlan single =
-      planIndexer(exact, 132, PlanOverrides{.headsPerProgram = 1});
-  CHECK(single.rowGroups == exact.B * exact.H);
   REQUIRE_THROWS_AS(planIndexer(exact, 132, threeHeads), Error);
   // Bad configurations are the configuration's errors.
   IndexerConfig bad = seed;
