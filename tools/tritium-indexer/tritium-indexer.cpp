@@ -282,10 +282,15 @@ Args parseArgs(int argc, char **argv) {
           a.overrides.mergeWarps = static_cast<unsigned>(v);
         else if (key == "heads")
           a.overrides.headsPerProgram = v;
+        else if (key == "tc")
+          a.overrides.tensorCores = static_cast<int>(v != 0);
+        else if (key == "stages")
+          a.overrides.selectStages = static_cast<unsigned>(v);
         else
           throw Error(Error::Kind::InvalidArgument,
                       "--plan: unknown key '" + key +
-                          "' (chunk, select_warps, merge_warps, heads)");
+                          "' (chunk, select_warps, merge_warps, heads, tc, "
+                          "stages)");
       }
     } else if (arg == "--dump-ir")
       a.dumpDir = value();

@@ -57,7 +57,7 @@ KernelOptions kernelOptionsFor(const IndexerKernelSource &source,
                                const IndexerOptions &options) {
   KernelOptions kernelOptions;
   kernelOptions.numWarps = source.numWarps;
-  kernelOptions.numStages = 1;
+  kernelOptions.numStages = source.numStages;
   kernelOptions.device = options.device;
   kernelOptions.arch = options.arch;
   return kernelOptions;

@@ -379,6 +379,7 @@ struct ExactProgram {
   Value keyBase;              ///< the kv row's first key
   Value chunkBegin;           ///< first candidate position of the chunk
   std::vector<Value> queries; ///< per head, its query row (pointer)
+  Value queryBase;            ///< the first head's query row (pointer)
 };
 
 /// exact scores by passes over D (plan.exactScoreByDims): a part of the
@@ -492,6 +493,19 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
             .to(tb::DType::F32));
   Value lane = kb.arange(0, sub);
   Value tileRow = kb.arange(0, tiles).column();
+  // Tensor cores: the R query rows as the columns of a [D, N] operand (N =
+  // 16, the narrowest dot Triton allows; columns R.. are zeros), so
+  // that one dot gives a sub-tile's scores for all R heads: no bf16
+  // unpacking, no shuffle reduction per head.
+  const int64_t columns = std::max<int64_t>(16, nextPowerOfTwo(R));
+  Value column = kb.arange(0, columns);
+  Value queryColumns;
+  if (plan.exactScoreOnTensorCores) {
+    Value head = column.column();
+    Value rows = tb::load(prog.queryBase + head * D + d.row(),
+                          {.mask = (head < R) & dimValid.row(), .other = 0.0f});
+    queryColumns = tb::trans(rows);
+  }
   Values inits;
   for (int64_t g = 0; g < R; ++g)
     inits.push_back(kb.zeros({tiles, sub}, tb::DType::F32));
@@ -499,11 +513,21 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
       0, tiles, 1, inits, [&](const Value &t, const Values &carried) {
         Value p = prog.chunkBegin + t * sub + lane;
         Value inRange = p < config.candidateEnd();
-        Value tile =
-            tb::load(prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
-                     {.mask = inRange.column() & dimValid.row(), .other = 0.0f})
-                .to(tb::DType::F32);
+        Value keyTile = tb::load(
+            prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
+            {.mask = inRange.column() & dimValid.row(), .other = 0.0f});
         Values next;
+        if (plan.exactScoreOnTensorCores) {
+          Value all = tb::dot(keyTile, queryColumns);
+          for (int64_t g = 0; g < R; ++g) {
+            Value s = tb::sum(tb::where(column.row() == g, all, 0.0f), 1);
+            if (config.scale != 1.0f)
+              s = s * config.scale;
+            next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
+          }
+          return next;
+        }
+        Value tile = keyTile.to(tb::DType::F32);
         for (int64_t g = 0; g < R; ++g) {
           Value s = tb::sum(tile * queries[g].row(), 1);
           if (config.scale != 1.0f)
@@ -548,6 +572,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   prog.chunkBegin = chunkBegin;
   for (int64_t g = 0; g < R; ++g)
     prog.queries.push_back(q + (b * H + firstHead + g).to(tb::DType::I64) * D);
+  prog.queryBase = q + (b * H + firstHead).to(tb::DType::I64) * D;
   Values scores = plan.exactScoreByDims
                       ? exactScoresByDims(kb, config, plan, prog)
                       : exactScoresByRows(kb, config, plan, prog);
@@ -572,7 +597,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
     selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
                              candPos + slotBase, plan.selectRoundsLoop);
   }
-  return {kb.name(), kb.tritonIR(), plan.selectWarps};
+  return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages};
 }
 
 //===----------------------------------------------------------------------===//
@@ -749,6 +774,9 @@ std::string IndexerPlan::describe() const {
   os << "select " << rowGroups << "x" << splits << " programs (" << chunk
      << " positions, " << headsPerProgram << " head(s), " << selectWarps
      << " warps" << (exactScoreByDims ? ", scores by D steps" : "")
+     << (exactScoreOnTensorCores ? ", scores on tensor cores" : "")
+     << (selectStages > 1 ? ", " + std::to_string(selectStages) + " stages"
+                          : std::string())
      << (selectRoundsLoop ? ", rounds loop" : "") << "), merge " << mergeTiles
      << "x" << mergeTile << " slots (" << mergeWarps << " warps), workspace "
      << workspaceBytes << " B";
@@ -870,6 +898,25 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                  : plan.exactScoreByDims
                      ? std::min<int64_t>(chunk, 4 * 32 * plan.selectWarps)
                      : std::min<int64_t>(256, chunk);
+  // exact by rows on the tensor cores: q and keys of one 16-bit type (the
+  // dot's operands), D padded to a multiple of 16 (its K step).
+  const bool tensorCoresFit =
+      !pq && !plan.exactScoreByDims && config.qDType == config.keysDType &&
+      (config.keysDType == DType::BF16 || config.keysDType == DType::F16) &&
+      nextPowerOfTwo(config.D) >= 16 && plan.headsPerProgram <= 8;
+  if (overrides.tensorCores == 1 && !tensorCoresFit)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: tc=1 needs exact scores by rows, q and keys of "
+                "one 16-bit type, D >= 16 and at most 8 heads per program");
+  plan.exactScoreOnTensorCores =
+      overrides.tensorCores < 0 ? tensorCoresFit : overrides.tensorCores == 1;
+  if (overrides.selectStages) {
+    if (overrides.selectStages > 2 ||
+        (overrides.selectStages == 2 && !plan.exactScoreOnTensorCores))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: stages is 1, or 2 with tc=1");
+    plan.selectStages = overrides.selectStages;
+  }
   // The select's radix rounds as a loop where a thread holds 32 or more of
   // a head's keys (pq-128k), unrolled elsewhere (radixSelect).
   plan.selectRoundsLoop = chunk >= 32 * 32 * int64_t(plan.selectWarps);

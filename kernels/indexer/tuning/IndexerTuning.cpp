@@ -286,7 +286,7 @@ makeIndexerBenchmarker(const IndexerConfig &config,
          buildIndexerKernels(state->config, plan)) {
       KernelOptions kernelOptions;
       kernelOptions.numWarps = source.numWarps;
-      kernelOptions.numStages = 1;
+      kernelOptions.numStages = source.numStages;
       kernelOptions.device = options.device;
       kernelOptions.arch = options.arch;
       Kernel kernel(KernelSource::fromIR(source.irText, source.name),

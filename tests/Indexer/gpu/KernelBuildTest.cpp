@@ -28,7 +28,7 @@ void compileAll(const IndexerConfig &config,
                            << plan.describe() << "\nkernel " << source.name);
     KernelOptions options;
     options.numWarps = source.numWarps;
-    options.numStages = 1;
+    options.numStages = source.numStages;
     options.useDiskCache = false;
     Kernel kernel(KernelSource::fromIR(source.irText, source.name), options);
     // Every argument is a 16-byte aligned pointer, as run() requires.
@@ -100,6 +100,24 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   CHECK(allHeads.headsPerProgram == 4);
   CHECK(allHeads.chunk == 2 * exact.heavy);
   CHECK(allHeads.exactScoreByDims);
+  // exact by rows scores on the tensor cores where q and keys are one
+  // 16-bit type; tc=0 keeps the FMAs; tc=1 where it cannot run is an error.
+  CHECK(single.exactScoreOnTensorCores);
+  CHECK_FALSE(allHeads.exactScoreOnTensorCores);
+  CHECK_FALSE(planIndexer(exact, 132, PlanOverrides{.tensorCores = 0})
+                  .exactScoreOnTensorCores);
+  IndexerConfig f32Keys = exact;
+  f32Keys.keysDType = DType::F32;
+  CHECK_FALSE(planIndexer(f32Keys, 132).exactScoreOnTensorCores);
+  REQUIRE_THROWS_AS(planIndexer(f32Keys, 132, PlanOverrides{.tensorCores = 1}),
+                    Error);
+  CHECK(
+      planIndexer(exact, 132, PlanOverrides{.selectStages = 2}).selectStages ==
+      2);
+  REQUIRE_THROWS_AS(
+      planIndexer(exact, 132,
+                  PlanOverrides{.tensorCores = 0, .selectStages = 2}),
+      Error);
   // Radix rounds as a loop only where a thread holds 32+ keys of a head.
   CHECK(planIndexer(findCase("pq-128k").config, 132).selectRoundsLoop);
   CHECK_FALSE(planIndexer(seed, 132).selectRoundsLoop);
@@ -130,6 +148,23 @@ TEST_CASE("exact kernels with 1, 2 or G heads per program compile",
       compileAll(findCase("exact-gqa-32k").config, overrides);
     }
   }
+}
+
+TEST_CASE("exact kernels compile with FMA or tensor-core scores, 1 or 2 "
+          "stages",
+          "[indexer][build]") {
+  for (int tensorCores : {0, 1})
+    for (unsigned stages : {1u, 2u}) {
+      if (!tensorCores && stages == 2)
+        continue;
+      PlanOverrides overrides;
+      overrides.tensorCores = tensorCores;
+      overrides.selectStages = stages;
+      SECTION("tc " + std::to_string(tensorCores) + " stages " +
+              std::to_string(stages)) {
+        compileAll(findCase("exact-gqa-32k").config, overrides);
+      }
+    }
 }
 
 TEST_CASE("indexer kernels compile for edge shapes", "[indexer][build]") {

@@ -46,16 +46,24 @@ namespace tritium::indexer {
 /// Overrides of the planner's choices, for tuning and experiments (0: the
 /// planner's own). Invalid values are rejected by planIndexer.
 struct PlanOverrides {
-  int64_t chunk = 0;        ///< a power of two, 256 .. 16384
+  int64_t chunk = 0;        ///< a power of two, 256 .. 32768
   unsigned selectWarps = 0; ///< 1, 2, 4, 8, 16 or 32
   unsigned mergeWarps = 0;
   /// Query heads one select program scores. pq: 1, 2 or 4 (needs H % heads
   /// == 0 and Hkv == H, so that their codes are adjacent in memory); exact:
   /// a divisor of G (the query heads of one kv head).
   int64_t headsPerProgram = 0;
+  /// exact by rows: 1 scores each sub-tile on the tensor cores (needs q and
+  /// keys of one 16-bit type and D >= 16), 0 with FMAs; -1: the planner's.
+  int tensorCores = -1;
+  /// Pipeline stages of the select kernel (2: the next sub-tile's keys are
+  /// loaded while the current one is scored; tensor-core scoring only);
+  /// 0: the planner's.
+  unsigned selectStages = 0;
 
   bool any() const {
-    return chunk || selectWarps || mergeWarps || headsPerProgram;
+    return chunk || selectWarps || mergeWarps || headsPerProgram ||
+           tensorCores >= 0 || selectStages;
   }
 };
 
@@ -84,9 +92,9 @@ struct IndexerOptions {
 struct IndexerPlan {
   /// Every position attended: one kernel writes all outputs.
   bool fullAttention = false;
-  /// Query heads one select program scores (exact: G, or G / 2 where the
-  /// grid would fill at most half the SMs; pq: 1, or 2-4 adjacent heads
-  /// whose codes share a key's 32-byte sector).
+  /// Query heads one select program scores (exact: 2 for even G, 1 for odd
+  /// G or where 2 would fill at most half the SMs; pq: 1, or 2-4 adjacent
+  /// heads whose codes share a key's 32-byte sector).
   int64_t headsPerProgram = 1;
   /// Row groups of the select launch (B*H/headsPerProgram).
   int64_t rowGroups = 0;
@@ -100,6 +108,12 @@ struct IndexerPlan {
   /// exact: score by passes over D (a 16-byte piece of every key per step)
   /// instead of by whole key rows; chosen where the grid leaves SMs idle.
   bool exactScoreByDims = false;
+  /// exact by rows: each sub-tile's R heads' scores as one tt.dot of the
+  /// key tile with the R query rows (tensor cores), instead of FMAs and a
+  /// shuffle reduction per head.
+  bool exactScoreOnTensorCores = false;
+  /// num_stages of the select kernel (1, or 2 to load a sub-tile ahead).
+  unsigned selectStages = 1;
   /// The select's radix rounds as a loop instead of unrolled: where a
   /// thread holds 32 or more keys (the unrolled rounds spilled).
   bool selectRoundsLoop = false;
@@ -130,6 +144,7 @@ struct IndexerKernelSource {
   std::string name;   ///< "indexer_pq_select", "indexer_merge", ...
   std::string irText; ///< Triton IR, every size a constant
   unsigned numWarps = 4;
+  unsigned numStages = 1;
 };
 
 /// The kernels of `plan` for `config`, in launch order. Needs no GPU.
