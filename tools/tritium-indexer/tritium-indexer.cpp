@@ -286,11 +286,13 @@ Args parseArgs(int argc, char **argv) {
           a.overrides.tensorCores = static_cast<int>(v != 0);
         else if (key == "stages")
           a.overrides.selectStages = static_cast<unsigned>(v);
+        else if (key == "digits")
+          a.overrides.radixDigitBits = static_cast<int>(v);
         else
           throw Error(Error::Kind::InvalidArgument,
                       "--plan: unknown key '" + key +
                           "' (chunk, select_warps, merge_warps, heads, tc, "
-                          "stages)");
+                          "stages, digits)");
       }
     } else if (arg == "--dump-ir")
       a.dumpDir = value();

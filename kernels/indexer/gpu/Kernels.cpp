@@ -28,10 +28,20 @@ using tb::Values;
 namespace {
 
 constexpr int32_t kIntMin = INT32_MIN;
-/// Radix select: 4 rounds of 8-bit digits over 32-bit keys.
-constexpr int kDigitBits = 8;
-constexpr int kBins = 1 << kDigitBits;
-constexpr int kRounds = 32 / kDigitBits;
+/// Radix select over 32-bit keys: 4 rounds of 8-bit digits, or 3 of 11
+/// (plan.radixDigitBits; the last round's digit then overlaps the bits
+/// already found, which every key still taking part shares, so its order
+/// and the prefix are unchanged).
+struct Radix {
+  int digitBits = 8;
+  int bins() const { return 1 << digitBits; }
+  int rounds() const { return (32 + digitBits - 1) / digitBits; }
+  /// The shift of round `index`'s digit (bits found so far: index *
+  /// digitBits).
+  int shift(int index) const {
+    return std::max(32 - digitBits * (index + 1), 0);
+  }
+};
 /// Positions one program of the fallback kernel writes.
 constexpr int64_t kFillBlock = 1024;
 /// Largest codebook alphabet the select kernel keeps as a register table.
@@ -100,22 +110,23 @@ using RoundHistogram =
     std::function<Value(const Round &round, const Value &prefix)>;
 
 /// The radix digit of `unsignedKey` for a round, inverted so that bin 0
-/// holds the largest digit; lanes that do not take part get bin kBins, which
+/// holds the largest digit; lanes that do not take part get bin `bins`, which
 /// the histogram does not count. (An out-of-range bin instead of a mask
 /// keeps the histogram's operands in one layout.)
 Value roundBins(const Value &unsignedKey, const Value &valid,
-                const Round &round, const Value &prefix) {
+                const Round &round, const Value &prefix, const Radix &radix) {
+  const int binCount = radix.bins();
   Value active = valid;
   if (round.index < 0) {
     active = active & ((unsignedKey & round.prefixMask) == prefix);
   } else if (round.index > 0) {
-    int above = 32 - kDigitBits * round.index;
+    int above = 32 - radix.digitBits * round.index;
     active = active & (tb::shrLogical(unsignedKey, above) ==
                        tb::shrLogical(prefix, above));
   }
-  Value inverted =
-      (kBins - 1) - (tb::shrLogical(unsignedKey, round.shift) & (kBins - 1));
-  return tb::where(active, inverted, kBins);
+  Value inverted = (binCount - 1) -
+                   (tb::shrLogical(unsignedKey, round.shift) & (binCount - 1));
+  return tb::where(active, inverted, binCount);
 }
 
 /// The histogram of one round's digits. (Spreading lanes over 8 copies of
@@ -123,8 +134,10 @@ Value roundBins(const Value &unsignedKey, const Value &valid,
 /// rounds made the select kernel slower, not faster: v3 in
 /// docs/perf-notes.md.)
 Value digitHistogram(const Value &unsignedKey, const Value &valid,
-                     const Round &round, const Value &prefix) {
-  return tb::histogram(roundBins(unsignedKey, valid, round, prefix), kBins);
+                     const Round &round, const Value &prefix,
+                     const Radix &radix) {
+  return tb::histogram(roundBins(unsignedKey, valid, round, prefix, radix),
+                       radix.bins());
 }
 
 /// Radix select: `want` (scalar i32) largest keys. Each round histograms one
@@ -137,37 +150,40 @@ Value digitHistogram(const Value &unsignedKey, const Value &valid,
 /// unrolled rounds fit (seed-pq-32k select 25.1 -> 26.5 µs).
 Threshold radixSelect(KernelBuilder &kb, Value want,
                       const RoundHistogram &histogramOfRound,
-                      bool asLoop = false) {
+                      const Radix &radix, bool asLoop = false) {
+  const int binCount = radix.bins();
   auto round = [&](const Round &r, const Value &want,
                    const Value &prefix) -> Values {
     Value hist = histogramOfRound(r, prefix);
     Value inclusive = tb::cumsum(hist, 0);
     // The first bin whose inclusive count reaches `want`, and the count of
     // the bins before it, in one reduction.
-    Value bins = kb.arange(0, kBins);
-    Value candidate = tb::where(inclusive >= want, bins, kBins);
+    Value binIndex = kb.arange(0, binCount);
+    Value candidate = tb::where(inclusive >= want, binIndex, binCount);
     Value before = inclusive - hist;
     Values picked = tb::reduce(
         {candidate, before}, 0, [](const Values &l, const Values &r) -> Values {
           Value left = l[0] <= r[0];
           return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
         });
-    return {want - picked[1], prefix | (((kBins - 1) - picked[0]) << r.shift)};
+    return {want - picked[1],
+            prefix | (((binCount - 1) - picked[0]) << r.shift)};
   };
   Values found{want, kb.constant(0, tb::DType::I32)};
   if (asLoop) {
     found = kb.forLoop(
-        0, kRounds, 1, found, [&](const Value &index, const Values &carried) {
-          Value done = index * kDigitBits;
-          Round r{(32 - kDigitBits) - done,
+        0, radix.rounds(), 1, found,
+        [&](const Value &index, const Values &carried) {
+          Value done = index * radix.digitBits;
+          Round r{tb::maximum((32 - radix.digitBits) - done, 0),
                   tb::shrLogical(kb.constant(-1, tb::DType::I32), done) ^ -1};
           return round(r, carried[0], carried[1]);
         });
   } else {
-    for (int index = 0; index < kRounds; ++index) {
-      int done = index * kDigitBits;
+    for (int index = 0; index < radix.rounds(); ++index) {
+      int done = index * radix.digitBits;
       uint32_t mask = done == 0 ? 0u : ~(0xffffffffu >> done);
-      Round r{kb.constant(32 - kDigitBits - done, tb::DType::I32),
+      Round r{kb.constant(radix.shift(index), tb::DType::I32),
               kb.constant(static_cast<int32_t>(mask), tb::DType::I32), index};
       found = round(r, found[0], found[1]);
     }
@@ -213,14 +229,15 @@ TileSelection selectTile(const Value &key, const Value &valid,
 void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
                               const Value &position, const Value &valid,
                               const Value &want, const Value &candKeyBase,
-                              const Value &candPosBase, bool roundsLoop) {
+                              const Value &candPosBase, bool roundsLoop,
+                              const Radix &radix) {
   Value unsignedKey = key ^ kIntMin;
   Threshold threshold = radixSelect(
       kb, want,
       [&](const Round &round, const Value &prefix) {
-        return digitHistogram(unsignedKey, valid, round, prefix);
+        return digitHistogram(unsignedKey, valid, round, prefix, radix);
       },
-      roundsLoop);
+      radix, roundsLoop);
   Value zero = kb.constant(0, tb::DType::I32);
   TileSelection sel = selectTile(key, valid, threshold, zero, zero);
   tb::store(candKeyBase + sel.slot, key, {.mask = sel.selected});
@@ -363,7 +380,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
           (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
       selectAndWriteCandidates(kb, key, position, valid, want,
                                candKey + slotBase, candPos + slotBase,
-                               plan.selectRoundsLoop);
+                               plan.selectRoundsLoop,
+                               Radix{plan.radixDigitBits});
     }
   }
   return {kb.name(), kb.tritonIR(), plan.selectWarps};
@@ -595,7 +613,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
     Value slotBase =
         (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
     selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
-                             candPos + slotBase, plan.selectRoundsLoop);
+                             candPos + slotBase, plan.selectRoundsLoop,
+                             Radix{plan.radixDigitBits});
   }
   return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages};
 }
@@ -629,6 +648,7 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
   const int64_t K = config.K(), sink = config.sink, window = config.window;
   const int64_t Sk = config.Sk, L = config.L(), Lmax = config.Lmax();
   const int64_t total = plan.candidatesPerRow, tile = plan.mergeTile;
+  const Radix radix{plan.radixDigitBits};
   const int64_t tiles = plan.mergeTiles;
   const tb::DType weightType = builderType(config.weightDType);
   const bool dense = config.weightLayout == WeightLayout::Dense;
@@ -672,8 +692,9 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
       Threshold threshold = radixSelect(
           kb, kb.constant(K, tb::DType::I32),
           [&](const Round &round, const Value &prefix) {
-            return digitHistogram(unsignedKey, valid, round, prefix);
-          });
+            return digitHistogram(unsignedKey, valid, round, prefix, radix);
+          },
+          radix);
       writeSelected(f, selectTile(key, valid, threshold, zero, zero));
     } else {
       // Each round streams the row's candidates (L2-resident) again.
@@ -681,16 +702,17 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
           kb, kb.constant(K, tb::DType::I32),
           [&](const Round &round, const Value &prefix) {
             Values hist = kb.forLoop(
-                0, tiles, 1, {kb.zeros({kBins}, tb::DType::I32)},
+                0, tiles, 1, {kb.zeros({radix.bins()}, tb::DType::I32)},
                 [&](const Value &t, const Values &carried) -> Values {
                   auto slots = slotsOf(t);
                   Value f = slots.first, valid = slots.second;
                   Value unsignedKey = loadKeys(f, valid) ^ kIntMin;
-                  return {carried[0] +
-                          digitHistogram(unsignedKey, valid, round, prefix)};
+                  return {carried[0] + digitHistogram(unsignedKey, valid, round,
+                                                      prefix, radix)};
                 });
             return hist[0];
-          });
+          },
+          radix);
       kb.forLoop(
           0, tiles, 1, {zero, zero},
           [&](const Value &t, const Values &carried) -> Values {
@@ -775,6 +797,9 @@ std::string IndexerPlan::describe() const {
      << " positions, " << headsPerProgram << " head(s), " << selectWarps
      << " warps" << (exactScoreByDims ? ", scores by D steps" : "")
      << (exactScoreOnTensorCores ? ", scores on tensor cores" : "")
+     << (radixDigitBits != 8
+             ? ", " + std::to_string(radixDigitBits) + "-bit digits"
+             : std::string())
      << (selectStages > 1 ? ", " + std::to_string(selectStages) + " stages"
                           : std::string())
      << (selectRoundsLoop ? ", rounds loop" : "") << "), merge " << mergeTiles
@@ -908,6 +933,13 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: tc=1 needs exact scores by rows, q and keys of "
                 "one 16-bit type, D >= 16 and at most 8 heads per program");
+  if (overrides.radixDigitBits) {
+    if (overrides.radixDigitBits != 8 && overrides.radixDigitBits != 11)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: digits (radix digit bits) is 8 or 11, got " +
+                      std::to_string(overrides.radixDigitBits));
+    plan.radixDigitBits = overrides.radixDigitBits;
+  }
   plan.exactScoreOnTensorCores =
       overrides.tensorCores < 0 ? tensorCoresFit : overrides.tensorCores == 1;
   if (overrides.selectStages) {

@@ -167,6 +167,17 @@ TEST_CASE("exact kernels compile with FMA or tensor-core scores, 1 or 2 "
     }
 }
 
+TEST_CASE("indexer kernels compile with 3 rounds of 11-bit digits",
+          "[indexer][build]") {
+  PlanOverrides overrides;
+  overrides.radixDigitBits = 11;
+  for (const char *name : {"seed-pq-32k", "pq-128k", "exact-gqa-128k"})
+    SECTION(name) { compileAll(findCase(name).config, overrides); }
+  overrides.radixDigitBits = 9;
+  REQUIRE_THROWS_AS(planIndexer(findCase("seed-pq-32k").config, 132, overrides),
+                    Error);
+}
+
 TEST_CASE("indexer kernels compile for edge shapes", "[indexer][build]") {
   IndexerConfig pq = findCase("seed-pq-32k").config;
   pq.Sk = 3000;

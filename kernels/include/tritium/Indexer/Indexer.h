@@ -60,10 +60,13 @@ struct PlanOverrides {
   /// loaded while the current one is scored; tensor-core scoring only);
   /// 0: the planner's.
   unsigned selectStages = 0;
+  /// Radix digit bits of the selects and the merge: 8 (4 rounds) or 11 (3
+  /// rounds); 0: the planner's.
+  int radixDigitBits = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
-           tensorCores >= 0 || selectStages;
+           tensorCores >= 0 || selectStages || radixDigitBits;
   }
 };
 
@@ -114,6 +117,8 @@ struct IndexerPlan {
   bool exactScoreOnTensorCores = false;
   /// num_stages of the select kernel (1, or 2 to load a sub-tile ahead).
   unsigned selectStages = 1;
+  /// Radix digit bits (8: 4 rounds of 256 bins; 11: 3 rounds of 2048).
+  int radixDigitBits = 8;
   /// The select's radix rounds as a loop instead of unrolled: where a
   /// thread holds 32 or more keys (the unrolled rounds spilled).
   bool selectRoundsLoop = false;
