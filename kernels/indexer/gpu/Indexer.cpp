@@ -19,6 +19,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <optional>
 
 namespace tritium::indexer {
@@ -61,6 +62,14 @@ KernelOptions kernelOptionsFor(const IndexerKernelSource &source,
   kernelOptions.device = options.device;
   kernelOptions.arch = options.arch;
   return kernelOptions;
+}
+
+/// The specialisation of every parameter a 16-byte aligned pointer.
+Specialization allAlignedPointers(const Kernel &kernel) {
+  std::string text;
+  for (size_t i = 0; i < kernel.signature().params.size(); ++i)
+    text += i ? ",D" : "D";
+  return Specialization::parse(text);
 }
 
 uint32_t gridDim(int64_t value, const char *what) {
@@ -154,20 +163,37 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
       static_cast<std::size_t>(std::max<int64_t>(s.plan.workspaceBytes, 256)));
 
   // Every argument is a 16-byte aligned pointer (validateBindings insists),
-  // so warming with the workspace's address compiles the variant run() uses.
-  auto warm = [&](const Kernel &kernel) {
+  // so the all-aligned-pointers variant is the one run() uses. The kernels
+  // compile on threads of their own (a cold construction waits for the
+  // slowest kernel, not the sum of all); warm() then finds each variant
+  // compiled and loads it.
+  for (const IndexerKernelSource &source : s.sources)
+    s.kernels.emplace_back(KernelSource::fromIR(source.irText, source.name),
+                           kernelOptionsFor(source, options));
+  s.compileMs.assign(s.kernels.size(), 0.0);
+  auto elapsedMs = [](std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  {
+    std::vector<std::future<void>> compiles;
+    for (size_t i = 0; i < s.kernels.size(); ++i)
+      compiles.push_back(std::async(std::launch::async, [&, i] {
+        auto start = std::chrono::steady_clock::now();
+        s.kernels[i].compile(allAlignedPointers(s.kernels[i]), options.arch);
+        s.compileMs[i] = elapsedMs(start);
+      }));
+    for (std::future<void> &compile : compiles)
+      compile.get(); // rethrows a kernel's compile error
+  }
+  for (size_t i = 0; i < s.kernels.size(); ++i) {
+    const Kernel &kernel = s.kernels[i];
     std::vector<ArgValue> args(kernel.signature().params.size(),
                                ArgValue::pointer(s.workspace.address()));
     auto start = std::chrono::steady_clock::now();
     kernel.warm(args);
-    s.compileMs.push_back(std::chrono::duration<double, std::milli>(
-                              std::chrono::steady_clock::now() - start)
-                              .count());
-  };
-  for (const IndexerKernelSource &source : s.sources) {
-    s.kernels.emplace_back(KernelSource::fromIR(source.irText, source.name),
-                           kernelOptionsFor(source, options));
-    warm(s.kernels.back());
+    s.compileMs[i] += elapsedMs(start);
   }
   if (config.score == ScoreKind::PQ && config.checkCodes &&
       !s.plan.fullAttention) {
@@ -196,11 +222,8 @@ std::vector<double> precompileIndexer(const IndexerConfig &config,
   for (const IndexerKernelSource &source : buildIndexerKernels(config, plan)) {
     Kernel kernel(KernelSource::fromIR(source.irText, source.name),
                   kernelOptionsFor(source, options));
-    std::string text;
-    for (size_t i = 0; i < kernel.signature().params.size(); ++i)
-      text += i ? ",D" : "D";
     auto start = std::chrono::steady_clock::now();
-    kernel.compile(Specialization::parse(text), options.arch);
+    kernel.compile(allAlignedPointers(kernel), options.arch);
     milliseconds.push_back(std::chrono::duration<double, std::milli>(
                                std::chrono::steady_clock::now() - start)
                                .count());
