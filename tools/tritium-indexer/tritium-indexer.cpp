@@ -288,11 +288,13 @@ Args parseArgs(int argc, char **argv) {
           a.overrides.selectStages = static_cast<unsigned>(v);
         else if (key == "digits")
           a.overrides.radixDigitBits = static_cast<int>(v);
+        else if (key == "loops")
+          a.overrides.exactScoreLoops = v;
         else
           throw Error(Error::Kind::InvalidArgument,
                       "--plan: unknown key '" + key +
                           "' (chunk, select_warps, merge_warps, heads, tc, "
-                          "stages, digits)");
+                          "stages, digits, loops)");
       }
     } else if (arg == "--dump-ir")
       a.dumpDir = value();

@@ -259,6 +259,18 @@ Value candidatesOfSplit(const IndexerConfig &config, const IndexerPlan &plan,
 /// [n] tensors back into one [parts * n] tensor in position order:
 /// join(evens, odds) puts part p at minor index p % 2, and recursing on each
 /// half keeps element parts * i + p at part p, index i.
+/// Stacks [n, m] tensors along their rows, in order: [k * n, m].
+Value stackRows(const std::vector<Value> &blocks) {
+  if (blocks.size() == 1)
+    return blocks[0];
+  size_t half = blocks.size() / 2;
+  Value first = stackRows({blocks.begin(), blocks.begin() + half});
+  Value second = stackRows({blocks.begin() + half, blocks.end()});
+  // join: [n, m, 2]; the pair index first, then rows: [2 * n, m].
+  Value pair = tb::trans(tb::join(first, second), {2, 0, 1});
+  return tb::reshape(pair, {2 * first.shape()[0], first.shape()[1]});
+}
+
 Value interleaveParts(const std::vector<Value> &parts, int64_t n) {
   if (parts.size() == 1)
     return parts[0];
@@ -510,7 +522,13 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
         tb::load(prog.queries[g] + d, {.mask = dimValid, .other = 0.0f})
             .to(tb::DType::F32));
   Value lane = kb.arange(0, sub);
-  Value tileRow = kb.arange(0, tiles).column();
+  // The sub-tiles in plan.exactScoreLoops loops of consecutive sub-tiles,
+  // each filling its own [tiles / loops, sub] tensors: a sub-tile's scores
+  // are inserted with a select per element of the loop's tensors, so fewer
+  // rows per loop mean fewer selects (the loop bodies are repeated).
+  const int64_t loops = plan.exactScoreLoops;
+  const int64_t rowsPerLoop = tiles / loops;
+  Value tileRow = kb.arange(0, rowsPerLoop).column();
   // Tensor cores: the R query rows as the columns of a [D, N] operand (N =
   // 16, the narrowest dot Triton allows; columns R.. are zeros), so
   // that one dot gives a sub-tile's scores for all R heads: no bf16
@@ -524,40 +542,50 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
                           {.mask = (head < R) & dimValid.row(), .other = 0.0f});
     queryColumns = tb::trans(rows);
   }
-  Values inits;
-  for (int64_t g = 0; g < R; ++g)
-    inits.push_back(kb.zeros({tiles, sub}, tb::DType::F32));
-  Values carried = kb.forLoop(
-      0, tiles, 1, inits, [&](const Value &t, const Values &carried) {
-        Value p = prog.chunkBegin + t * sub + lane;
-        Value inRange = p < config.candidateEnd();
-        Value keyTile = tb::load(
-            prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
-            {.mask = inRange.column() & dimValid.row(), .other = 0.0f});
-        Values next;
-        if (plan.exactScoreOnTensorCores) {
-          Value all = tb::dot(keyTile, queryColumns);
+  std::vector<Values> blocks;
+  for (int64_t l = 0; l < loops; ++l) {
+    Values inits;
+    for (int64_t g = 0; g < R; ++g)
+      inits.push_back(kb.zeros({rowsPerLoop, sub}, tb::DType::F32));
+    blocks.push_back(kb.forLoop(
+        0, rowsPerLoop, 1, inits, [&](const Value &t, const Values &carried) {
+          Value p = prog.chunkBegin + (t + l * rowsPerLoop) * sub + lane;
+          Value inRange = p < config.candidateEnd();
+          Value keyTile = tb::load(
+              prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
+              {.mask = inRange.column() & dimValid.row(), .other = 0.0f});
+          Values next;
+          if (plan.exactScoreOnTensorCores) {
+            Value all = tb::dot(keyTile, queryColumns);
+            for (int64_t g = 0; g < R; ++g) {
+              Value s = tb::sum(tb::where(column.row() == g, all, 0.0f), 1);
+              if (config.scale != 1.0f)
+                s = s * config.scale;
+              next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
+            }
+            return next;
+          }
+          Value tile = keyTile.to(tb::DType::F32);
           for (int64_t g = 0; g < R; ++g) {
-            Value s = tb::sum(tb::where(column.row() == g, all, 0.0f), 1);
+            Value s = tb::sum(tile * queries[g].row(), 1);
             if (config.scale != 1.0f)
               s = s * config.scale;
             next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
           }
           return next;
-        }
-        Value tile = keyTile.to(tb::DType::F32);
-        for (int64_t g = 0; g < R; ++g) {
-          Value s = tb::sum(tile * queries[g].row(), 1);
-          if (config.scale != 1.0f)
-            s = s * config.scale;
-          next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
-        }
-        return next;
-      });
+        }));
+  }
   // [tiles, sub] each: the caller reshapes a head's scores where it uses
   // them (reshaping all of them here kept them all converted at once: more
   // shared-memory round trips and registers).
-  return carried;
+  Values scores;
+  for (int64_t g = 0; g < R; ++g) {
+    std::vector<Value> rows;
+    for (const Values &block : blocks)
+      rows.push_back(block[g]);
+    scores.push_back(stackRows(rows));
+  }
+  return scores;
 }
 
 IndexerKernelSource buildExactSelect(const IndexerConfig &config,
@@ -797,6 +825,9 @@ std::string IndexerPlan::describe() const {
      << " positions, " << headsPerProgram << " head(s), " << selectWarps
      << " warps" << (exactScoreByDims ? ", scores by D steps" : "")
      << (exactScoreOnTensorCores ? ", scores on tensor cores" : "")
+     << (exactScoreLoops > 1
+             ? ", " + std::to_string(exactScoreLoops) + " score loops"
+             : std::string())
      << (radixDigitBits != 8
              ? ", " + std::to_string(radixDigitBits) + "-bit digits"
              : std::string())
@@ -933,6 +964,16 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: tc=1 needs exact scores by rows, q and keys of "
                 "one 16-bit type, D >= 16 and at most 8 heads per program");
+  if (overrides.exactScoreLoops) {
+    const int64_t tiles = plan.subTile ? chunk / plan.subTile : 1;
+    if (pq || plan.exactScoreByDims ||
+        (overrides.exactScoreLoops & (overrides.exactScoreLoops - 1)) ||
+        tiles % overrides.exactScoreLoops != 0)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: loops (exact score loops) is a power of two "
+                  "dividing the chunk's sub-tiles, for exact scores by rows");
+    plan.exactScoreLoops = overrides.exactScoreLoops;
+  }
   if (overrides.radixDigitBits) {
     if (overrides.radixDigitBits != 8 && overrides.radixDigitBits != 11)
       throw Error(Error::Kind::InvalidArgument,

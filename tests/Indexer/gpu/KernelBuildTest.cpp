@@ -165,6 +165,13 @@ TEST_CASE("exact kernels compile with FMA or tensor-core scores, 1 or 2 "
         compileAll(findCase("exact-gqa-32k").config, overrides);
       }
     }
+  SECTION("2 score loops") {
+    compileAll(findCase("exact-gqa-32k").config,
+               PlanOverrides{.exactScoreLoops = 2});
+  }
+  REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132,
+                                PlanOverrides{.exactScoreLoops = 3}),
+                    Error);
 }
 
 TEST_CASE("indexer kernels compile with 3 rounds of 11-bit digits",

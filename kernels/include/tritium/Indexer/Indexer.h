@@ -63,10 +63,14 @@ struct PlanOverrides {
   /// Radix digit bits of the selects and the merge: 8 (4 rounds) or 11 (3
   /// rounds); 0: the planner's.
   int radixDigitBits = 0;
+  /// exact by rows: the sub-tiles in this many loops (a power of two); 0:
+  /// the planner's.
+  int64_t exactScoreLoops = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
-           tensorCores >= 0 || selectStages || radixDigitBits;
+           tensorCores >= 0 || selectStages || radixDigitBits ||
+           exactScoreLoops;
   }
 };
 
@@ -119,6 +123,10 @@ struct IndexerPlan {
   unsigned selectStages = 1;
   /// Radix digit bits (8: 4 rounds of 256 bins; 11: 3 rounds of 2048).
   int radixDigitBits = 8;
+  /// exact by rows: loops over consecutive runs of sub-tiles, each with its
+  /// own [tiles / loops, sub] score tensors (fewer selects per insertion,
+  /// the loop body repeated).
+  int64_t exactScoreLoops = 1;
   /// The select's radix rounds as a loop instead of unrolled: where a
   /// thread holds 32 or more keys (the unrolled rounds spilled).
   bool selectRoundsLoop = false;
