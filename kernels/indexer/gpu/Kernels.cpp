@@ -954,8 +954,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                  : plan.exactScoreByDims
                      ? std::min<int64_t>(chunk, 4 * 32 * plan.selectWarps)
                      : std::min<int64_t>(256, chunk);
-  // exact by rows on the tensor cores: q and keys of one 16-bit type (the
-  // dot's operands), D padded to a multiple of 16 (its K step).
+  // exact by rows on the tensor cores (--plan tc=1 only): q and keys of one
+  // 16-bit type (the dot's operands), D padded to a multiple of 16 (its K
+  // step). Slower than the FMAs as the compiler stages the dot today
+  // (H100, v9b in perf-notes: exact-gqa-128k select 193 -> 288 µs; the key
+  // tile goes through registers into shared memory with the loop's scores
+  // spilled around it).
   const bool tensorCoresFit =
       !pq && !plan.exactScoreByDims && config.qDType == config.keysDType &&
       (config.keysDType == DType::BF16 || config.keysDType == DType::F16) &&
@@ -981,8 +985,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(overrides.radixDigitBits));
     plan.radixDigitBits = overrides.radixDigitBits;
   }
-  plan.exactScoreOnTensorCores =
-      overrides.tensorCores < 0 ? tensorCoresFit : overrides.tensorCores == 1;
+  plan.exactScoreOnTensorCores = overrides.tensorCores == 1;
   if (overrides.selectStages) {
     if (overrides.selectStages > 2 ||
         (overrides.selectStages == 2 && !plan.exactScoreOnTensorCores))

@@ -100,24 +100,21 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   CHECK(allHeads.headsPerProgram == 4);
   CHECK(allHeads.chunk == 2 * exact.heavy);
   CHECK(allHeads.exactScoreByDims);
-  // exact by rows scores on the tensor cores where q and keys are one
-  // 16-bit type; tc=0 keeps the FMAs; tc=1 where it cannot run is an error.
-  CHECK(single.exactScoreOnTensorCores);
-  CHECK_FALSE(allHeads.exactScoreOnTensorCores);
-  CHECK_FALSE(planIndexer(exact, 132, PlanOverrides{.tensorCores = 0})
-                  .exactScoreOnTensorCores);
+  // exact by rows scores with FMAs unless tc=1 asks for the tensor cores
+  // (q and keys of one 16-bit type; elsewhere tc=1 is an error).
+  CHECK_FALSE(single.exactScoreOnTensorCores);
+  CHECK(planIndexer(exact, 132, PlanOverrides{.tensorCores = 1})
+            .exactScoreOnTensorCores);
   IndexerConfig f32Keys = exact;
   f32Keys.keysDType = DType::F32;
   CHECK_FALSE(planIndexer(f32Keys, 132).exactScoreOnTensorCores);
   REQUIRE_THROWS_AS(planIndexer(f32Keys, 132, PlanOverrides{.tensorCores = 1}),
                     Error);
-  CHECK(
-      planIndexer(exact, 132, PlanOverrides{.selectStages = 2}).selectStages ==
-      2);
-  REQUIRE_THROWS_AS(
-      planIndexer(exact, 132,
-                  PlanOverrides{.tensorCores = 0, .selectStages = 2}),
-      Error);
+  CHECK(planIndexer(exact, 132,
+                    PlanOverrides{.tensorCores = 1, .selectStages = 2})
+            .selectStages == 2);
+  REQUIRE_THROWS_AS(planIndexer(exact, 132, PlanOverrides{.selectStages = 2}),
+                    Error);
   // Radix rounds as a loop only where a thread holds 32+ keys of a head.
   CHECK(planIndexer(findCase("pq-128k").config, 132).selectRoundsLoop);
   CHECK_FALSE(planIndexer(seed, 132).selectRoundsLoop);
