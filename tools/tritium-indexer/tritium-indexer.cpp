@@ -290,11 +290,13 @@ Args parseArgs(int argc, char **argv) {
           a.overrides.radixDigitBits = static_cast<int>(v);
         else if (key == "loops")
           a.overrides.exactScoreLoops = v;
+        else if (key == "prefetch")
+          a.overrides.exactPrefetch = v != 0;
         else
           throw Error(Error::Kind::InvalidArgument,
                       "--plan: unknown key '" + key +
                           "' (chunk, select_warps, merge_warps, heads, tc, "
-                          "stages, digits, loops)");
+                          "stages, digits, loops, prefetch)");
       }
     } else if (arg == "--dump-ir")
       a.dumpDir = value();

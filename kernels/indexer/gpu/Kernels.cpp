@@ -544,17 +544,33 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
   }
   std::vector<Values> blocks;
   for (int64_t l = 0; l < loops; ++l) {
+    // Sub-tile t of this loop (masked off from t = rowsPerLoop on).
+    auto loadTile = [&](const Value &t) {
+      Value p = prog.chunkBegin + (t + l * rowsPerLoop) * sub + lane;
+      Value inRange = (p < config.candidateEnd()) & (t < rowsPerLoop);
+      return tb::load(
+          prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
+          {.mask = inRange.column() & dimValid.row(), .other = 0.0f});
+    };
     Values inits;
     for (int64_t g = 0; g < R; ++g)
       inits.push_back(kb.zeros({rowsPerLoop, sub}, tb::DType::F32));
+    // plan.exactPrefetch: the next sub-tile's keys are loaded at the top of
+    // an iteration and carried to the next, so they are in flight while
+    // this one is scored.
+    if (plan.exactPrefetch)
+      inits.push_back(loadTile(kb.constant(0, tb::DType::I32)));
     blocks.push_back(kb.forLoop(
         0, rowsPerLoop, 1, inits, [&](const Value &t, const Values &carried) {
-          Value p = prog.chunkBegin + (t + l * rowsPerLoop) * sub + lane;
-          Value inRange = p < config.candidateEnd();
-          Value keyTile = tb::load(
-              prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
-              {.mask = inRange.column() & dimValid.row(), .other = 0.0f});
           Values next;
+          Value keyTile;
+          Value prefetched;
+          if (plan.exactPrefetch) {
+            prefetched = loadTile(t + 1);
+            keyTile = carried[R];
+          } else {
+            keyTile = loadTile(t);
+          }
           if (plan.exactScoreOnTensorCores) {
             Value all = tb::dot(keyTile, queryColumns);
             for (int64_t g = 0; g < R; ++g) {
@@ -563,17 +579,20 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
                 s = s * config.scale;
               next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
             }
-            return next;
+          } else {
+            Value tile = keyTile.to(tb::DType::F32);
+            for (int64_t g = 0; g < R; ++g) {
+              Value s = tb::sum(tile * queries[g].row(), 1);
+              if (config.scale != 1.0f)
+                s = s * config.scale;
+              next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
+            }
           }
-          Value tile = keyTile.to(tb::DType::F32);
-          for (int64_t g = 0; g < R; ++g) {
-            Value s = tb::sum(tile * queries[g].row(), 1);
-            if (config.scale != 1.0f)
-              s = s * config.scale;
-            next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
-          }
+          if (plan.exactPrefetch)
+            next.push_back(prefetched);
           return next;
         }));
+    blocks.back().resize(R);
   }
   // [tiles, sub] each: the caller reshapes a head's scores where it uses
   // them (reshaping all of them here kept them all converted at once: more
@@ -828,6 +847,7 @@ std::string IndexerPlan::describe() const {
      << (exactScoreLoops > 1
              ? ", " + std::to_string(exactScoreLoops) + " score loops"
              : std::string())
+     << (exactPrefetch ? ", next sub-tile prefetched" : "")
      << (radixDigitBits != 8
              ? ", " + std::to_string(radixDigitBits) + "-bit digits"
              : std::string())
@@ -977,6 +997,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                   "indexer plan: loops (exact score loops) is a power of two "
                   "dividing the chunk's sub-tiles, for exact scores by rows");
     plan.exactScoreLoops = overrides.exactScoreLoops;
+  }
+  if (overrides.exactPrefetch) {
+    if (pq || plan.exactScoreByDims)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: prefetch is for exact scores by rows");
+    plan.exactPrefetch = true;
   }
   if (overrides.radixDigitBits) {
     if (overrides.radixDigitBits != 8 && overrides.radixDigitBits != 11)

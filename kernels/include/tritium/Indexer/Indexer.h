@@ -66,11 +66,13 @@ struct PlanOverrides {
   /// exact by rows: the sub-tiles in this many loops (a power of two); 0:
   /// the planner's.
   int64_t exactScoreLoops = 0;
+  /// exact by rows: load the next sub-tile's keys during the current one.
+  bool exactPrefetch = false;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
            tensorCores >= 0 || selectStages || radixDigitBits ||
-           exactScoreLoops;
+           exactScoreLoops || exactPrefetch;
   }
 };
 
@@ -127,6 +129,9 @@ struct IndexerPlan {
   /// own [tiles / loops, sub] score tensors (fewer selects per insertion,
   /// the loop body repeated).
   int64_t exactScoreLoops = 1;
+  /// exact by rows: the next sub-tile's keys loaded (and carried) while
+  /// the current one is scored.
+  bool exactPrefetch = false;
   /// The select's radix rounds as a loop instead of unrolled: where a
   /// thread holds 32 or more keys (the unrolled rounds spilled).
   bool selectRoundsLoop = false;
