@@ -48,6 +48,7 @@
 #include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -243,6 +244,35 @@ struct Args {
   bool cpu = false;
 };
 
+/// Sets the PlanOverrides field that `key` of --plan names.
+void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
+  using Setter = std::function<void(PlanOverrides &, int64_t)>;
+  static const std::vector<std::pair<std::string, Setter>> kSetters = {
+      {"chunk", [](PlanOverrides &o, int64_t v) { o.chunk = v; }},
+      {"select_warps",
+       [](PlanOverrides &o, int64_t v) { o.selectWarps = unsigned(v); }},
+      {"merge_warps",
+       [](PlanOverrides &o, int64_t v) { o.mergeWarps = unsigned(v); }},
+      {"heads", [](PlanOverrides &o, int64_t v) { o.headsPerProgram = v; }},
+      {"tc", [](PlanOverrides &o, int64_t v) { o.tensorCores = v != 0; }},
+      {"stages",
+       [](PlanOverrides &o, int64_t v) { o.selectStages = unsigned(v); }},
+      {"digits",
+       [](PlanOverrides &o, int64_t v) { o.radixDigitBits = int(v); }},
+      {"loops", [](PlanOverrides &o, int64_t v) { o.exactScoreLoops = v; }},
+      {"prefetch",
+       [](PlanOverrides &o, int64_t v) { o.exactPrefetch = v != 0; }},
+  };
+  std::string known;
+  for (const auto &[name, set] : kSetters) {
+    if (name == key)
+      return set(o, v);
+    known += (known.empty() ? "" : ", ") + name;
+  }
+  throw Error(Error::Kind::InvalidArgument,
+              "--plan: unknown key '" + key + "' (" + known + ")");
+}
+
 Args parseArgs(int argc, char **argv) {
   Args a;
   if (argc < 2)
@@ -274,29 +304,7 @@ Args parseArgs(int argc, char **argv) {
         int64_t v =
             parseInt("--plan " + key,
                      eq == std::string::npos ? "" : item.substr(eq + 1));
-        if (key == "chunk")
-          a.overrides.chunk = v;
-        else if (key == "select_warps")
-          a.overrides.selectWarps = static_cast<unsigned>(v);
-        else if (key == "merge_warps")
-          a.overrides.mergeWarps = static_cast<unsigned>(v);
-        else if (key == "heads")
-          a.overrides.headsPerProgram = v;
-        else if (key == "tc")
-          a.overrides.tensorCores = static_cast<int>(v != 0);
-        else if (key == "stages")
-          a.overrides.selectStages = static_cast<unsigned>(v);
-        else if (key == "digits")
-          a.overrides.radixDigitBits = static_cast<int>(v);
-        else if (key == "loops")
-          a.overrides.exactScoreLoops = v;
-        else if (key == "prefetch")
-          a.overrides.exactPrefetch = v != 0;
-        else
-          throw Error(Error::Kind::InvalidArgument,
-                      "--plan: unknown key '" + key +
-                          "' (chunk, select_warps, merge_warps, heads, tc, "
-                          "stages, digits, loops, prefetch)");
+        applyPlanOverride(a.overrides, key, v);
       }
     } else if (arg == "--dump-ir")
       a.dumpDir = value();
