@@ -848,7 +848,7 @@ std::string IndexerPlan::describe() const {
              ? ", " + std::to_string(exactScoreLoops) + " score loops"
              : std::string())
      << (exactPrefetch ? ", next sub-tile prefetched" : "")
-     << (radixDigitBits != 8
+     << (radixDigitBits != 11
              ? ", " + std::to_string(radixDigitBits) + "-bit digits"
              : std::string())
      << (selectStages > 1 ? ", " + std::to_string(selectStages) + " stages"

@@ -171,12 +171,13 @@ TEST_CASE("exact kernels compile with FMA or tensor-core scores, 1 or 2 "
                     Error);
 }
 
-TEST_CASE("indexer kernels compile with 3 rounds of 11-bit digits",
+TEST_CASE("indexer kernels compile with 4 rounds of 8-bit digits",
           "[indexer][build]") {
   PlanOverrides overrides;
-  overrides.radixDigitBits = 11;
+  overrides.radixDigitBits = 8;
   for (const char *name : {"seed-pq-32k", "pq-128k", "exact-gqa-128k"})
     SECTION(name) { compileAll(findCase(name).config, overrides); }
+  CHECK(planIndexer(findCase("seed-pq-32k").config, 132).radixDigitBits == 11);
   overrides.radixDigitBits = 9;
   REQUIRE_THROWS_AS(planIndexer(findCase("seed-pq-32k").config, 132, overrides),
                     Error);

@@ -123,8 +123,9 @@ struct IndexerPlan {
   bool exactScoreOnTensorCores = false;
   /// num_stages of the select kernel (1, or 2 to load a sub-tile ahead).
   unsigned selectStages = 1;
-  /// Radix digit bits (8: 4 rounds of 256 bins; 11: 3 rounds of 2048).
-  int radixDigitBits = 8;
+  /// Radix digit bits (11: 3 rounds of 2048 bins, 1-4% faster than 8: 4
+  /// rounds of 256; v9b in perf-notes).
+  int radixDigitBits = 11;
   /// exact by rows: loops over consecutive runs of sub-tiles, each with its
   /// own [tiles / loops, sub] score tensors (fewer selects per insertion,
   /// the loop body repeated).
