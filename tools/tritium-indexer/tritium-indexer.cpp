@@ -12,7 +12,11 @@
 //       against the CPU reference, then GPU time (the call captured in a CUDA
 //       graph and replayed, timed with events, median), wall lat (one call +
 //       stream synchronise on the host clock, median of 100), the memory
-//       floor at the copy bandwidth measured in the same run, and GPU/floor
+//       floor at the copy bandwidth measured in the same run, and GPU/floor.
+//       --plan (also for plan) overrides the planner: chunk, select_warps,
+//       merge_warps, heads (per select program), tc (exact scores on the
+//       tensor cores, 0/1), stages (1/2, with tc), digits (radix digit bits,
+//       8/11), loops (exact score loops), prefetch (0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
