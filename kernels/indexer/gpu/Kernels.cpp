@@ -28,12 +28,12 @@ using tb::Values;
 namespace {
 
 constexpr int32_t kIntMin = INT32_MIN;
-/// Radix select over 32-bit keys: 4 rounds of 8-bit digits, or 3 of 11
-/// (plan.radixDigitBits; the last round's digit then overlaps the bits
-/// already found, which every key still taking part shares, so its order
-/// and the prefix are unchanged).
+/// Radix select over 32-bit keys: 3 rounds of 11-bit digits (the default;
+/// the last round's digit overlaps the bits already found, which every key
+/// still taking part shares, so its order and the prefix are unchanged), or
+/// 4 rounds of 8-bit digits (plan.radixDigitBits).
 struct Radix {
-  int digitBits = 8;
+  int digitBits = 11;
   int bins() const { return 1 << digitBits; }
   int rounds() const { return (32 + digitBits - 1) / digitBits; }
   /// The shift of round `index`'s digit (bits found so far: index *
@@ -253,12 +253,6 @@ Value candidatesOfSplit(const IndexerConfig &config, const IndexerPlan &plan,
   return tb::minimum(config.heavy, tb::maximum(inChunk, 0));
 }
 
-/// An exact select program scores its chunk in `parts` interleaved parts:
-/// part p holds positions chunkBegin + parts * i + p (so each part's tiles,
-/// and the registers of their loads and sums, stay small). Joins the parts'
-/// [n] tensors back into one [parts * n] tensor in position order:
-/// join(evens, odds) puts part p at minor index p % 2, and recursing on each
-/// half keeps element parts * i + p at part p, index i.
 /// Stacks [n, m] tensors along their rows, in order: [k * n, m].
 Value stackRows(const std::vector<Value> &blocks) {
   if (blocks.size() == 1)
@@ -271,6 +265,12 @@ Value stackRows(const std::vector<Value> &blocks) {
   return tb::reshape(pair, {2 * first.shape()[0], first.shape()[1]});
 }
 
+/// An exact select program scores its chunk in `parts` interleaved parts:
+/// part p holds positions chunkBegin + parts * i + p (so each part's tiles,
+/// and the registers of their loads and sums, stay small). Joins the parts'
+/// [n] tensors back into one [parts * n] tensor in position order:
+/// join(evens, odds) puts part p at minor index p % 2, and recursing on each
+/// half keeps element parts * i + p at part p, index i.
 Value interleaveParts(const std::vector<Value> &parts, int64_t n) {
   if (parts.size() == 1)
     return parts[0];
