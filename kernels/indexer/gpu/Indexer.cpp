@@ -52,24 +52,10 @@ IndexerKernelSource buildCodeCheck(const IndexerConfig &config, int64_t block) {
 
 constexpr int64_t kCheckBlock = 4096;
 
-/// The options every indexer kernel is compiled with (the cache key
-/// includes them, so precompileIndexer and the Indexer must agree).
-KernelOptions kernelOptionsFor(const IndexerKernelSource &source,
-                               const IndexerOptions &options) {
-  KernelOptions kernelOptions;
-  kernelOptions.numWarps = source.numWarps;
-  kernelOptions.numStages = source.numStages;
-  kernelOptions.device = options.device;
-  kernelOptions.arch = options.arch;
-  return kernelOptions;
-}
-
-/// The specialisation of every parameter a 16-byte aligned pointer.
-Specialization allAlignedPointers(const Kernel &kernel) {
-  std::string text;
-  for (size_t i = 0; i < kernel.signature().params.size(); ++i)
-    text += i ? ",D" : "D";
-  return Specialization::parse(text);
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 uint32_t gridDim(int64_t value, const char *what) {
@@ -130,6 +116,24 @@ PlanChoice choosePlan(const IndexerConfig &config,
 
 } // namespace
 
+KernelOptions indexerKernelOptions(const IndexerKernelSource &source,
+                                   const IndexerOptions &options) {
+  KernelOptions kernelOptions;
+  kernelOptions.numWarps = source.numWarps;
+  kernelOptions.numStages = source.numStages;
+  kernelOptions.device = options.device;
+  kernelOptions.arch = options.arch;
+  return kernelOptions;
+}
+
+std::shared_ptr<const CompiledKernel>
+compileIndexerKernel(const Kernel &kernel, const std::string &arch) {
+  std::string text;
+  for (size_t i = 0; i < kernel.signature().params.size(); ++i)
+    text += i ? ",D" : "D";
+  return kernel.compile(Specialization::parse(text), arch);
+}
+
 struct Indexer::Impl {
   IndexerConfig config;
   IndexerOptions options;
@@ -169,20 +173,15 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
   // compiled and loads it.
   for (const IndexerKernelSource &source : s.sources)
     s.kernels.emplace_back(KernelSource::fromIR(source.irText, source.name),
-                           kernelOptionsFor(source, options));
+                           indexerKernelOptions(source, options));
   s.compileMs.assign(s.kernels.size(), 0.0);
-  auto elapsedMs = [](std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(
-               std::chrono::steady_clock::now() - start)
-        .count();
-  };
   {
     std::vector<std::future<void>> compiles;
     for (size_t i = 0; i < s.kernels.size(); ++i)
       compiles.push_back(std::async(std::launch::async, [&, i] {
         auto start = std::chrono::steady_clock::now();
-        s.kernels[i].compile(allAlignedPointers(s.kernels[i]), options.arch);
-        s.compileMs[i] = elapsedMs(start);
+        compileIndexerKernel(s.kernels[i], options.arch);
+        s.compileMs[i] = millisecondsSince(start);
       }));
     for (std::future<void> &compile : compiles)
       compile.get(); // rethrows a kernel's compile error
@@ -193,7 +192,7 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
                                ArgValue::pointer(s.workspace.address()));
     auto start = std::chrono::steady_clock::now();
     kernel.warm(args);
-    s.compileMs[i] += elapsedMs(start);
+    s.compileMs[i] += millisecondsSince(start);
   }
   if (config.score == ScoreKind::PQ && config.checkCodes &&
       !s.plan.fullAttention) {
@@ -221,12 +220,10 @@ std::vector<double> precompileIndexer(const IndexerConfig &config,
   std::vector<double> milliseconds;
   for (const IndexerKernelSource &source : buildIndexerKernels(config, plan)) {
     Kernel kernel(KernelSource::fromIR(source.irText, source.name),
-                  kernelOptionsFor(source, options));
+                  indexerKernelOptions(source, options));
     auto start = std::chrono::steady_clock::now();
-    kernel.compile(allAlignedPointers(kernel), options.arch);
-    milliseconds.push_back(std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - start)
-                               .count());
+    compileIndexerKernel(kernel, options.arch);
+    milliseconds.push_back(millisecondsSince(start));
   }
   return milliseconds;
 }

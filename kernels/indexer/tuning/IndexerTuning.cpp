@@ -284,18 +284,9 @@ makeIndexerBenchmarker(const IndexerConfig &config,
     tune::PreparedRun run;
     for (const IndexerKernelSource &source :
          buildIndexerKernels(state->config, plan)) {
-      KernelOptions kernelOptions;
-      kernelOptions.numWarps = source.numWarps;
-      kernelOptions.numStages = source.numStages;
-      kernelOptions.device = options.device;
-      kernelOptions.arch = options.arch;
       Kernel kernel(KernelSource::fromIR(source.irText, source.name),
-                    kernelOptions);
-      std::string pointers;
-      for (size_t i = 0; i < kernel.signature().params.size(); ++i)
-        pointers += i ? ",D" : "D";
-      auto compiled =
-          kernel.compile(Specialization::parse(pointers), options.arch);
+                    indexerKernelOptions(source, options));
+      auto compiled = compileIndexerKernel(kernel, options.arch);
       run.usage.sharedBytes = std::max<std::int64_t>(
           run.usage.sharedBytes, compiled->metadata.sharedBytes);
     }

@@ -35,6 +35,7 @@
 
 #include "tritium/Indexer/Spec.h"
 #include "tritium/Runtime/Driver.h"
+#include "tritium/Runtime/Kernel.h"
 
 #include <cstdint>
 #include <memory>
@@ -169,6 +170,19 @@ struct IndexerKernelSource {
 /// The kernels of `plan` for `config`, in launch order. Needs no GPU.
 std::vector<IndexerKernelSource>
 buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan);
+
+/// The runtime options the Indexer compiles `source` with (its warps and
+/// stages, the device and arch of `options`). The Indexer, precompileIndexer
+/// and the tuner compile through this and compileIndexerKernel, so their
+/// cache entries are the ones a launch looks up.
+KernelOptions indexerKernelOptions(const IndexerKernelSource &source,
+                                   const IndexerOptions &options);
+
+/// Compiles the variant of `kernel` that Indexer::run launches (every
+/// argument a 16-byte aligned pointer) for `arch` (empty: the device's);
+/// needs no GPU when `arch` is named.
+std::shared_ptr<const CompiledKernel>
+compileIndexerKernel(const Kernel &kernel, const std::string &arch);
 
 /// Compiles the kernels of `config` for `options.arch` (required) and
 /// `options.multiprocessors` (required) into the runtime's caches without a
