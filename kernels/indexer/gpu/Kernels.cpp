@@ -406,10 +406,10 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
 /// Where an exact select program's keys are: the program's kv row, its
 /// chunk and its R query heads.
 struct ExactProgram {
-  Value keyBase;              ///< the kv row's first key
-  Value chunkBegin;           ///< first candidate position of the chunk
-  std::vector<Value> queries; ///< per head, its query row (pointer)
-  Value queryBase;            ///< the first head's query row (pointer)
+  Value keyBase;    ///< the kv row's first key
+  Value chunkBegin; ///< first candidate position of the chunk
+  /// Per head, its query row (pointer); the rows are consecutive.
+  std::vector<Value> queries;
 };
 
 /// exact scores by passes over D (plan.exactScoreByDims): a part of the
@@ -516,11 +516,13 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
   const int64_t dimsPadded = nextPowerOfTwo(D);
   Value d = kb.arange(0, dimsPadded);
   Value dimValid = d < D;
+  // FMAs: each head's query row as f32.
   std::vector<Value> queries;
-  for (int64_t g = 0; g < R; ++g)
-    queries.push_back(
-        tb::load(prog.queries[g] + d, {.mask = dimValid, .other = 0.0f})
-            .to(tb::DType::F32));
+  if (!plan.exactScoreOnTensorCores)
+    for (int64_t g = 0; g < R; ++g)
+      queries.push_back(
+          tb::load(prog.queries[g] + d, {.mask = dimValid, .other = 0.0f})
+              .to(tb::DType::F32));
   Value lane = kb.arange(0, sub);
   // The sub-tiles in plan.exactScoreLoops loops of consecutive sub-tiles,
   // each filling its own [tiles / loops, sub] tensors: a sub-tile's scores
@@ -538,7 +540,7 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
   Value queryColumns;
   if (plan.exactScoreOnTensorCores) {
     Value head = column.column();
-    Value rows = tb::load(prog.queryBase + head * D + d.row(),
+    Value rows = tb::load(prog.queries[0] + head * D + d.row(),
                           {.mask = (head < R) & dimValid.row(), .other = 0.0f});
     queryColumns = tb::trans(rows);
   }
@@ -637,7 +639,6 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   prog.chunkBegin = chunkBegin;
   for (int64_t g = 0; g < R; ++g)
     prog.queries.push_back(q + (b * H + firstHead + g).to(tb::DType::I64) * D);
-  prog.queryBase = q + (b * H + firstHead).to(tb::DType::I64) * D;
   Values scores = plan.exactScoreByDims
                       ? exactScoresByDims(kb, config, plan, prog)
                       : exactScoresByRows(kb, config, plan, prog);
