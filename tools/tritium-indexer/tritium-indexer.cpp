@@ -16,7 +16,8 @@
 //       --plan (also for plan) overrides the planner: chunk, select_warps,
 //       merge_warps, heads (per select program), tc (exact scores on the
 //       tensor cores, 0/1), stages (1/2, with tc), digits (radix digit bits,
-//       8/11), loops (exact score loops), prefetch (0/1)
+//       8/11), loops (exact score loops), prefetch (0/1), slices (exact
+//       key tile slices of D)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -265,7 +266,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.radixDigitBits = int(v); }},
       {"loops", [](PlanOverrides &o, int64_t v) { o.exactScoreLoops = v; }},
       {"prefetch",
-       [](PlanOverrides &o, int64_t v) { o.exactPrefetch = v != 0; }},
+       [](PlanOverrides &o, int64_t v) { o.exactPrefetch = v != 0 ? 1 : 0; }},
+      {"slices", [](PlanOverrides &o, int64_t v) { o.exactDimSlices = v; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

@@ -516,13 +516,25 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
   const int64_t dimsPadded = nextPowerOfTwo(D);
   Value d = kb.arange(0, dimsPadded);
   Value dimValid = d < D;
-  // FMAs: each head's query row as f32.
-  std::vector<Value> queries;
+  // FMAs: the key tile as plan.exactDimSlices [sub, D / slices] slices, one
+  // load each; a thread's products of all slices are added element by
+  // element before one reduction per head, so that fewer lanes share a key
+  // row (whole sectors per request still: a slice row is >= 32 bytes) and
+  // the reduction needs fewer shuffle steps (16 lanes: 4 steps; 4 lanes:
+  // 2).
+  const int64_t slices = plan.exactScoreOnTensorCores ? 1 : plan.exactDimSlices;
+  const int64_t sliceDims = dimsPadded / slices;
+  Value sliceDim = kb.arange(0, sliceDims);
+  // Each head's query row as f32, slice by slice.
+  std::vector<std::vector<Value>> queries(R);
   if (!plan.exactScoreOnTensorCores)
     for (int64_t g = 0; g < R; ++g)
-      queries.push_back(
-          tb::load(prog.queries[g] + d, {.mask = dimValid, .other = 0.0f})
-              .to(tb::DType::F32));
+      for (int64_t s = 0; s < slices; ++s) {
+        Value dim = sliceDim + s * sliceDims;
+        queries[g].push_back(
+            tb::load(prog.queries[g] + dim, {.mask = dim < D, .other = 0.0f})
+                .to(tb::DType::F32));
+      }
   Value lane = kb.arange(0, sub);
   // The sub-tiles in plan.exactScoreLoops loops of consecutive sub-tiles,
   // each filling its own [tiles / loops, sub] tensors: a sub-tile's scores
@@ -546,13 +558,20 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
   }
   std::vector<Values> blocks;
   for (int64_t l = 0; l < loops; ++l) {
-    // Sub-tile t of this loop (masked off from t = rowsPerLoop on).
+    // Sub-tile t of this loop (masked off from t = rowsPerLoop on), slice
+    // by slice.
     auto loadTile = [&](const Value &t) {
       Value p = prog.chunkBegin + (t + l * rowsPerLoop) * sub + lane;
       Value inRange = (p < config.candidateEnd()) & (t < rowsPerLoop);
-      return tb::load(
-          prog.keyBase + p.to(tb::DType::I64).column() * D + d.row(),
-          {.mask = inRange.column() & dimValid.row(), .other = 0.0f});
+      Value rowPtr = prog.keyBase + p.to(tb::DType::I64).column() * D;
+      Values pieces;
+      for (int64_t s = 0; s < slices; ++s) {
+        Value dim = (slices == 1 ? d : sliceDim + s * sliceDims).row();
+        pieces.push_back(
+            tb::load(rowPtr + dim,
+                     {.mask = inRange.column() & (dim < D), .other = 0.0f}));
+      }
+      return pieces;
     };
     Values inits;
     for (int64_t g = 0; g < R; ++g)
@@ -561,20 +580,21 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
     // an iteration and carried to the next, so they are in flight while
     // this one is scored.
     if (plan.exactPrefetch)
-      inits.push_back(loadTile(kb.constant(0, tb::DType::I32)));
+      for (const Value &piece : loadTile(kb.constant(0, tb::DType::I32)))
+        inits.push_back(piece);
     blocks.push_back(kb.forLoop(
         0, rowsPerLoop, 1, inits, [&](const Value &t, const Values &carried) {
           Values next;
-          Value keyTile;
-          Value prefetched;
+          Values keyTile;
+          Values prefetched;
           if (plan.exactPrefetch) {
             prefetched = loadTile(t + 1);
-            keyTile = carried[R];
+            keyTile.assign(carried.begin() + R, carried.end());
           } else {
             keyTile = loadTile(t);
           }
           if (plan.exactScoreOnTensorCores) {
-            Value all = tb::dot(keyTile, queryColumns);
+            Value all = tb::dot(keyTile[0], queryColumns);
             for (int64_t g = 0; g < R; ++g) {
               Value s = tb::sum(tb::where(column.row() == g, all, 0.0f), 1);
               if (config.scale != 1.0f)
@@ -582,16 +602,21 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
               next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
             }
           } else {
-            Value tile = keyTile.to(tb::DType::F32);
+            Values tile;
+            for (const Value &piece : keyTile)
+              tile.push_back(piece.to(tb::DType::F32));
             for (int64_t g = 0; g < R; ++g) {
-              Value s = tb::sum(tile * queries[g].row(), 1);
+              Value products = tile[0] * queries[g][0].row();
+              for (int64_t k = 1; k < slices; ++k)
+                products = products + tile[k] * queries[g][k].row();
+              Value s = tb::sum(products, 1);
               if (config.scale != 1.0f)
                 s = s * config.scale;
               next.push_back(tb::where(tileRow == t, s.row(), carried[g]));
             }
           }
           if (plan.exactPrefetch)
-            next.push_back(prefetched);
+            next.insert(next.end(), prefetched.begin(), prefetched.end());
           return next;
         }));
     blocks.back().resize(R);
@@ -849,6 +874,9 @@ std::string IndexerPlan::describe() const {
              ? ", " + std::to_string(exactScoreLoops) + " score loops"
              : std::string())
      << (exactPrefetch ? ", next sub-tile prefetched" : "")
+     << (exactDimSlices > 1
+             ? ", key tile in " + std::to_string(exactDimSlices) + " slices"
+             : "")
      << (radixDigitBits != 11
              ? ", " + std::to_string(radixDigitBits) + "-bit digits"
              : std::string())
@@ -999,12 +1027,32 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                   "dividing the chunk's sub-tiles, for exact scores by rows");
     plan.exactScoreLoops = overrides.exactScoreLoops;
   }
-  if (overrides.exactPrefetch) {
-    if (pq || plan.exactScoreByDims)
+  if (overrides.exactDimSlices) {
+    const int64_t slices = overrides.exactDimSlices;
+    const int64_t elementBytes = config.keysDType == DType::F32 ? 4 : 2;
+    if (pq || plan.exactScoreByDims || overrides.tensorCores == 1 ||
+        (slices & (slices - 1)) ||
+        nextPowerOfTwo(config.D) / slices * elementBytes < 16)
       throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: prefetch is for exact scores by rows");
-    plan.exactPrefetch = true;
+                  "indexer plan: slices (key tile slices) is a power of two "
+                  "leaving at least 16 bytes of each key per slice, for "
+                  "exact FMA scores by rows");
+    plan.exactDimSlices = slices;
   }
+  // exact FMA scores by rows: the next sub-tile's keys carried through the
+  // loop where a thread holds at most 32 scores, so that they fit in the
+  // registers beside them (H100, indexer v10 in perf-notes: exact-gqa-32k
+  // 72.5 -> 65.6 µs, exact-gqa-b8-32k 378.0 -> 371.9; exact-gqa-128k, 64
+  // scores per thread, spilled: 241.4 -> 329.2).
+  const int64_t scoresPerThread =
+      plan.headsPerProgram * chunk / (32 * int64_t(plan.selectWarps));
+  plan.exactPrefetch = !pq && !plan.exactScoreByDims &&
+                       overrides.tensorCores != 1 && scoresPerThread <= 32;
+  if (overrides.exactPrefetch == 1 && (pq || plan.exactScoreByDims))
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: prefetch is for exact scores by rows");
+  if (overrides.exactPrefetch >= 0)
+    plan.exactPrefetch = overrides.exactPrefetch == 1;
   if (overrides.radixDigitBits) {
     if (overrides.radixDigitBits != 8 && overrides.radixDigitBits != 11)
       throw Error(Error::Kind::InvalidArgument,

@@ -169,6 +169,43 @@ TEST_CASE("exact kernels compile with FMA or tensor-core scores, 1 or 2 "
   REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132,
                                 PlanOverrides{.exactScoreLoops = 3}),
                     Error);
+  SECTION("key tile in 2 and 8 slices") {
+    compileAll(findCase("exact-gqa-32k").config,
+               PlanOverrides{.exactDimSlices = 2});
+    compileAll(findCase("exact-gqa-b8-32k").config,
+               PlanOverrides{.exactDimSlices = 8});
+  }
+  // 16 slices of D = 128 leave 16 bytes of a bf16 key each; 32 would
+  // leave 8 (less than one vector access).
+  REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132,
+                                PlanOverrides{.exactDimSlices = 32}),
+                    Error);
+  REQUIRE_THROWS_AS(planIndexer(findCase("seed-pq-32k").config, 132,
+                                PlanOverrides{.exactDimSlices = 2}),
+                    Error);
+}
+
+TEST_CASE("exact selects prefetch the next sub-tile where a thread holds at "
+          "most 32 scores",
+          "[indexer][build]") {
+  // 1 head x 8192 positions over 512 threads: 16 scores each.
+  CHECK(planIndexer(findCase("exact-gqa-32k").config, 132).exactPrefetch);
+  // 2 heads x 8192: 32.
+  CHECK(planIndexer(findCase("exact-gqa-b8-32k").config, 132).exactPrefetch);
+  // 2 heads x 16384: 64; the carried keys spilled.
+  CHECK_FALSE(
+      planIndexer(findCase("exact-gqa-128k").config, 132).exactPrefetch);
+  CHECK_FALSE(planIndexer(findCase("seed-pq-32k").config, 132).exactPrefetch);
+  CHECK_FALSE(planIndexer(findCase("exact-gqa-32k").config, 132,
+                          PlanOverrides{.exactPrefetch = 0})
+                  .exactPrefetch);
+  CHECK(planIndexer(findCase("exact-gqa-128k").config, 132,
+                    PlanOverrides{.exactPrefetch = 1})
+            .exactPrefetch);
+  SECTION("without prefetch") {
+    compileAll(findCase("exact-gqa-b8-32k").config,
+               PlanOverrides{.exactPrefetch = 0});
+  }
 }
 
 TEST_CASE("indexer kernels compile with 4 rounds of 8-bit digits",

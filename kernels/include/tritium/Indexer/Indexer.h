@@ -67,13 +67,17 @@ struct PlanOverrides {
   /// exact by rows: the sub-tiles in this many loops (a power of two); 0:
   /// the planner's.
   int64_t exactScoreLoops = 0;
-  /// exact by rows: load the next sub-tile's keys during the current one.
-  bool exactPrefetch = false;
+  /// exact by rows: load the next sub-tile's keys during the current one
+  /// (1) or not (0); -1: the planner's.
+  int exactPrefetch = -1;
+  /// exact FMA scores by rows: the key tile loaded as this many slices of
+  /// D (a power of two, >= 16 bytes of a key each); 0: the planner's.
+  int64_t exactDimSlices = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
            tensorCores >= 0 || selectStages || radixDigitBits ||
-           exactScoreLoops || exactPrefetch;
+           exactScoreLoops || exactPrefetch >= 0 || exactDimSlices;
   }
 };
 
@@ -132,8 +136,13 @@ struct IndexerPlan {
   /// the loop body repeated).
   int64_t exactScoreLoops = 1;
   /// exact by rows: the next sub-tile's keys loaded (and carried) while
-  /// the current one is scored.
+  /// the current one is scored; chosen where a thread holds at most 32
+  /// scores (the carried keys then fit in registers beside them).
   bool exactPrefetch = false;
+  /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
+  /// slices, whose products a thread adds before one reduction per head
+  /// (fewer lanes per key row, fewer shuffle steps).
+  int64_t exactDimSlices = 1;
   /// The select's radix rounds as a loop instead of unrolled: where a
   /// thread holds 32 or more keys (the unrolled rounds spilled).
   bool selectRoundsLoop = false;
