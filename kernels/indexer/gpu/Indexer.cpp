@@ -81,10 +81,11 @@ PlanChoice choosePlan(const IndexerConfig &config,
       tuneNow = useTuned = false;
   }
   bool hasOverrides = options.overrides.any();
+  std::string arch = options.arch.empty() ? device.arch() : options.arch;
+  const bool wgmma = archHasWgmma(arch);
   if (!useTuned || hasOverrides || config.fullAttention())
     return chooseIndexerPlan(config, multiprocessors, options.overrides,
-                             nullptr, {});
-  std::string arch = options.arch.empty() ? device.arch() : options.arch;
+                             nullptr, {}, wgmma);
   tune::TuningKey key =
       indexerTuningKey(config, multiprocessors, device.name(), arch);
   std::filesystem::path cacheRoot;
@@ -92,11 +93,11 @@ PlanChoice choosePlan(const IndexerConfig &config,
     cacheRoot = cacheRootDirectory();
   } catch (const std::exception &) {
     // No cache (no HOME...): nothing can have been stored either.
-    return chooseIndexerPlan(config, multiprocessors, {}, nullptr, {});
+    return chooseIndexerPlan(config, multiprocessors, {}, nullptr, {}, wgmma);
   }
   tune::TuningStore store(cacheRoot);
   PlanChoice choice =
-      chooseIndexerPlan(config, multiprocessors, {}, &store, key);
+      chooseIndexerPlan(config, multiprocessors, {}, &store, key, wgmma);
   if (choice.source != PlanSource::Default || !tuneNow)
     return choice;
   IndexerOptions benchOptions = options;
@@ -106,7 +107,8 @@ PlanChoice choosePlan(const IndexerConfig &config,
       makeIndexerBenchmarker(config, benchOptions);
   tune::Config winner = tune::lookupOrTune(
       store, key, indexerConfigSpace(config.score), *benchmarker);
-  choice.plan = planIndexer(config, multiprocessors, planOverridesFor(winner));
+  choice.plan =
+      planIndexer(config, multiprocessors, planOverridesFor(winner), wgmma);
   choice.config = winner;
   choice.source = PlanSource::Tuned;
   choice.note =
@@ -215,8 +217,8 @@ std::vector<double> precompileIndexer(const IndexerConfig &config,
     throw Error(Error::Kind::InvalidArgument,
                 "precompileIndexer: name the target arch and the "
                 "multiprocessor count of the device it is for");
-  IndexerPlan plan =
-      planIndexer(config, options.multiprocessors, options.overrides);
+  IndexerPlan plan = planIndexer(config, options.multiprocessors,
+                                 options.overrides, archHasWgmma(options.arch));
   std::vector<double> milliseconds;
   for (const IndexerKernelSource &source : buildIndexerKernels(config, plan)) {
     Kernel kernel(KernelSource::fromIR(source.irText, source.name),

@@ -889,7 +889,7 @@ std::string IndexerPlan::describe() const {
 }
 
 IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
-                        const PlanOverrides &overrides) {
+                        const PlanOverrides &overrides, bool targetHasWgmma) {
   config.validate();
   IndexerPlan plan;
   if (config.fullAttention()) {
@@ -1003,12 +1003,14 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                  : plan.exactScoreByDims
                      ? std::min<int64_t>(chunk, 4 * 32 * plan.selectWarps)
                      : std::min<int64_t>(256, chunk);
-  // exact by rows on the tensor cores (--plan tc=1 only): q and keys of one
-  // 16-bit type (the dot's operands), D padded to a multiple of 16 (its K
-  // step). Slower than the FMAs as the compiler stages the dot today
-  // (H100, v9b in perf-notes: exact-gqa-128k select 193 -> 288 µs; the key
-  // tile goes through registers into shared memory with the loop's scores
-  // spilled around it).
+  // exact by rows on the tensor cores: q and keys of one 16-bit type (the
+  // dot's operands), D padded to a multiple of 16 (its K step). The default
+  // where the target has wgmma, with 3 stages: the compiler then copies each
+  // key tile with cp.async straight into wgmma's shared layout, the next
+  // tile in flight during the current one's dot (H100, indexer v11 in
+  // perf-notes: exact-gqa-128k 240.9 -> 199.1 µs, exact-gqa-b8-32k 373.0 ->
+  // 320.6). Without wgmma (mma.sync) the tiles go through registers, slower
+  // than the FMAs (v9b: exact-gqa-128k select 193 -> 288 µs).
   const bool tensorCoresFit =
       !pq && !plan.exactScoreByDims && config.qDType == config.keysDType &&
       (config.keysDType == DType::BF16 || config.keysDType == DType::F16) &&
@@ -1017,6 +1019,26 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: tc=1 needs exact scores by rows, q and keys of "
                 "one 16-bit type, D >= 16 and at most 8 heads per program");
+  // wgmma computes 64-row blocks with every warp on 16 rows of each, and
+  // the asynchronous copies move 16-byte pieces of key rows (so rows must
+  // start 16-byte aligned): elsewhere the FMAs stay the default.
+  const bool wgmmaFits =
+      plan.subTile % (16 * int64_t(plan.selectWarps)) == 0 && config.D % 8 == 0;
+  plan.exactScoreOnTensorCores =
+      overrides.tensorCores >= 0
+          ? overrides.tensorCores == 1
+          : tensorCoresFit && targetHasWgmma && wgmmaFits;
+  plan.selectStages = plan.exactScoreOnTensorCores && targetHasWgmma ? 3 : 1;
+  if (overrides.selectStages) {
+    if (overrides.selectStages > 3 ||
+        (overrides.selectStages >= 2 && !plan.exactScoreOnTensorCores))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: stages is 1, or 2 or 3 with tensor-core "
+                  "scores");
+    plan.selectStages = overrides.selectStages;
+  }
+  const bool exactFma =
+      !pq && !plan.exactScoreByDims && !plan.exactScoreOnTensorCores;
   if (overrides.exactScoreLoops) {
     const int64_t tiles = plan.subTile ? chunk / plan.subTile : 1;
     if (pq || plan.exactScoreByDims ||
@@ -1030,24 +1052,23 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   if (overrides.exactDimSlices) {
     const int64_t slices = overrides.exactDimSlices;
     const int64_t elementBytes = config.keysDType == DType::F32 ? 4 : 2;
-    if (pq || plan.exactScoreByDims || overrides.tensorCores == 1 ||
-        (slices & (slices - 1)) ||
+    if (!exactFma || (slices & (slices - 1)) ||
         nextPowerOfTwo(config.D) / slices * elementBytes < 16)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: slices (key tile slices) is a power of two "
                   "leaving at least 16 bytes of each key per slice, for "
-                  "exact FMA scores by rows");
+                  "exact FMA scores by rows (tc=0)");
     plan.exactDimSlices = slices;
   }
   // exact FMA scores by rows: the next sub-tile's keys carried through the
   // loop where a thread holds at most 32 scores, so that they fit in the
   // registers beside them (H100, indexer v10 in perf-notes: exact-gqa-32k
   // 72.5 -> 65.6 µs, exact-gqa-b8-32k 378.0 -> 371.9; exact-gqa-128k, 64
-  // scores per thread, spilled: 241.4 -> 329.2).
+  // scores per thread, spilled: 241.4 -> 329.2). (The tensor-core loop's
+  // tiles are in flight in shared memory instead.)
   const int64_t scoresPerThread =
       plan.headsPerProgram * chunk / (32 * int64_t(plan.selectWarps));
-  plan.exactPrefetch = !pq && !plan.exactScoreByDims &&
-                       overrides.tensorCores != 1 && scoresPerThread <= 32;
+  plan.exactPrefetch = exactFma && scoresPerThread <= 32;
   if (overrides.exactPrefetch == 1 && (pq || plan.exactScoreByDims))
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: prefetch is for exact scores by rows");
@@ -1059,14 +1080,6 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                   "indexer plan: digits (radix digit bits) is 8 or 11, got " +
                       std::to_string(overrides.radixDigitBits));
     plan.radixDigitBits = overrides.radixDigitBits;
-  }
-  plan.exactScoreOnTensorCores = overrides.tensorCores == 1;
-  if (overrides.selectStages) {
-    if (overrides.selectStages > 2 ||
-        (overrides.selectStages == 2 && !plan.exactScoreOnTensorCores))
-      throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: stages is 1, or 2 with tc=1");
-    plan.selectStages = overrides.selectStages;
   }
   // The select's radix rounds as a loop where a thread holds 32 or more of
   // a head's keys (pq-128k), unrolled elsewhere (radixSelect).

@@ -103,7 +103,8 @@ tune::TuningKey indexerTuningKey(const IndexerConfig &config,
   // The IR holds every size and dtype of the configuration (sink, window,
   // the codebook's layout...), so configurations that share the key values
   // but differ elsewhere get different hashes, hence different entries.
-  IndexerPlan plan = planIndexer(config, multiprocessors);
+  IndexerPlan plan =
+      planIndexer(config, multiprocessors, {}, archHasWgmma(arch));
   std::string irText;
   for (const IndexerKernelSource &source : buildIndexerKernels(config, plan))
     irText += source.name + "\n" + source.irText + "\n";
@@ -135,16 +136,17 @@ const char *planSourceName(PlanSource source) {
 PlanChoice chooseIndexerPlan(const IndexerConfig &config, int multiprocessors,
                              const PlanOverrides &overrides,
                              const tune::TuningStore *store,
-                             const tune::TuningKey &key) {
+                             const tune::TuningKey &key, bool targetHasWgmma) {
   PlanChoice choice;
   if (hasOverrides(overrides)) {
-    choice.plan = planIndexer(config, multiprocessors, overrides);
+    choice.plan =
+        planIndexer(config, multiprocessors, overrides, targetHasWgmma);
     choice.source = PlanSource::Overrides;
     choice.note = "overrides";
     return choice;
   }
   if (!store || config.fullAttention()) {
-    choice.plan = planIndexer(config, multiprocessors);
+    choice.plan = planIndexer(config, multiprocessors, {}, targetHasWgmma);
     choice.source = PlanSource::Planner;
     choice.note = "planner";
     return choice;
@@ -152,8 +154,8 @@ PlanChoice chooseIndexerPlan(const IndexerConfig &config, int multiprocessors,
   const tune::ConfigSpace &space = indexerConfigSpace(config.score);
   auto useDefault = [&] {
     choice.config = space.defaultConfig();
-    choice.plan =
-        planIndexer(config, multiprocessors, planOverridesFor(choice.config));
+    choice.plan = planIndexer(config, multiprocessors,
+                              planOverridesFor(choice.config), targetHasWgmma);
     choice.source = PlanSource::Default;
     choice.note = "default " + choice.config.describe();
     return choice;
@@ -173,8 +175,8 @@ PlanChoice chooseIndexerPlan(const IndexerConfig &config, int multiprocessors,
     return useDefault();
   }
   try {
-    choice.plan =
-        planIndexer(config, multiprocessors, planOverridesFor(entry->winner));
+    choice.plan = planIndexer(config, multiprocessors,
+                              planOverridesFor(entry->winner), targetHasWgmma);
   } catch (const Error &error) {
     store->warn(store->entryPath(key).string() + ": the stored winner " +
                 entry->winner.describe() + " does not plan: " + error.what() +
@@ -276,8 +278,8 @@ makeIndexerBenchmarker(const IndexerConfig &config,
   auto prepare = [state](const tune::Config &tuneConfig) {
     PlanOverrides overrides = planOverridesFor(tuneConfig);
     const IndexerOptions &options = state->options;
-    IndexerPlan plan =
-        planIndexer(state->config, options.multiprocessors, overrides);
+    IndexerPlan plan = planIndexer(state->config, options.multiprocessors,
+                                   overrides, archHasWgmma(options.arch));
     // Compile here, on the tuner's compile threads, with the options the
     // Indexer uses (Indexer.cpp), so that its construction at the first
     // launch only loads the cubins.

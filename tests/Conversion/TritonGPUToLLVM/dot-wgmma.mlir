@@ -15,10 +15,15 @@
 
 // wgmma's accumulator layout: every warp on all 64 columns, 16 of each 64
 // rows; the dot is marked for it, and, the only user of shared memory in
-// its loop, for double-buffered staging (a barrier before the loop).
+// its loop, for double-buffered staging (a barrier before the loop). Its
+// operand a, loaded one iteration ahead (iteration 0's tile before the
+// loop), is marked for asynchronous copies: group 0, the first load 0
+// iterations ahead of the dot that reads it, the one in the loop 1.
+// TTGIR: tt.load {{.*}} {ttg.async_ahead = 0 : i32, ttg.async_group = 0 : i64}
 // TTGIR: gpu.barrier
 // TTGIR: scf.for {{.*}} -> (tensor<64x64xf32, #ttg.blocked<{sizePerThread = [1, 2], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>>
-// TTGIR: tt.dot {{.*}} {ttg.double_buffer, ttg.mma_sync, ttg.wgmma}
+// TTGIR: tt.load {{.*}} {ttg.async_ahead = 1 : i32, ttg.async_group = 0 : i64}
+// TTGIR: tt.dot {{.*}} {ttg.async_group = 0 : i64, ttg.double_buffer, ttg.mma_sync, ttg.wgmma}
 
 // Descriptors (start address in 16-byte units added at run time): A is
 // K-major, rows of 32 f16 = 64 bytes, 64-byte swizzle (mode 2 in bits
@@ -27,15 +32,29 @@
 // N-major, rows of 64 f16 = 128 bytes, 128-byte swizzle (mode 1), 8-row
 // groups 1024 bytes apart (64), 64-column blocks K * 128 = 4096 bytes apart
 // (256 in bits 16-29); 0x4000004001000000.
+//
+// Operand a never enters registers: each thread copies its 64x32 f16
+// tile's share (4 pieces of 16 bytes, masked-off pieces filled with zeros)
+// with cp.async into the staging buffer of the iteration that reads it,
+// iteration 0's before the loop, the next iteration's at the top of the
+// body; the dot waits for all but the newest group, stages b, fences and
+// passes its barrier before the wgmmas, and passes one more after them.
 // LLVM-LABEL: llvm.func @wgmma_loop
 // LLVM-DAG: llvm.mlir.constant(-9223371899415756800 : i64)
 // LLVM-DAG: llvm.mlir.constant(4611686293322072064 : i64)
+// LLVM-COUNT-2: "cp.async.cg.shared.global [$0], [$1], 16, $2;"
+// LLVM: llvm.inline_asm has_side_effects "cp.async.commit_group;"
+// LLVM: llvm.cond_br
+// LLVM-COUNT-2: "cp.async.cg.shared.global [$0], [$1], 16, $2;"
+// LLVM: llvm.inline_asm has_side_effects "cp.async.commit_group;"
+// LLVM: llvm.inline_asm has_side_effects "cp.async.wait_group 1;"
 // LLVM: llvm.inline_asm has_side_effects "fence.proxy.async.shared::cta;"
 // LLVM: nvvm.barrier0
 // LLVM: llvm.inline_asm has_side_effects "wgmma.fence.sync.aligned;"
 // LLVM-COUNT-2: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
 // LLVM: llvm.inline_asm has_side_effects "wgmma.commit_group.sync.aligned;"
 // LLVM: llvm.inline_asm has_side_effects "wgmma.wait_group.sync.aligned 0;"
+// LLVM: nvvm.barrier0
 // LLVM-NOT: mma.sync
 // LLVM: llvm.return
 
@@ -46,7 +65,9 @@
 // PTX: wgmma.commit_group.sync.aligned
 // PTX: wgmma.wait_group.sync.aligned 0
 
+// Without wgmma the marks are dropped: operand a is loaded into registers.
 // SYNC-NOT: wgmma.
+// SYNC-NOT: cp.async
 // SYNC: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // SYNC: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // SYNC: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32

@@ -100,9 +100,12 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   CHECK(allHeads.headsPerProgram == 4);
   CHECK(allHeads.chunk == 2 * exact.heavy);
   CHECK(allHeads.exactScoreByDims);
-  // exact by rows scores with FMAs unless tc=1 asks for the tensor cores
-  // (q and keys of one 16-bit type; elsewhere tc=1 is an error).
-  CHECK_FALSE(single.exactScoreOnTensorCores);
+  // exact by rows scores on the tensor cores on an sm_90a target (q and
+  // keys of one 16-bit type; elsewhere tc=1 is an error), with FMAs where
+  // tc=0 asks for them.
+  CHECK(single.exactScoreOnTensorCores);
+  CHECK_FALSE(planIndexer(exact, 132, PlanOverrides{.tensorCores = 0})
+                  .exactScoreOnTensorCores);
   CHECK(planIndexer(exact, 132, PlanOverrides{.tensorCores = 1})
             .exactScoreOnTensorCores);
   IndexerConfig f32Keys = exact;
@@ -113,8 +116,10 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   CHECK(planIndexer(exact, 132,
                     PlanOverrides{.tensorCores = 1, .selectStages = 2})
             .selectStages == 2);
-  REQUIRE_THROWS_AS(planIndexer(exact, 132, PlanOverrides{.selectStages = 2}),
-                    Error);
+  REQUIRE_THROWS_AS(
+      planIndexer(exact, 132,
+                  PlanOverrides{.tensorCores = 0, .selectStages = 2}),
+      Error);
   // Radix rounds as a loop only where a thread holds 32+ keys of a head.
   CHECK(planIndexer(findCase("pq-128k").config, 132).selectRoundsLoop);
   CHECK_FALSE(planIndexer(seed, 132).selectRoundsLoop);
@@ -171,40 +176,68 @@ TEST_CASE("exact kernels compile with FMA or tensor-core scores, 1 or 2 "
                     Error);
   SECTION("key tile in 2 and 8 slices") {
     compileAll(findCase("exact-gqa-32k").config,
-               PlanOverrides{.exactDimSlices = 2});
+               PlanOverrides{.tensorCores = 0, .exactDimSlices = 2});
     compileAll(findCase("exact-gqa-b8-32k").config,
-               PlanOverrides{.exactDimSlices = 8});
+               PlanOverrides{.tensorCores = 0, .exactDimSlices = 8});
   }
   // 16 slices of D = 128 leave 16 bytes of a bf16 key each; 32 would
   // leave 8 (less than one vector access).
-  REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132,
-                                PlanOverrides{.exactDimSlices = 32}),
-                    Error);
+  REQUIRE_THROWS_AS(
+      planIndexer(findCase("exact-gqa-32k").config, 132,
+                  PlanOverrides{.tensorCores = 0, .exactDimSlices = 32}),
+      Error);
   REQUIRE_THROWS_AS(planIndexer(findCase("seed-pq-32k").config, 132,
                                 PlanOverrides{.exactDimSlices = 2}),
                     Error);
 }
 
-TEST_CASE("exact selects prefetch the next sub-tile where a thread holds at "
-          "most 32 scores",
+TEST_CASE("exact selects score on wgmma where the target has it, else "
+          "with FMAs, prefetching where a thread holds at most 32 scores",
           "[indexer][build]") {
+  for (const char *name :
+       {"exact-gqa-32k", "exact-gqa-128k", "exact-gqa-b8-32k"}) {
+    IndexerPlan plan = planIndexer(findCase(name).config, 132);
+    CHECK(plan.exactScoreOnTensorCores);
+    CHECK(plan.selectStages == 3);
+    CHECK_FALSE(plan.exactPrefetch);
+    IndexerPlan fma = planIndexer(findCase(name).config, 132, {},
+                                  /*targetHasWgmma=*/false);
+    CHECK_FALSE(fma.exactScoreOnTensorCores);
+    CHECK(fma.selectStages == 1);
+  }
+  auto fmaPlan = [](const char *name, PlanOverrides overrides = {}) {
+    return planIndexer(findCase(name).config, 132, overrides,
+                       /*targetHasWgmma=*/false);
+  };
   // 1 head x 8192 positions over 512 threads: 16 scores each.
-  CHECK(planIndexer(findCase("exact-gqa-32k").config, 132).exactPrefetch);
+  CHECK(fmaPlan("exact-gqa-32k").exactPrefetch);
   // 2 heads x 8192: 32.
-  CHECK(planIndexer(findCase("exact-gqa-b8-32k").config, 132).exactPrefetch);
+  CHECK(fmaPlan("exact-gqa-b8-32k").exactPrefetch);
   // 2 heads x 16384: 64; the carried keys spilled.
-  CHECK_FALSE(
-      planIndexer(findCase("exact-gqa-128k").config, 132).exactPrefetch);
-  CHECK_FALSE(planIndexer(findCase("seed-pq-32k").config, 132).exactPrefetch);
-  CHECK_FALSE(planIndexer(findCase("exact-gqa-32k").config, 132,
-                          PlanOverrides{.exactPrefetch = 0})
+  CHECK_FALSE(fmaPlan("exact-gqa-128k").exactPrefetch);
+  CHECK_FALSE(fmaPlan("seed-pq-32k").exactPrefetch);
+  CHECK_FALSE(fmaPlan("exact-gqa-32k", PlanOverrides{.exactPrefetch = 0})
                   .exactPrefetch);
-  CHECK(planIndexer(findCase("exact-gqa-128k").config, 132,
-                    PlanOverrides{.exactPrefetch = 1})
+  CHECK(fmaPlan("exact-gqa-128k", PlanOverrides{.exactPrefetch = 1})
             .exactPrefetch);
+  // tc=0 on an sm_90a target: FMAs, prefetched.
+  IndexerPlan forced = planIndexer(findCase("exact-gqa-32k").config, 132,
+                                   PlanOverrides{.tensorCores = 0});
+  CHECK_FALSE(forced.exactScoreOnTensorCores);
+  CHECK(forced.exactPrefetch);
+  // f32 keys and rows that do not start 16-byte aligned stay on FMAs.
+  IndexerConfig odd = findCase("exact-gqa-32k").config;
+  odd.D = 100;
+  CHECK_FALSE(planIndexer(odd, 132).exactScoreOnTensorCores);
+  odd.D = 128;
+  odd.keysDType = odd.qDType = DType::F32;
+  CHECK_FALSE(planIndexer(odd, 132).exactScoreOnTensorCores);
+  SECTION("the default kernels with 3 stages") {
+    compileAll(findCase("exact-gqa-b8-32k").config);
+  }
   SECTION("without prefetch") {
     compileAll(findCase("exact-gqa-b8-32k").config,
-               PlanOverrides{.exactPrefetch = 0});
+               PlanOverrides{.tensorCores = 0, .exactPrefetch = 0});
   }
 }
 

@@ -944,6 +944,151 @@ private:
   std::string ptx;
 };
 
+//===----------------------------------------------------------------------===//
+// Operand a by asynchronous copies (tritium-pipeline-loads marks)
+//===----------------------------------------------------------------------===//
+//
+// A wgmma dot in a loop whose operand a is the tile a pipelined load brings
+// one iteration ahead gets that tile by cp.async straight into its swizzled
+// staging layout: no register holds it, and the copy of iteration i + 1 is
+// in flight while iteration i's dot runs. Two staging buffers (a, then b,
+// as the dot stages them) and a counter live in the dedicated shared memory
+// area, so no other op's scratch overlaps them. The load of iteration 0
+// (before the loop) copies into buffer `counter & 1`, the load of the next
+// iteration (at the top of the body) into `(counter + 1) & 1`, and the dot
+// reads `counter & 1`, waits for all but the newest copy group, and
+// advances the counter after its first barrier (every thread has read it by
+// then; every thread writes the same value). A barrier after the dot's
+// wgmmas keeps the next iteration's copies from overwriting the buffer a
+// slower warp still reads.
+
+constexpr llvm::StringLiteral kAsyncGroupAttrName = "ttg.async_group";
+constexpr llvm::StringLiteral kAsyncAheadAttrName = "ttg.async_ahead";
+/// Bytes of a cp.async copy (the .cg form copies 16).
+constexpr unsigned kAsyncCopyBytes = 16;
+
+/// Where a dot stages its operands: a at 0, b at `bOffset`.
+struct StagingLayout {
+  int64_t bOffset, totalBytes;
+  static StagingLayout get(ArrayRef<int64_t> aShape, Type aMem,
+                           ArrayRef<int64_t> bShape, Type bMem,
+                           bool tensorCores) {
+    // b aligned so that vector accesses to it stay aligned (16 bytes) and,
+    // on the tensor cores, so that its swizzled blocks (8 rows of up to 128
+    // bytes) are aligned as wgmma requires (1024 bytes).
+    int64_t bOffset = llvm::alignTo(numElements(aShape) * storageBytes(aMem),
+                                    tensorCores ? 1024 : kMaxAccessBytes);
+    return {bOffset, bOffset + numElements(bShape) * storageBytes(bMem)};
+  }
+};
+
+/// The counter after the two buffers of an asynchronous group, and the
+/// buffer (counter + ahead) & 1.
+struct PickedBuffer {
+  Value counter, counterAddress, buffer;
+};
+PickedBuffer pickAsyncBuffer(OpBuilder &b, Location loc,
+                             const LoweringContext::AsyncOperandBuffers &group,
+                             unsigned ahead) {
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  auto offsetBy = [&](Value base, int64_t bytes) -> Value {
+    return LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(), base,
+                               ArrayRef<LLVM::GEPArg>{int32_t(bytes)});
+  };
+  Value buffers = dedicatedShared(b, loc, group.offset);
+  PickedBuffer picked;
+  picked.counterAddress = offsetBy(buffers, 2 * group.bufferBytes);
+  picked.counter =
+      LLVM::LoadOp::create(b, loc, b.getI32Type(), picked.counterAddress, 4);
+  Value index =
+      LLVM::AddOp::create(b, loc, picked.counter, i32Const(b, loc, ahead));
+  Value odd = LLVM::ICmpOp::create(
+      b, loc, LLVM::ICmpPredicate::ne,
+      LLVM::AndOp::create(b, loc, index, i32Const(b, loc, 1)),
+      i32Const(b, loc, 0));
+  picked.buffer = LLVM::SelectOp::create(
+      b, loc, odd, offsetBy(buffers, group.bufferBytes), buffers);
+  return picked;
+}
+
+/// Inline PTX with side effects on `operands` (constraints given).
+void emitAsm(OpBuilder &b, Location loc, StringRef ptx, ValueRange operands,
+             StringRef constraints) {
+  LLVM::InlineAsmOp::create(
+      b, loc, LLVM::LLVMVoidType::get(b.getContext()), operands, ptx,
+      constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+}
+
+/// A marked load of operand a: one 16-byte cp.async per run of 8 elements
+/// along k, into the buffer the dot of its iteration reads, then one commit.
+/// Its value is never read (the dot reads the buffer).
+struct AsyncOperandLoadConversion : public OpConversionPattern<LoadOp> {
+  AsyncOperandLoadConversion(TritiumTypeConverter &converter,
+                             LoweringContext &state)
+      : OpConversionPattern(converter, &converter.getContext(),
+                            /*benefit=*/2),
+        state(state) {}
+
+  LogicalResult
+  matchAndRewrite(LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto group = op->getAttrOfType<IntegerAttr>(kAsyncGroupAttrName);
+    auto ahead = op->getAttrOfType<IntegerAttr>(kAsyncAheadAttrName);
+    if (!group || !ahead)
+      return failure();
+    auto it = state.asyncOperandBuffers.find(group.getInt());
+    if (it == state.asyncOperandBuffers.end())
+      return failure();
+    auto type = cast<RankedTensorType>(op.getType());
+    FailureOr<ttg::LayoutView> view = viewOf(type);
+    Type resultType = getTypeConverter()->convertType(type);
+    if (failed(view) || !resultType)
+      return failure();
+    Location loc = op.getLoc();
+    SmallVector<Value> ptrs = unpack(rewriter, loc, adaptor.getPtr());
+    SmallVector<Value> masks;
+    if (adaptor.getMask())
+      masks = unpack(rewriter, loc, adaptor.getMask());
+    PickedBuffer picked =
+        pickAsyncBuffer(rewriter, loc, it->second, ahead.getInt());
+    ArrayRef<int64_t> shape = type.getShape();
+    SwizzledTile tile(shape[0], shape[1]);
+    RegisterRuns runs =
+        groupRuns(*view, 1, shape[1],
+                  kAsyncCopyBytes / storageBytes(type.getElementType()));
+    SmallVector<SmallVector<Value>> coords =
+        emitCoordinates(rewriter, loc, *view);
+    auto sharedPtr =
+        LLVM::LLVMPointerType::get(rewriter.getContext(), kSharedAddressSpace);
+    Type i64 = rewriter.getI64Type();
+    for (ArrayRef<unsigned> run : runs.runs) {
+      ArrayRef<Value> rc = coords[run.front()];
+      Value row = wgmmaTileRow(rewriter, loc, rc[0], state.numWarps);
+      Value address = LLVM::GEPOp::create(
+          rewriter, loc, sharedPtr, rewriter.getI8Type(), picked.buffer,
+          ValueRange{tile.offset(rewriter, loc, row, rc[1])});
+      // Masked-off pieces copy nothing and fill zeros (source size 0).
+      Value size = i32Const(rewriter, loc, kAsyncCopyBytes);
+      if (!masks.empty())
+        size = LLVM::SelectOp::create(rewriter, loc, masks[run.front()], size,
+                                      i32Const(rewriter, loc, 0));
+      emitAsm(rewriter, loc,
+              "cp.async.cg.shared.global [$0], [$1], " +
+                  std::to_string(kAsyncCopyBytes) + ", $2;",
+              ValueRange{LLVM::PtrToIntOp::create(rewriter, loc, i64, address),
+                         ptrs[run.front()], size},
+              "l,l,r");
+    }
+    emitAsm(rewriter, loc, "cp.async.commit_group;", ValueRange{}, "");
+    rewriter.replaceOp(op, LLVM::UndefOp::create(rewriter, loc, resultType));
+    return success();
+  }
+
+  LoweringContext &state;
+};
+
 struct DotOpConversion : public OpConversionPattern<DotOp> {
   DotOpConversion(TritiumTypeConverter &converter, LoweringContext &state)
       : OpConversionPattern(converter, &converter.getContext()), state(state) {}
@@ -995,6 +1140,18 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
     bool tensorCores = wgmma || canUseMmaSync(op, dot, state.computeCapability);
 
     bool doubleBuffer = tensorCores && op->hasAttr(kDoubleBufferAttrName);
+    // Operand a copied asynchronously into one of the group's buffers.
+    const LoweringContext::AsyncOperandBuffers *asyncA = nullptr;
+    if (auto group = op->getAttrOfType<IntegerAttr>(kAsyncGroupAttrName)) {
+      auto it = state.asyncOperandBuffers.find(group.getInt());
+      if (it != state.asyncOperandBuffers.end()) {
+        if (!wgmma)
+          return rewriter.notifyMatchFailure(
+              op, "asynchronous operand a without wgmma");
+        asyncA = &it->second;
+        doubleBuffer = false;
+      }
+    }
 
     // Stage both operands: a at offset 0, b after it, aligned so that
     // vector accesses to b stay aligned (16 bytes) and, on the tensor
@@ -1004,11 +1161,9 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
     SmallVector<Value> bElements = unpack(rewriter, loc, adaptor.getB());
     dot.aMem = storageType(aElements.front().getType());
     dot.bMem = storageType(bElements.front().getType());
-    int64_t bOffset =
-        llvm::alignTo(numElements(dot.aShape) * storageBytes(dot.aMem),
-                      tensorCores ? 1024 : kMaxAccessBytes);
-    int64_t totalBytes =
-        bOffset + numElements(dot.bShape) * storageBytes(dot.bMem);
+    StagingLayout staging = StagingLayout::get(dot.aShape, dot.aMem, dot.bShape,
+                                               dot.bMem, tensorCores);
+    int64_t bOffset = staging.bOffset, totalBytes = staging.totalBytes;
     // A double-buffered dot alternates between two such buffers, picked by
     // the parity of a counter after them (any initial value will do). The
     // buffer it writes was last read two dots ago, which every warp has
@@ -1019,7 +1174,15 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
     auto sharedPtr =
         LLVM::LLVMPointerType::get(rewriter.getContext(), kSharedAddressSpace);
     Value scratch;
-    if (doubleBuffer) {
+    Value counter, counterAddress;
+    if (asyncA) {
+      if (asyncA->bufferBytes != bufferBytes)
+        return rewriter.notifyMatchFailure(op, "staging buffer size changed");
+      PickedBuffer picked = pickAsyncBuffer(rewriter, loc, *asyncA, 0);
+      scratch = picked.buffer;
+      counter = picked.counter;
+      counterAddress = picked.counterAddress;
+    } else if (doubleBuffer) {
       // Not a sharedScratch acquisition: assignScratchRegions sees the
       // direct use of global_smem, keeps the offset-0 extent clear of region
       // 1 and gives the next scratch user its barrier.
@@ -1038,7 +1201,6 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
       return LLVM::GEPOp::create(rewriter, loc, sharedPtr, rewriter.getI8Type(),
                                  base, ArrayRef<LLVM::GEPArg>{int32_t(bytes)});
     };
-    Value counter, counterAddress;
     if (doubleBuffer) {
       counterAddress = offsetBy(scratch, 2 * bufferBytes);
       counter = LLVM::LoadOp::create(rewriter, loc, rewriter.getI32Type(),
@@ -1065,7 +1227,7 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
       auto advanceCounter = [&] {
         // Every thread has read the counter (before the barrier just
         // passed): advance it, every thread writing the same value.
-        if (doubleBuffer)
+        if (doubleBuffer || asyncA)
           LLVM::StoreOp::create(rewriter, loc,
                                 LLVM::AddOp::create(rewriter, loc, counter,
                                                     i32Const(rewriter, loc, 1)),
@@ -1075,7 +1237,12 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
         // Stage k in parts of 32: once a part is stored, its wgmmas run
         // while the next part is stored. wgmma reads shared memory through
         // the async proxy: a proxy fence orders the stores before it.
-        int64_t part = dot.K >= 64 && dot.K % 32 == 0 ? 32 : dot.K;
+        // With a copied asynchronously, b is staged whole (one barrier),
+        // once every copy group but the newest (the next iteration's) is
+        // done.
+        int64_t part = dot.K >= 64 && dot.K % 32 == 0 && !asyncA ? 32 : dot.K;
+        if (asyncA)
+          emitAsm(rewriter, loc, "cp.async.wait_group 1;", ValueRange{}, "");
         WgmmaIssuer issuer(rewriter, loc, dot, aTile, bTile, numWarps);
         for (int64_t k0 = 0; k0 < dot.K; k0 += part) {
           std::optional<TilePart> aPart, bPart;
@@ -1083,8 +1250,9 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
             aPart = TilePart{1, part, k0 / part};
             bPart = TilePart{0, part, k0 / part};
           }
-          storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
-                        dot.aShape, aTile, aRow, aPart);
+          if (!asyncA)
+            storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
+                          dot.aShape, aTile, aRow, aPart);
           storeSwizzled(rewriter, loc, dot.bBase, dot.bMem, bElements, *bView,
                         dot.bShape, bTile, nullptr, bPart);
           emitBarrierAsm(rewriter, loc, "fence.proxy.async.shared::cta;");
@@ -1094,6 +1262,8 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
           issuer.issue(k0, k0 + part, acc);
         }
         issuer.finish(acc);
+        if (asyncA)
+          barrier(rewriter, loc);
       } else {
         storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
                       dot.aShape, aTile);
@@ -1126,5 +1296,87 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
 void mlir::triton::populateDotOpToLLVMPatterns(TritiumTypeConverter &converter,
                                                RewritePatternSet &patterns,
                                                LoweringContext &state) {
-  patterns.add<DotOpConversion>(converter, state);
+  patterns.add<DotOpConversion, AsyncOperandLoadConversion>(converter, state);
+}
+
+void mlir::triton::planAsyncOperandCopies(ModuleOp module,
+                                          LoweringContext &state) {
+  llvm::DenseMap<int64_t, SmallVector<LoadOp>> loads;
+  module.walk([&](LoadOp load) {
+    if (auto group = load->getAttrOfType<IntegerAttr>(kAsyncGroupAttrName))
+      loads[group.getInt()].push_back(load);
+  });
+  auto unmark = [](Operation *op) {
+    op->removeAttr(kAsyncGroupAttrName);
+    op->removeAttr(kAsyncAheadAttrName);
+  };
+  // The two buffers must leave room for the kernel's other shared memory.
+  constexpr int64_t kMaxAsyncBytes = 160 * 1024;
+  module.walk([&](DotOp op) {
+    auto group = op->getAttrOfType<IntegerAttr>(kAsyncGroupAttrName);
+    if (!group)
+      return;
+    SmallVector<LoadOp> members = loads.lookup(group.getInt());
+    auto aType = cast<RankedTensorType>(op.getA().getType());
+    auto bType = cast<RankedTensorType>(op.getB().getType());
+    auto dType = cast<RankedTensorType>(op.getD().getType());
+    FailureOr<ttg::LayoutView> aView = viewOf(aType), dView = viewOf(dType);
+    // One group per kernel: the buffers are large.
+    bool fits = members.size() == 2 && state.asyncOperandBuffers.empty() &&
+                aType.getRank() == 2 && succeeded(aView) && succeeded(dView) &&
+                storageBytes(aType.getElementType()) == 2;
+    if (fits) {
+      StagedDot dot;
+      dot.rank = 2;
+      dot.aShape = aType.getShape();
+      dot.bShape = bType.getShape();
+      dot.K = dot.aShape[1];
+      dot.N = dot.bShape[1];
+      dot.aSource = aType.getElementType();
+      dot.bSource = bType.getElementType();
+      dot.accType = dType.getElementType();
+      dot.dView = &*dView;
+      fits = canUseWgmma(op, dot, state.computeCapability, state.numWarps);
+    }
+    // Every register of a in a run of 16 bytes along k, each run one
+    // aligned, contiguous 16-byte piece of global memory for both loads.
+    const unsigned runElements = kAsyncCopyBytes / 2;
+    if (fits) {
+      RegisterRuns runs =
+          groupRuns(*aView, 1, aType.getShape()[1], runElements);
+      fits = runs.width == runElements &&
+             llvm::all_of(runs.runs,
+                          [&](const SmallVector<unsigned> &run) {
+                            return run.size() == runElements;
+                          }) &&
+             aView->root.getOrder()[0] == aView->keptDims[1];
+      for (LoadOp load : members)
+        fits = fits && load.getType() == aType &&
+               state.accessWidth.lookup(load) >= runElements;
+    }
+    int64_t bufferBytes = 0;
+    if (fits) {
+      Type bMem = storageType(bType.getElementType());
+      bufferBytes = llvm::alignTo(
+          StagingLayout::get(aType.getShape(), aType.getElementType(),
+                             bType.getShape(), bMem, /*tensorCores=*/true)
+              .totalBytes,
+          1024);
+      fits = 2 * bufferBytes + 1024 <= kMaxAsyncBytes;
+    }
+    if (!fits) {
+      unmark(op);
+      for (LoadOp load : members)
+        unmark(load);
+      return;
+    }
+    state.asyncOperandBuffers[group.getInt()] = {state.dedicatedBytes,
+                                                 unsigned(bufferBytes)};
+    // The counter after the two buffers; the next group 1024-aligned.
+    state.dedicatedBytes += 2 * bufferBytes + 1024;
+  });
+  for (auto &[group, members] : loads)
+    if (!state.asyncOperandBuffers.count(group))
+      for (LoadOp load : members)
+        unmark(load);
 }

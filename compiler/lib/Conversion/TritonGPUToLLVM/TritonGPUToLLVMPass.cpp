@@ -92,6 +92,7 @@ struct ConvertTritonGPUToLLVM
         Attribute(), /*alignment=*/16, /*addrSpace=*/3);
 
     decideAccessWidths(module, state);
+    planAsyncOperandCopies(module, state);
 
     TritiumTypeConverter converter(context);
     RewritePatternSet patterns(context);

@@ -7,8 +7,8 @@
 using namespace mlir;
 using namespace mlir::triton;
 namespace ttg = mlir::triton::gpu;
-using ttg::LayoutView;
 using ttg::getNumElementsPerThread;
+using ttg::LayoutView;
 
 /// Name of the module's dynamic shared memory buffer.
 static constexpr llvm::StringLiteral kSharedMemoryName = "global_smem";
@@ -28,8 +28,8 @@ TritiumTypeConverter::TritiumTypeConverter(MLIRContext *context)
     Type element = convertType(type.getElementType());
     if (!element)
       return std::nullopt;
-    return LLVM::LLVMStructType::getLiteral(
-        type.getContext(), SmallVector<Type>(count, element));
+    return LLVM::LLVMStructType::getLiteral(type.getContext(),
+                                            SmallVector<Type>(count, element));
   });
 }
 
@@ -50,10 +50,8 @@ Value lowering::pack(OpBuilder &b, Location loc, Type structType,
   return result;
 }
 
-Value lowering::intConst(OpBuilder &b, Location loc, Type type,
-                         int64_t value) {
-  return LLVM::ConstantOp::create(b, loc, type,
-                                  b.getIntegerAttr(type, value));
+Value lowering::intConst(OpBuilder &b, Location loc, Type type, int64_t value) {
+  return LLVM::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, value));
 }
 
 Value lowering::i32Const(OpBuilder &b, Location loc, int64_t value) {
@@ -81,15 +79,18 @@ lowering::emitCoordinates(OpBuilder &b, Location loc, const LayoutView &view) {
   Value laneRest = lane, warpRest = warp;
   SmallVector<Value> laneCoord(rank), warpCoord(rank);
   for (unsigned d : order) {
-    laneCoord[d] = LLVM::URemOp::create(b, loc, laneRest, i32Const(b, loc, tpw[d]));
+    laneCoord[d] =
+        LLVM::URemOp::create(b, loc, laneRest, i32Const(b, loc, tpw[d]));
     laneRest = LLVM::UDivOp::create(b, loc, laneRest, i32Const(b, loc, tpw[d]));
-    warpCoord[d] = LLVM::URemOp::create(b, loc, warpRest, i32Const(b, loc, wpc[d]));
+    warpCoord[d] =
+        LLVM::URemOp::create(b, loc, warpRest, i32Const(b, loc, wpc[d]));
     warpRest = LLVM::UDivOp::create(b, loc, warpRest, i32Const(b, loc, wpc[d]));
   }
   SmallVector<bool> wraps(rank);
   for (unsigned d = 0; d < rank; ++d) {
     Value thread = LLVM::AddOp::create(
-        b, loc, LLVM::MulOp::create(b, loc, warpCoord[d], i32Const(b, loc, tpw[d])),
+        b, loc,
+        LLVM::MulOp::create(b, loc, warpCoord[d], i32Const(b, loc, tpw[d])),
         laneCoord[d]);
     base[d] = LLVM::MulOp::create(b, loc, thread, i32Const(b, loc, spt[d]));
     wraps[d] = int64_t(spt[d]) * tpw[d] * wpc[d] > view.rootShape[d];
@@ -180,6 +181,19 @@ Value lowering::sharedScratch(OpBuilder &b, Location loc, Operation *user,
   address->setAttr(kScratchBytesAttr, b.getI32IntegerAttr(bytes));
   address->setAttr(kScratchAlignAttr,
                    b.getI32IntegerAttr(std::max(alignment, 16u)));
+  return address;
+}
+
+/// Marks an address of global_smem as `value` bytes into the dedicated area.
+constexpr llvm::StringLiteral kDedicatedOffsetAttr = "tritium.dedicated_offset";
+
+Value lowering::dedicatedShared(OpBuilder &b, Location loc, unsigned offset) {
+  auto module =
+      b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  auto global = module.lookupSymbol<LLVM::GlobalOp>(kSharedMemoryName);
+  assert(global && "the pass creates the shared memory buffer up front");
+  auto address = LLVM::AddressOfOp::create(b, loc, global);
+  address->setAttr(kDedicatedOffsetAttr, b.getI32IntegerAttr(offset));
   return address;
 }
 
@@ -296,7 +310,8 @@ public:
         continue;
       }
       if (auto address = dyn_cast<LLVM::AddressOfOp>(op)) {
-        if (!isSharedMemory(address))
+        // The dedicated area overlaps no scratch.
+        if (!isSharedMemory(address) || address->hasAttr(kDedicatedOffsetAttr))
           continue;
         if (address->hasAttr(kScratchBytesAttr))
           uses.push_back(acquire(address, here));
@@ -469,6 +484,13 @@ unsigned lowering::assignScratchRegions(ModuleOp module,
   auto limits = SharedMemoryLimits::get(state.computeCapability);
   SmallVector<ScratchUse> uses;
   unsigned offset = 0, total = 0;
+  // With the dedicated area after the scratch (see below).
+  auto withDedicated = [&](unsigned bytes) {
+    return state.dedicatedBytes
+               ? unsigned(llvm::alignTo(std::max(bytes, 1u), 1024)) +
+                     state.dedicatedBytes
+               : bytes;
+  };
   for (unsigned maxBytes : {~0u, kSmallScratchBytes, 0u}) {
     uses = planScratch(module, state.reuseScratch, maxBytes);
     std::tie(offset, total) = extents(uses);
@@ -476,10 +498,32 @@ unsigned lowering::assignScratchRegions(ModuleOp module,
     for (const ScratchUse &use : uses)
       oneRegion = std::max(oneRegion, use.bytes);
     if (maxBytes == 0 ||
-        limits.costsNoOccupancy(total, oneRegion, state.numWarps))
+        limits.costsNoOccupancy(withDedicated(total), withDedicated(oneRegion),
+                                state.numWarps))
       break;
   }
 
+  // The dedicated area after everything else, 1024-byte aligned (wgmma's
+  // swizzled tiles).
+  if (state.dedicatedBytes) {
+    unsigned base = llvm::alignTo(std::max(total, 1u), 1024);
+    module.walk([&](LLVM::AddressOfOp address) {
+      auto offset = address->getAttrOfType<IntegerAttr>(kDedicatedOffsetAttr);
+      if (!offset)
+        return;
+      address->removeAttr(kDedicatedOffsetAttr);
+      OpBuilder b(address);
+      b.setInsertionPointAfter(address);
+      auto sharedPtr =
+          LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+      Value result = address.getResult();
+      auto shifted = LLVM::GEPOp::create(
+          b, address.getLoc(), sharedPtr, b.getI8Type(), result,
+          ArrayRef<LLVM::GEPArg>{int32_t(base + offset.getInt())});
+      result.replaceAllUsesExcept(shifted, shifted);
+    });
+    total = base + state.dedicatedBytes;
+  }
   for (ScratchUse &use : uses) {
     OpBuilder b(use.address);
     Location loc = use.address.getLoc();
@@ -537,9 +581,10 @@ SmallVector<Value> lowering::shuffleThroughShared(
   for (int64_t s : srcShape)
     numel *= s;
   Type memType = storageType(elementType);
-  Value base = sharedScratch(b, loc, user, state,
-                             numel * storageBytes(elementType));
-  auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  Value base =
+      sharedScratch(b, loc, user, state, numel * storageBytes(elementType));
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
 
   SmallVector<SmallVector<Value>> srcCoords = emitCoordinates(b, loc, srcView);
   for (auto [value, coords] : llvm::zip(srcElements, srcCoords)) {

@@ -35,6 +35,16 @@ struct LoweringContext {
   /// Elements per vector access of each tt.load / tt.store (absent: 1),
   /// decided before the conversion from the layout and the AxisInfo analysis.
   llvm::DenseMap<Operation *, unsigned> accessWidth;
+  /// Dots whose operand a arrives by asynchronous copies (the loads and the
+  /// dot of one `ttg.async_group`, planAsyncOperandCopies): per group, the
+  /// offset of its two staging buffers (and their counter) in the dedicated
+  /// area, and the bytes of one buffer.
+  struct AsyncOperandBuffers {
+    unsigned offset = 0, bufferBytes = 0;
+  };
+  llvm::DenseMap<int64_t, AsyncOperandBuffers> asyncOperandBuffers;
+  /// Bytes of shared memory placed after all scratch (dedicatedShared).
+  unsigned dedicatedBytes = 0;
 };
 
 namespace lowering {
@@ -52,8 +62,8 @@ std::pair<Value, Value> laneAndWarpIds(OpBuilder &b, Location loc);
 
 /// For every register of `view`, the tensor coordinates (one i32 per tensor
 /// dimension) of the element it holds in this thread.
-SmallVector<SmallVector<Value>>
-emitCoordinates(OpBuilder &b, Location loc, const ttg::LayoutView &view);
+SmallVector<SmallVector<Value>> emitCoordinates(OpBuilder &b, Location loc,
+                                                const ttg::LayoutView &view);
 
 /// What emitCoordinates computes at run time, for the thread `lane` of warp
 /// `warp`, at compile time.
@@ -77,6 +87,13 @@ Value sharedScratch(OpBuilder &b, Location loc, Operation *user,
                     LoweringContext &state, unsigned bytes,
                     unsigned alignment = 16);
 void barrier(OpBuilder &b, Location loc);
+
+/// Base of `offset` bytes into the kernel's dedicated shared memory: an
+/// area after everything scratch uses (assignScratchRegions places it), so
+/// that memory that stays in use across other ops' scratch (the buffers of
+/// asynchronous copies) never overlaps it. The caller sizes the area
+/// (LoweringContext::dedicatedBytes).
+Value dedicatedShared(OpBuilder &b, Location loc, unsigned offset);
 
 /// Runs once the conversion is done: decides, for every scratch acquisition
 /// of sharedScratch, its region (offset 0, or region 1 placed after
@@ -137,6 +154,11 @@ void populateDebugOpToLLVMPatterns(TritiumTypeConverter &converter,
 void populateDotOpToLLVMPatterns(TritiumTypeConverter &converter,
                                  RewritePatternSet &patterns,
                                  LoweringContext &state);
+/// Before the conversion: keeps the `ttg.async_group` marks of
+/// tritium-pipeline-loads where the dot will run on wgmma and its operand
+/// a's loads can be 16-byte cp.async copies into its staging layout
+/// (recording their buffers in `state`), and removes them elsewhere.
+void planAsyncOperandCopies(ModuleOp module, LoweringContext &state);
 void populateShapeOpToLLVMPatterns(TritiumTypeConverter &converter,
                                    RewritePatternSet &patterns,
                                    LoweringContext &state);

@@ -124,9 +124,10 @@ struct IndexerPlan {
   bool exactScoreByDims = false;
   /// exact by rows: each sub-tile's R heads' scores as one tt.dot of the
   /// key tile with the R query rows (tensor cores), instead of FMAs and a
-  /// shuffle reduction per head.
+  /// shuffle reduction per head. The default where the target has wgmma.
   bool exactScoreOnTensorCores = false;
-  /// num_stages of the select kernel (1, or 2 to load a sub-tile ahead).
+  /// num_stages of the select kernel: 3 for tensor-core scores on wgmma (the
+  /// key tiles copied asynchronously, the next in flight), else 1.
   unsigned selectStages = 1;
   /// Radix digit bits (11: 3 rounds of 2048 bins, 1-4% faster than 8: 4
   /// rounds of 256; v9b in perf-notes).
@@ -165,8 +166,17 @@ struct IndexerPlan {
 /// Plans `config` (validated first) for a GPU with `multiprocessors` SMs.
 /// Throws tritium::Error(Unsupported) for valid configurations this version
 /// cannot run on the GPU, naming the limit.
+///
+/// `targetHasWgmma` (sm_90a): exact scores default to the tensor cores
+/// (wgmma, their key tiles copied asynchronously); elsewhere to FMAs (the
+/// tensor-core path without wgmma stages the tiles through registers, which
+/// measured slower).
 IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
-                        const PlanOverrides &overrides = {});
+                        const PlanOverrides &overrides = {},
+                        bool targetHasWgmma = true);
+
+/// Whether code for `arch` ("sm_90a", "sm_80", ...) may use wgmma.
+inline bool archHasWgmma(const std::string &arch) { return arch == "sm_90a"; }
 
 /// One kernel of a plan, as Triton IR built by the kernel builder.
 struct IndexerKernelSource {

@@ -79,11 +79,13 @@ struct PlanChoice {
 /// when it is still a config of the space and plans cleanly for `config`
 /// (otherwise a warning through the store, and the default); else the
 /// space's default (the planner's plan). A corrupt or foreign entry is
-/// ignored with a warning, never thrown.
+/// ignored with a warning, never thrown. `targetHasWgmma` as for
+/// planIndexer.
 PlanChoice chooseIndexerPlan(const IndexerConfig &config, int multiprocessors,
                              const PlanOverrides &overrides,
                              const tune::TuningStore *store,
-                             const tune::TuningKey &key);
+                             const tune::TuningKey &key,
+                             bool targetHasWgmma = true);
 
 /// A benchmarker for the tuner: seeded inputs (generateInputs with `seed`)
 /// and outputs on `options.device`, and per config an Indexer with that

@@ -31,6 +31,18 @@
 // one still being read), and a gpu.barrier before the loop orders it after
 // earlier users of shared memory.
 //
+// Also with num_stages >= 3, a wgmma dot (`ttg.wgmma`) whose operand a is
+// such a carried tile, used by nothing else, of a load whose masked-off
+// elements are zeros (no `other`, or zero), is marked for asynchronous
+// copies: the dot and both loads (iteration 0's before the loop, the next
+// iteration's in it) get `ttg.async_group` (an id), the loads
+// `ttg.async_ahead` (0 before the loop, 1 in it). The lowering
+// (DotOpToLLVM.cpp) then copies the tile from global to shared memory with
+// cp.async, straight into the layout wgmma reads, in one of two buffers of
+// its own, so that the next tile is in flight while the dot runs and no
+// register holds it; where the dot does not lower to wgmma it drops the
+// marks and the loads stay loads.
+//
 // num_stages <= 1 turns the pass off.
 //
 //===----------------------------------------------------------------------===//
@@ -42,6 +54,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::triton::gpu {
@@ -310,6 +323,60 @@ void doubleBufferDot(scf::ForOp loop) {
   mlir::gpu::BarrierOp::create(builder, loop.getLoc());
 }
 
+constexpr llvm::StringLiteral kWgmmaAttrName = "ttg.wgmma";
+constexpr llvm::StringLiteral kAsyncGroupAttrName = "ttg.async_group";
+constexpr llvm::StringLiteral kAsyncAheadAttrName = "ttg.async_ahead";
+
+/// Whether `load`'s masked-off elements are zeros.
+bool fillsZeros(LoadOp load) {
+  Value other = load.getOther();
+  if (!other)
+    return true;
+  if (auto splat = other.getDefiningOp<SplatOp>())
+    other = splat.getSrc();
+  Attribute value;
+  if (!matchPattern(other, m_Constant(&value)))
+    return false;
+  if (auto dense = dyn_cast<SplatElementsAttr>(value))
+    value = dense.getSplatValue<Attribute>();
+  if (auto f = dyn_cast<FloatAttr>(value))
+    return f.getValue().isPosZero();
+  if (auto i = dyn_cast<IntegerAttr>(value))
+    return i.getValue().isZero();
+  return false;
+}
+
+/// Marks the wgmma dots of `loop` whose operand a is a carried tile of
+/// pipelineLoop for asynchronous copies (see the file comment).
+void markAsyncOperandA(scf::ForOp loop, int64_t &nextGroup) {
+  Block *body = loop.getBody();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  unsigned numIVs = loop.getNumInductionVars();
+  for (Operation &op : *body) {
+    auto dot = dyn_cast<DotOp>(op);
+    if (!dot || !dot->hasAttr(kWgmmaAttrName))
+      continue;
+    auto arg = dyn_cast<BlockArgument>(dot.getA());
+    if (!arg || arg.getOwner() != body || !arg.hasOneUse() ||
+        arg.getArgNumber() < numIVs)
+      continue;
+    unsigned index = arg.getArgNumber() - numIVs;
+    auto next = yield.getOperand(index).getDefiningOp<LoadOp>();
+    auto first = loop.getInitArgs()[index].getDefiningOp<LoadOp>();
+    if (!next || !first || !next->hasOneUse() || !first->hasOneUse() ||
+        !fillsZeros(next) || !fillsZeros(first) ||
+        cast<RankedTensorType>(next.getType()).getElementTypeBitWidth() != 16)
+      continue;
+    Builder builder(loop.getContext());
+    IntegerAttr group = builder.getI64IntegerAttr(nextGroup++);
+    dot->setAttr(kAsyncGroupAttrName, group);
+    for (auto [load, ahead] : {std::pair{first, 0}, std::pair{next, 1}}) {
+      load->setAttr(kAsyncGroupAttrName, group);
+      load->setAttr(kAsyncAheadAttrName, builder.getI32IntegerAttr(ahead));
+    }
+  }
+}
+
 struct PipelineLoads
     : public mlir::triton::gpu::impl::TritiumPipelineLoadsBase<PipelineLoads> {
   using TritiumPipelineLoadsBase::TritiumPipelineLoadsBase;
@@ -324,8 +391,11 @@ struct PipelineLoads
     if (numStages >= 3) {
       loops.clear();
       getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
-      for (scf::ForOp loop : loops)
+      int64_t nextGroup = 0;
+      for (scf::ForOp loop : loops) {
+        markAsyncOperandA(loop, nextGroup);
         doubleBufferDot(loop);
+      }
     }
   }
 };
