@@ -958,17 +958,32 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // program before a smaller chunk (exact-gqa-32k: 8192 x 1 head 69.9 µs,
   // 8192 x 2 heads 98.9, 4096 x 2 heads 82.7; the keys are read G times,
   // all but the first from L2, as the programs of a kv head are adjacent).
-  if (!pq && !overrides.headsPerProgram && plan.headsPerProgram > 1 &&
-      2 * programs(chunk) < multiprocessors) {
-    plan.headsPerProgram = 1;
-    plan.rowGroups = config.B * config.H;
-  }
+  // With wgmma scores (likely the default below) the chunk shrinks first:
+  // a second head costs the dot nothing (exact-gqa-32k on the H100, v11:
+  // 4096 x 2 heads 59.4 µs, 8192 x 1 62.4; the merge sees twice the
+  // candidates, the select reads each key half as often).
+  const bool wgmmaLikely =
+      !pq && targetHasWgmma && overrides.tensorCores != 0 &&
+      config.qDType == config.keysDType &&
+      (config.keysDType == DType::BF16 || config.keysDType == DType::F16) &&
+      config.D % 8 == 0 && config.D >= 16;
+  auto fewerHeads = [&] {
+    if (!pq && !overrides.headsPerProgram && plan.headsPerProgram > 1 &&
+        2 * programs(chunk) < multiprocessors) {
+      plan.headsPerProgram = 1;
+      plan.rowGroups = config.B * config.H;
+    }
+  };
+  if (!wgmmaLikely)
+    fewerHeads();
   // Fill the machine: shrink the chunk (not below 2 * heavy) while the grid
   // has fewer programs than half the multiprocessors (one program per SM of
   // 16 warps streams well; 128 programs on 132 SMs beat 256 smaller ones).
   while (chunk > 2048 && chunk / 2 >= 2 * heavy &&
          2 * programs(chunk) < multiprocessors)
     chunk /= 2;
+  if (wgmmaLikely)
+    fewerHeads();
   // exact, where the chunk cannot shrink further and the grid would still
   // fill at most half the SMs: score by passes over D (faster there:
   // exact-gqa-32k select 95.5 -> 78 µs on the H100 with 4096 x 2 heads;

@@ -80,14 +80,18 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   REQUIRE_THROWS_AS(planIndexer(seed, 132, threeHeads), Error);
   // exact programs score any divisor of G of their kv head's query heads;
   // the planner gives them 2, or 1 where the grid would fill at most half
-  // the SMs, and scores by passes over D only where even that leaves half
-  // the SMs idle.
+  // the SMs (with FMA scores before a smaller chunk, on wgmma after it), and
+  // scores by passes over D only where even that leaves half the SMs idle.
   const IndexerConfig &exact = findCase("exact-gqa-32k").config;
-  IndexerPlan single = planIndexer(exact, 132);
+  IndexerPlan single = planIndexer(exact, 132, {}, /*targetHasWgmma=*/false);
   CHECK(single.headsPerProgram == 1);
   CHECK(single.chunk == 4 * exact.heavy);
   CHECK(single.rowGroups * single.splits == 128);
   CHECK_FALSE(single.exactScoreByDims);
+  IndexerPlan smallerChunk = planIndexer(exact, 132);
+  CHECK(smallerChunk.headsPerProgram == 2);
+  CHECK(smallerChunk.chunk == 2 * exact.heavy);
+  CHECK(smallerChunk.rowGroups * smallerChunk.splits == 128);
   IndexerPlan streaming = planIndexer(findCase("exact-gqa-b8-32k").config, 132);
   CHECK(streaming.headsPerProgram == 2);
   CHECK_FALSE(streaming.exactScoreByDims);
@@ -103,7 +107,8 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   // exact by rows scores on the tensor cores on an sm_90a target (q and
   // keys of one 16-bit type; elsewhere tc=1 is an error), with FMAs where
   // tc=0 asks for them.
-  CHECK(single.exactScoreOnTensorCores);
+  CHECK(smallerChunk.exactScoreOnTensorCores);
+  CHECK_FALSE(single.exactScoreOnTensorCores);
   CHECK_FALSE(planIndexer(exact, 132, PlanOverrides{.tensorCores = 0})
                   .exactScoreOnTensorCores);
   CHECK(planIndexer(exact, 132, PlanOverrides{.tensorCores = 1})
