@@ -17,7 +17,7 @@
 //       merge_warps, heads (per select program), tc (exact scores on the
 //       tensor cores, 0/1), stages (1/2, with tc), digits (radix digit bits,
 //       8/11), loops (exact score loops), prefetch (0/1), slices (exact
-//       key tile slices of D)
+//       key tile slices of D), joint (pq heads selected together, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -268,6 +268,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
       {"prefetch",
        [](PlanOverrides &o, int64_t v) { o.exactPrefetch = v != 0 ? 1 : 0; }},
       {"slices", [](PlanOverrides &o, int64_t v) { o.exactDimSlices = v; }},
+      {"joint",
+       [](PlanOverrides &o, int64_t v) { o.jointHeadSelect = v != 0 ? 1 : 0; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

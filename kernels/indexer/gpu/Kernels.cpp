@@ -148,21 +148,33 @@ Value digitHistogram(const Value &unsignedKey, const Value &valid,
 /// thread holds many keys (the pq-128k select spilled 296 bytes unrolled,
 /// none as a loop: 110 -> 94 µs on the H100), but costs ~5% where the
 /// unrolled rounds fit (seed-pq-32k select 25.1 -> 26.5 µs).
+///
+/// With `rows` > 0 the keys are the rows of [rows, n] tensors, selected
+/// together (the same `want` of each): the histogram callback returns
+/// [rows, bins], and the threshold's key and remaining are [rows] tensors.
+/// One histogram, scan and reduction per round then serve every row, so
+/// the rounds' fixed costs (scans over the bins, barriers) are paid once.
 Threshold radixSelect(KernelBuilder &kb, Value want,
                       const RoundHistogram &histogramOfRound,
-                      const Radix &radix, bool asLoop = false) {
+                      const Radix &radix, bool asLoop = false,
+                      int64_t rows = 0) {
   const int binCount = radix.bins();
+  const int axis = rows > 0 ? 1 : 0;
   auto round = [&](const Round &r, const Value &want,
                    const Value &prefix) -> Values {
     Value hist = histogramOfRound(r, prefix);
-    Value inclusive = tb::cumsum(hist, 0);
+    Value inclusive = tb::cumsum(hist, axis);
     // The first bin whose inclusive count reaches `want`, and the count of
     // the bins before it, in one reduction.
     Value binIndex = kb.arange(0, binCount);
-    Value candidate = tb::where(inclusive >= want, binIndex, binCount);
+    if (rows > 0)
+      binIndex = binIndex.row();
+    Value wanted = want.rank() == 1 ? want.column() : want;
+    Value candidate = tb::where(inclusive >= wanted, binIndex, binCount);
     Value before = inclusive - hist;
     Values picked = tb::reduce(
-        {candidate, before}, 0, [](const Values &l, const Values &r) -> Values {
+        {candidate, before}, axis,
+        [](const Values &l, const Values &r) -> Values {
           Value left = l[0] <= r[0];
           return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
         });
@@ -170,6 +182,11 @@ Threshold radixSelect(KernelBuilder &kb, Value want,
             prefix | (((binCount - 1) - picked[0]) << r.shift)};
   };
   Values found{want, kb.constant(0, tb::DType::I32)};
+  if (rows > 0) {
+    // [rows] from the start: loop-carried values keep their type.
+    Value zeros = kb.zeros({rows}, tb::DType::I32);
+    found = {zeros + want, zeros};
+  }
   if (asLoop) {
     found = kb.forLoop(
         0, radix.rounds(), 1, found,
@@ -203,21 +220,29 @@ struct TileSelection {
   Value equalCount; ///< scalar i32: keys equal to it in this tile
 };
 
+/// Keys of [rows, n] (a rows-threshold of radixSelect) select along their
+/// rows; the counts are then [rows].
 TileSelection selectTile(const Value &key, const Value &valid,
                          const Threshold &threshold, const Value &aboveBefore,
                          const Value &equalBefore) {
-  Value above = valid & (key > threshold.key);
-  Value equal = valid & (key == threshold.key);
-  Values counts = tb::scan({above.to(tb::DType::I32), equal.to(tb::DType::I32)},
-                           0, [](const Values &l, const Values &r) -> Values {
-                             return {l[0] + r[0], l[1] + r[1]};
-                           });
+  const int axis = key.rank() - 1;
+  auto perRow = [&](const Value &v) {
+    return key.rank() == 2 && v.rank() == 1 ? v.column() : v;
+  };
+  Value thresholdKey = perRow(threshold.key);
+  Value remaining = perRow(threshold.remaining);
+  Value above = valid & (key > thresholdKey);
+  Value equal = valid & (key == thresholdKey);
+  Values counts =
+      tb::scan({above.to(tb::DType::I32), equal.to(tb::DType::I32)}, axis,
+               [](const Values &l, const Values &r) -> Values {
+                 return {l[0] + r[0], l[1] + r[1]};
+               });
   Value equalRank = counts[1] + equalBefore;
-  Value selected = above | (equal & (equalRank <= threshold.remaining));
-  Value slot =
-      aboveBefore + counts[0] + tb::minimum(equalRank, threshold.remaining) - 1;
+  Value selected = above | (equal & (equalRank <= remaining));
+  Value slot = aboveBefore + counts[0] + tb::minimum(equalRank, remaining) - 1;
   Values totals =
-      tb::reduce({above.to(tb::DType::I32), equal.to(tb::DType::I32)}, 0,
+      tb::reduce({above.to(tb::DType::I32), equal.to(tb::DType::I32)}, axis,
                  [](const Values &l, const Values &r) -> Values {
                    return {l[0] + r[0], l[1] + r[1]};
                  });
@@ -242,6 +267,39 @@ void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
   TileSelection sel = selectTile(key, valid, threshold, zero, zero);
   tb::store(candKeyBase + sel.slot, key, {.mask = sel.selected});
   tb::store(candPosBase + sel.slot, position, {.mask = sel.selected});
+}
+
+/// selectAndWriteCandidates for R rows of keys selected together
+/// (radixSelect with rows): `keys` and `valid` are [R, n], `position` [n],
+/// `candKeyBase` and `candPosBase` [R, 1] pointers (each row's slots).
+void selectAndWriteRows(KernelBuilder &kb, const Value &keys,
+                        const Value &position, const Value &valid,
+                        const Value &want, const Value &candKeyBase,
+                        const Value &candPosBase, bool roundsLoop,
+                        const Radix &radix) {
+  const int64_t rows = keys.shape()[0], n = keys.shape()[1];
+  const int binCount = radix.bins();
+  Value unsignedKey = keys ^ kIntMin;
+  // Row r's digits go to bins [r * bins, (r + 1) * bins); lanes that take
+  // no part to R * bins, which the histogram drops.
+  Value rowOffset = kb.arange(0, rows).column() * binCount;
+  Threshold threshold = radixSelect(
+      kb, want,
+      [&](const Round &round, const Value &prefix) {
+        Value bins =
+            roundBins(unsignedKey, valid, round, prefix.column(), radix);
+        bins =
+            tb::where(bins < binCount, bins + rowOffset, int(rows) * binCount);
+        Value hist =
+            tb::histogram(tb::reshape(bins, {rows * n}), int(rows) * binCount);
+        return tb::reshape(hist, {rows, binCount});
+      },
+      radix, roundsLoop, rows);
+  Value zero = kb.constant(0, tb::DType::I32);
+  TileSelection sel = selectTile(keys, valid, threshold, zero, zero);
+  tb::store(candKeyBase + sel.slot, keys, {.mask = sel.selected});
+  tb::store(candPosBase + sel.slot, tb::broadcastTo(position.row(), {rows, n}),
+            {.mask = sel.selected});
 }
 
 /// How many candidates split `split` of a row wrote: its chunk's candidates,
@@ -355,6 +413,10 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   Value d = kb.arange(0, dimsPadded);
   Value dimValid = d < Dm;
   Value centroid = kb.arange(0, C);
+  // plan.jointHeadSelect: the R heads' keys selected together as the rows
+  // of one [R, chunk] tensor (one histogram, scan and reduction per round).
+  const bool joint = plan.jointHeadSelect && R > 1 && config.heavy > 0;
+  std::vector<Value> jointKeys;
   for (int64_t r = 0; r < R; ++r) {
     Value head = firstHead + r;
     Value row = b * H + head;
@@ -385,7 +447,9 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
       tb::store(weights + rowBase * Sk + position,
                 kb.zeros({chunk}, builderType(config.weightDType)),
                 {.mask = valid});
-    if (config.heavy > 0) {
+    if (joint) {
+      jointKeys.push_back(orderKey(score).row());
+    } else if (config.heavy > 0) {
       Value key = orderKey(score).named("key");
       Value want = candidatesOfSplit(config, plan, split);
       Value slotBase =
@@ -395,6 +459,17 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
                                plan.selectRoundsLoop,
                                Radix{plan.radixDigitBits});
     }
+  }
+  if (joint) {
+    Value headIndex = kb.arange(0, R).column();
+    Value slotBase = ((b * H + firstHead + headIndex) * plan.splits + split)
+                         .to(tb::DType::I64) *
+                     config.heavy;
+    selectAndWriteRows(kb, stackRows(jointKeys), position,
+                       tb::broadcastTo(valid.row(), {R, chunk}),
+                       candidatesOfSplit(config, plan, split),
+                       candKey + slotBase, candPos + slotBase,
+                       plan.selectRoundsLoop, Radix{plan.radixDigitBits});
   }
   return {kb.name(), kb.tritonIR(), plan.selectWarps};
 }
@@ -877,6 +952,7 @@ std::string IndexerPlan::describe() const {
      << (exactDimSlices > 1
              ? ", key tile in " + std::to_string(exactDimSlices) + " slices"
              : "")
+     << (jointHeadSelect ? ", heads selected together" : "")
      << (radixDigitBits != 11
              ? ", " + std::to_string(radixDigitBits) + "-bit digits"
              : std::string())
@@ -1089,6 +1165,21 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "indexer plan: prefetch is for exact scores by rows");
   if (overrides.exactPrefetch >= 0)
     plan.exactPrefetch = overrides.exactPrefetch == 1;
+  // pq programs of 2 or 4 heads may select them together (--plan joint=1):
+  // one histogram, scan and reduction per round for all of them. Slower on
+  // the H100 (indexer v12 in perf-notes: seed-pq-32k 25.6 -> 27.5 µs,
+  // pq-b8-32k 171.9 -> 184.6; 58 barriers instead of 44: the stacked keys,
+  // the histogram's reshape and the 2-D scans move data through shared
+  // memory), so the heads are selected one after the other.
+  const bool jointFits =
+      pq && (plan.headsPerProgram == 2 || plan.headsPerProgram == 4);
+  if (overrides.jointHeadSelect >= 0) {
+    if (overrides.jointHeadSelect == 1 && !jointFits)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: joint (heads selected together) is for pq "
+                  "programs of 2 or 4 heads");
+    plan.jointHeadSelect = overrides.jointHeadSelect == 1;
+  }
   if (overrides.radixDigitBits) {
     if (overrides.radixDigitBits != 8 && overrides.radixDigitBits != 11)
       throw Error(Error::Kind::InvalidArgument,

@@ -246,6 +246,26 @@ TEST_CASE("exact selects score on wgmma where the target has it, else "
   }
 }
 
+TEST_CASE("pq programs of 2 and 4 heads compile with the heads selected "
+          "together",
+          "[indexer][build]") {
+  CHECK_FALSE(planIndexer(findCase("seed-pq-32k").config, 132).jointHeadSelect);
+  for (int64_t heads : {2, 4}) {
+    PlanOverrides overrides;
+    overrides.headsPerProgram = heads;
+    overrides.jointHeadSelect = 1;
+    CHECK(planIndexer(findCase("seed-pq-32k").config, 132, overrides)
+              .jointHeadSelect);
+    SECTION("heads " + std::to_string(heads)) {
+      compileAll(findCase("seed-pq-32k").config, overrides);
+    }
+  }
+  PlanOverrides single;
+  single.jointHeadSelect = 1;
+  REQUIRE_THROWS_AS(planIndexer(findCase("pq-128k").config, 132, single),
+                    Error);
+}
+
 TEST_CASE("indexer kernels compile with 4 rounds of 8-bit digits",
           "[indexer][build]") {
   PlanOverrides overrides;

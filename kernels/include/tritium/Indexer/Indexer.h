@@ -73,11 +73,15 @@ struct PlanOverrides {
   /// exact FMA scores by rows: the key tile loaded as this many slices of
   /// D (a power of two, >= 16 bytes of a key each); 0: the planner's.
   int64_t exactDimSlices = 0;
+  /// pq programs of 2 or 4 heads: select them together (1) or one after
+  /// the other (0); -1: the planner's.
+  int jointHeadSelect = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
            tensorCores >= 0 || selectStages || radixDigitBits ||
-           exactScoreLoops || exactPrefetch >= 0 || exactDimSlices;
+           exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
+           jointHeadSelect >= 0;
   }
 };
 
@@ -144,6 +148,10 @@ struct IndexerPlan {
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).
   int64_t exactDimSlices = 1;
+  /// pq programs of 2 or 4 heads: the heads' keys selected together as the
+  /// rows of one tensor (one histogram, scan and reduction per round; an
+  /// option: it measured slower).
+  bool jointHeadSelect = false;
   /// The select's radix rounds as a loop instead of unrolled: where a
   /// thread holds 32 or more keys (the unrolled rounds spilled).
   bool selectRoundsLoop = false;
