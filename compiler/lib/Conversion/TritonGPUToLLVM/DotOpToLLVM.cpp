@@ -1263,7 +1263,7 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
         }
         issuer.finish(acc);
         if (asyncA)
-          barrier(rewriter, loc);
+          trailingBarrier(rewriter, loc);
       } else {
         storeSwizzled(rewriter, loc, dot.aBase, dot.aMem, aElements, *aView,
                       dot.aShape, aTile);

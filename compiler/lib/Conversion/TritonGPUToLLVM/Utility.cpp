@@ -184,6 +184,14 @@ Value lowering::sharedScratch(OpBuilder &b, Location loc, Operation *user,
   return address;
 }
 
+/// Marks a barrier of trailingBarrier.
+constexpr llvm::StringLiteral kTrailingBarrierAttr = "tritium.trailing_barrier";
+
+void lowering::trailingBarrier(OpBuilder &b, Location loc) {
+  NVVM::Barrier0Op::create(b, loc)->setAttr(kTrailingBarrierAttr,
+                                            b.getUnitAttr());
+}
+
 /// Marks an address of global_smem as `value` bytes into the dedicated area.
 constexpr llvm::StringLiteral kDedicatedOffsetAttr = "tritium.dedicated_offset";
 
@@ -463,8 +471,34 @@ SmallVector<ScratchUse> planScratch(ModuleOp module, bool reuse,
 
 } // namespace
 
+/// Drops each trailing barrier that a barrier which stays follows in its
+/// block before any cp.async (every warp passing that one has finished the
+/// reads the trailing barrier waited for). A barrier right before a scratch
+/// acquisition may still be dropped by the planning, so it does not count.
+static void dropRedundantTrailingBarriers(ModuleOp module) {
+  SmallVector<NVVM::Barrier0Op> redundant;
+  module.walk([&](NVVM::Barrier0Op trailing) {
+    if (!trailing->hasAttr(kTrailingBarrierAttr))
+      return;
+    trailing->removeAttr(kTrailingBarrierAttr);
+    for (Operation *op = trailing->getNextNode(); op; op = op->getNextNode()) {
+      if (auto asmOp = dyn_cast<LLVM::InlineAsmOp>(op))
+        if (asmOp.getAsmString().contains("cp.async"))
+          return;
+      if (isa<NVVM::Barrier0Op>(op) &&
+          !isScratchAcquisition(op->getNextNode())) {
+        redundant.push_back(trailing);
+        return;
+      }
+    }
+  });
+  for (NVVM::Barrier0Op barrier : redundant)
+    barrier.erase();
+}
+
 unsigned lowering::assignScratchRegions(ModuleOp module,
                                         const LoweringContext &state) {
+  dropRedundantTrailingBarriers(module);
   auto extents = [&](ArrayRef<ScratchUse> uses) {
     unsigned first = state.sharedBytes, second = 0, alignment = 16;
     for (const ScratchUse &use : uses) {

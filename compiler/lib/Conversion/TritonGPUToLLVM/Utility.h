@@ -95,6 +95,12 @@ void barrier(OpBuilder &b, Location loc);
 /// (LoweringContext::dedicatedBytes).
 Value dedicatedShared(OpBuilder &b, Location loc, unsigned offset);
 
+/// A barrier that only keeps later writes of the next loop iteration (the
+/// asynchronous copies into a buffer) from overtaking slower warps' reads:
+/// assignScratchRegions drops it where a barrier that stays follows it in
+/// its block before any cp.async.
+void trailingBarrier(OpBuilder &b, Location loc);
+
 /// Runs once the conversion is done: decides, for every scratch acquisition
 /// of sharedScratch, its region (offset 0, or region 1 placed after
 /// everything that uses offset 0) and whether it keeps its barrier, and
