@@ -960,7 +960,8 @@ private:
 // advances the counter after its first barrier (every thread has read it by
 // then; every thread writes the same value). A barrier after the dot's
 // wgmmas keeps the next iteration's copies from overwriting the buffer a
-// slower warp still reads.
+// slower warp still reads (a trailingBarrier: dropped after the conversion
+// where a later barrier of the loop body already does that).
 
 constexpr llvm::StringLiteral kAsyncGroupAttrName = "ttg.async_group";
 constexpr llvm::StringLiteral kAsyncAheadAttrName = "ttg.async_ahead";
