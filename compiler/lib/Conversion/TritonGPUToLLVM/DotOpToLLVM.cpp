@@ -1313,6 +1313,24 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
   };
   // The two buffers must leave room for the kernel's other shared memory.
   constexpr int64_t kMaxAsyncBytes = 160 * 1024;
+  // What the rest of the kernel may take at once, at most: the largest
+  // tensor an op that moves elements through scratch holds (conversions,
+  // shape ops, reductions, scans, histograms, gathers). Buffers that would
+  // not fit beside it under sm_90's 227 KB per block are not reserved (the
+  // kernel then stages operand a through registers instead of failing to
+  // load).
+  constexpr int64_t kSharedPerBlock = 227 * 1024;
+  int64_t scratchBound = 0;
+  module.walk([&](Operation *op) {
+    if (!isa<ttg::ConvertLayoutOp, ReshapeOp, TransOp, JoinOp, CatOp, SplitOp,
+             ReduceOp, ScanOp, HistogramOp, GatherOp>(op))
+      return;
+    for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
+      if (auto tensor = dyn_cast<RankedTensorType>(value.getType()))
+        scratchBound =
+            std::max(scratchBound, numElements(tensor.getShape()) *
+                                       storageBytes(tensor.getElementType()));
+  });
   module.walk([&](DotOp op) {
     auto group = op->getAttrOfType<IntegerAttr>(kAsyncGroupAttrName);
     if (!group)
@@ -1363,7 +1381,10 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
                              bType.getShape(), bMem, /*tensorCores=*/true)
               .totalBytes,
           1024);
-      fits = 2 * bufferBytes + 1024 <= kMaxAsyncBytes;
+      fits =
+          2 * bufferBytes + 1024 <= kMaxAsyncBytes &&
+          int64_t(llvm::alignTo(scratchBound, 1024)) + 2 * bufferBytes + 1024 <=
+              kSharedPerBlock;
     }
     if (!fits) {
       unmark(op);
