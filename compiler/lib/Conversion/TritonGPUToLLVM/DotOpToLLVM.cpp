@@ -212,6 +212,24 @@ struct StagedDot {
   SmallVector<unsigned> holder;
 };
 
+/// The shape part of a StagedDot (what canUseMmaSync and canUseWgmma
+/// look at): a's and b's shapes and element types, the accumulator's type
+/// and d's layout view.
+StagedDot describeDot(RankedTensorType aType, RankedTensorType bType,
+                      Type accType, const ttg::LayoutView &dView) {
+  StagedDot dot;
+  dot.rank = aType.getRank();
+  dot.aShape = aType.getShape();
+  dot.bShape = bType.getShape();
+  dot.K = dot.aShape[dot.rank - 1];
+  dot.N = dot.bShape[dot.rank - 1];
+  dot.aSource = aType.getElementType();
+  dot.bSource = bType.getElementType();
+  dot.accType = accType;
+  dot.dView = &dView;
+  return dot;
+}
+
 /// The CUDA-core strategy: per k, one load per distinct row of a and per
 /// run of columns of b, then one FMA (or integer multiply-add) per result.
 void computeWithFma(OpBuilder &b, Location loc, const StagedDot &dot,
@@ -983,34 +1001,43 @@ struct StagingLayout {
   }
 };
 
-/// The counter after the two buffers of an asynchronous group, and the
-/// buffer (counter + ahead) & 1.
+/// Two staging buffers of `bufferBytes` at `buffers`, then an i32 counter:
+/// the counter, its address, and buffer (counter + ahead) & 1. (The
+/// double-buffered dot and the asynchronous operand copies both alternate
+/// this way.)
 struct PickedBuffer {
   Value counter, counterAddress, buffer;
 };
-PickedBuffer pickAsyncBuffer(OpBuilder &b, Location loc,
-                             const LoweringContext::AsyncOperandBuffers &group,
-                             unsigned ahead) {
+PickedBuffer pickBuffer(OpBuilder &b, Location loc, Value buffers,
+                        int64_t bufferBytes, unsigned ahead) {
   auto sharedPtr =
       LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
   auto offsetBy = [&](Value base, int64_t bytes) -> Value {
     return LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(), base,
                                ArrayRef<LLVM::GEPArg>{int32_t(bytes)});
   };
-  Value buffers = dedicatedShared(b, loc, group.offset);
   PickedBuffer picked;
-  picked.counterAddress = offsetBy(buffers, 2 * group.bufferBytes);
+  picked.counterAddress = offsetBy(buffers, 2 * bufferBytes);
   picked.counter =
       LLVM::LoadOp::create(b, loc, b.getI32Type(), picked.counterAddress, 4);
-  Value index =
-      LLVM::AddOp::create(b, loc, picked.counter, i32Const(b, loc, ahead));
+  Value index = picked.counter;
+  if (ahead)
+    index = LLVM::AddOp::create(b, loc, index, i32Const(b, loc, ahead));
   Value odd = LLVM::ICmpOp::create(
       b, loc, LLVM::ICmpPredicate::ne,
       LLVM::AndOp::create(b, loc, index, i32Const(b, loc, 1)),
       i32Const(b, loc, 0));
   picked.buffer = LLVM::SelectOp::create(
-      b, loc, odd, offsetBy(buffers, group.bufferBytes), buffers);
+      b, loc, odd, offsetBy(buffers, bufferBytes), buffers);
   return picked;
+}
+
+/// The buffer (counter + ahead) & 1 of an asynchronous group.
+PickedBuffer pickAsyncBuffer(OpBuilder &b, Location loc,
+                             const LoweringContext::AsyncOperandBuffers &group,
+                             unsigned ahead) {
+  return pickBuffer(b, loc, dedicatedShared(b, loc, group.offset),
+                    group.bufferBytes, ahead);
 }
 
 /// Inline PTX with side effects on `operands` (constraints given).
@@ -1114,16 +1141,7 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
     if (failed(aView) || failed(bView) || failed(dView) || !structType)
       return failure();
 
-    StagedDot dot;
-    dot.rank = rank;
-    dot.aShape = aType.getShape();
-    dot.bShape = bType.getShape();
-    dot.K = dot.aShape[rank - 1];
-    dot.N = dot.bShape[rank - 1];
-    dot.aSource = aType.getElementType();
-    dot.bSource = bType.getElementType();
-    dot.accType = structType.getBody()[0];
-    dot.dView = &*dView;
+    StagedDot dot = describeDot(aType, bType, structType.getBody()[0], *dView);
     if (!dot.accType.isIntOrFloat())
       return rewriter.notifyMatchFailure(op, "unsupported accumulator type");
 
@@ -1203,16 +1221,10 @@ struct DotOpConversion : public OpConversionPattern<DotOp> {
                                  base, ArrayRef<LLVM::GEPArg>{int32_t(bytes)});
     };
     if (doubleBuffer) {
-      counterAddress = offsetBy(scratch, 2 * bufferBytes);
-      counter = LLVM::LoadOp::create(rewriter, loc, rewriter.getI32Type(),
-                                     counterAddress, 4);
-      Value odd =
-          LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ne,
-                               LLVM::AndOp::create(rewriter, loc, counter,
-                                                   i32Const(rewriter, loc, 1)),
-                               i32Const(rewriter, loc, 0));
-      scratch = LLVM::SelectOp::create(rewriter, loc, odd,
-                                       offsetBy(scratch, bufferBytes), scratch);
+      PickedBuffer picked = pickBuffer(rewriter, loc, scratch, bufferBytes, 0);
+      scratch = picked.buffer;
+      counter = picked.counter;
+      counterAddress = picked.counterAddress;
     }
     dot.aBase = scratch;
     dot.bBase = offsetBy(scratch, bOffset);
@@ -1307,6 +1319,9 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
     if (auto group = load->getAttrOfType<IntegerAttr>(kAsyncGroupAttrName))
       loads[group.getInt()].push_back(load);
   });
+  // No marked loads, no group to plan (a dot's mark alone does nothing).
+  if (loads.empty())
+    return;
   auto unmark = [](Operation *op) {
     op->removeAttr(kAsyncGroupAttrName);
     op->removeAttr(kAsyncAheadAttrName);
@@ -1344,19 +1359,10 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
     bool fits = members.size() == 2 && state.asyncOperandBuffers.empty() &&
                 aType.getRank() == 2 && succeeded(aView) && succeeded(dView) &&
                 storageBytes(aType.getElementType()) == 2;
-    if (fits) {
-      StagedDot dot;
-      dot.rank = 2;
-      dot.aShape = aType.getShape();
-      dot.bShape = bType.getShape();
-      dot.K = dot.aShape[1];
-      dot.N = dot.bShape[1];
-      dot.aSource = aType.getElementType();
-      dot.bSource = bType.getElementType();
-      dot.accType = dType.getElementType();
-      dot.dView = &*dView;
-      fits = canUseWgmma(op, dot, state.computeCapability, state.numWarps);
-    }
+    if (fits)
+      fits = canUseWgmma(
+          op, describeDot(aType, bType, dType.getElementType(), *dView),
+          state.computeCapability, state.numWarps);
     // Every register of a in a run of 16 bytes along k, each run one
     // aligned, contiguous 16-byte piece of global memory for both loads.
     const unsigned runElements = kAsyncCopyBytes / 2;
