@@ -1038,11 +1038,16 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // a second head costs the dot nothing (exact-gqa-32k on the H100, v11:
   // 4096 x 2 heads 59.4 µs, 8192 x 1 62.4; the merge sees twice the
   // candidates, the select reads each key half as often).
-  const bool wgmmaLikely =
-      !pq && targetHasWgmma && overrides.tensorCores != 0 &&
-      config.qDType == config.keysDType &&
-      (config.keysDType == DType::BF16 || config.keysDType == DType::F16) &&
-      config.D % 8 == 0 && config.D >= 16;
+  // exact scores fit the tensor cores with q and keys of one 16-bit type
+  // (the dot's operands); wgmma's asynchronous copies move 16-byte pieces
+  // of key rows, so rows must start 16-byte aligned.
+  const bool sixteenBitScores =
+      !pq && config.qDType == config.keysDType &&
+      (config.keysDType == DType::BF16 || config.keysDType == DType::F16);
+  const bool keyRowsAligned = config.D % 8 == 0;
+  const bool wgmmaLikely = sixteenBitScores && targetHasWgmma &&
+                           overrides.tensorCores != 0 && keyRowsAligned &&
+                           config.D >= 16;
   auto fewerHeads = [&] {
     if (!pq && !overrides.headsPerProgram && plan.headsPerProgram > 1 &&
         2 * programs(chunk) < multiprocessors) {
@@ -1102,19 +1107,18 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // perf-notes: exact-gqa-128k 240.9 -> 199.1 µs, exact-gqa-b8-32k 373.0 ->
   // 320.6). Without wgmma (mma.sync) the tiles go through registers, slower
   // than the FMAs (v9b: exact-gqa-128k select 193 -> 288 µs).
-  const bool tensorCoresFit =
-      !pq && !plan.exactScoreByDims && config.qDType == config.keysDType &&
-      (config.keysDType == DType::BF16 || config.keysDType == DType::F16) &&
-      nextPowerOfTwo(config.D) >= 16 && plan.headsPerProgram <= 8;
+  const bool tensorCoresFit = sixteenBitScores && !plan.exactScoreByDims &&
+                              nextPowerOfTwo(config.D) >= 16 &&
+                              plan.headsPerProgram <= 8;
   if (overrides.tensorCores == 1 && !tensorCoresFit)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: tc=1 needs exact scores by rows, q and keys of "
                 "one 16-bit type, D >= 16 and at most 8 heads per program");
   // wgmma computes 64-row blocks with every warp on 16 rows of each, and
-  // the asynchronous copies move 16-byte pieces of key rows (so rows must
-  // start 16-byte aligned): elsewhere the FMAs stay the default.
+  // the asynchronous copies need aligned key rows: elsewhere the FMAs stay
+  // the default.
   const bool wgmmaFits =
-      plan.subTile % (16 * int64_t(plan.selectWarps)) == 0 && config.D % 8 == 0;
+      plan.subTile % (16 * int64_t(plan.selectWarps)) == 0 && keyRowsAligned;
   plan.exactScoreOnTensorCores =
       overrides.tensorCores >= 0
           ? overrides.tensorCores == 1
