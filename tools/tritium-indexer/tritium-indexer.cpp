@@ -17,7 +17,8 @@
 //       merge_warps, heads (per select program), tc (exact scores on the
 //       tensor cores, 0/1), stages (1/2, with tc), digits (radix digit bits,
 //       8/11), loops (exact score loops), prefetch (0/1), slices (exact
-//       key tile slices of D), joint (pq heads selected together, 0/1)
+//       key tile slices of D), joint (pq heads selected together, 0/1),
+//       fused (the merge in the select launch, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -270,6 +271,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
       {"slices", [](PlanOverrides &o, int64_t v) { o.exactDimSlices = v; }},
       {"joint",
        [](PlanOverrides &o, int64_t v) { o.jointHeadSelect = v != 0 ? 1 : 0; }},
+      {"fused",
+       [](PlanOverrides &o, int64_t v) { o.fusedMerge = v != 0 ? 1 : 0; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -683,6 +686,18 @@ int commandCheck(const Args &a) {
   };
   headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
   headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
+  // The merge as a launch of its own (the planner fuses it into the select
+  // launch): the hard inputs and every case.
+  {
+    PlanOverrides separate;
+    separate.fusedMerge = 0;
+    for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
+      one(std::string(scoreKindName(score)) + " ties+NaN+inf fused=0",
+          tiesShape(score), hardInputs(a.seed + 8), separate);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      one(std::string(bc.name) + " fused=0", bc.config, {.seed = a.seed + 9},
+          separate);
+  }
   // Bad input: an error naming the argument, outputs untouched.
   {
     ++count;

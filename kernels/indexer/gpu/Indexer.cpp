@@ -167,6 +167,9 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
   s.workspace = DeviceBuffer(
       s.device,
       static_cast<std::size_t>(std::max<int64_t>(s.plan.workspaceBytes, 256)));
+  // The fused merge's arrival counters start at zero; each call's last
+  // program of a row group sets its counter back to zero.
+  s.workspace.fillBytes(0);
 
   // Every argument is a 16-byte aligned pointer (validateBindings insists),
   // so the all-aligned-pointers variant is the one run() uses. The kernels
@@ -306,25 +309,34 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
     return;
   }
   const ArgValue candKey = ArgValue::pointer(s.workspace.address());
-  const ArgValue candPos =
-      ArgValue::pointer(s.workspace.address() +
-                        static_cast<DevicePtr>(s.plan.workspaceBytes / 2));
+  const ArgValue candPos = ArgValue::pointer(
+      s.workspace.address() + static_cast<DevicePtr>(s.plan.positionsOffset));
   if (index == 0) {
     Grid selectGrid(gridDim(s.plan.rowGroups, "select"),
                     gridDim(s.plan.splits, "select"));
+    // The score inputs, the dense weights and the candidate arrays; with
+    // the merge fused, also its outputs and the arrival counters.
+    std::array<ArgValue, 9> args;
+    std::size_t count = 0;
+    args[count++] = ptr(inputs.q);
     if (c.score == ScoreKind::PQ) {
-      std::array<ArgValue, 6> args{ptr(inputs.q),
-                                   ptr(inputs.centroids),
-                                   ptr(inputs.codebook),
-                                   ptr(outputs.weights),
-                                   candKey,
-                                   candPos};
-      s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
+      args[count++] = ptr(inputs.centroids);
+      args[count++] = ptr(inputs.codebook);
     } else {
-      std::array<ArgValue, 5> args{ptr(inputs.q), ptr(inputs.keys),
-                                   ptr(outputs.weights), candKey, candPos};
-      s.kernels[0].launch(selectGrid, std::span<const ArgValue>(args), stream);
+      args[count++] = ptr(inputs.keys);
     }
+    args[count++] = ptr(outputs.weights);
+    args[count++] = candKey;
+    args[count++] = candPos;
+    if (s.plan.fusedMerge) {
+      args[count++] = ptr(outputs.sparseList);
+      args[count++] = ptr(outputs.sparseLen);
+      args[count++] =
+          ArgValue::pointer(s.workspace.address() +
+                            static_cast<DevicePtr>(s.plan.countersOffset));
+    }
+    s.kernels[0].launch(selectGrid,
+                        std::span<const ArgValue>(args.data(), count), stream);
     return;
   }
   std::array<ArgValue, 5> mergeArgs{candKey, candPos, ptr(outputs.sparseList),

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <optional>
 #include <sstream>
 
 namespace tritium::indexer {
@@ -154,12 +155,16 @@ Value digitHistogram(const Value &unsignedKey, const Value &valid,
 /// [rows, bins], and the threshold's key and remaining are [rows] tensors.
 /// One histogram, scan and reduction per round then serve every row, so
 /// the rounds' fixed costs (scans over the bins, barriers) are paid once.
-Threshold radixSelect(KernelBuilder &kb, Value want,
+/// `keyCount` bounds the number of keys of a row (it sizes the counts).
+Threshold radixSelect(KernelBuilder &kb, Value want, int64_t keyCount,
                       const RoundHistogram &histogramOfRound,
                       const Radix &radix, bool asLoop = false,
                       int64_t rows = 0) {
   const int binCount = radix.bins();
   const int axis = rows > 0 ? 1 : 0;
+  // A round's counts are at most keyCount: packed with a bin index into one
+  // non-negative i32 where they fit.
+  const bool packed = keyCount < (int64_t(1) << (31 - radix.digitBits));
   auto round = [&](const Round &r, const Value &want,
                    const Value &prefix) -> Values {
     Value hist = histogramOfRound(r, prefix);
@@ -170,16 +175,31 @@ Threshold radixSelect(KernelBuilder &kb, Value want,
     if (rows > 0)
       binIndex = binIndex.row();
     Value wanted = want.rank() == 1 ? want.column() : want;
-    Value candidate = tb::where(inclusive >= wanted, binIndex, binCount);
     Value before = inclusive - hist;
-    Values picked = tb::reduce(
-        {candidate, before}, axis,
-        [](const Values &l, const Values &r) -> Values {
-          Value left = l[0] <= r[0];
-          return {tb::where(left, l[0], r[0]), tb::where(left, l[1], r[1])};
-        });
-    return {want - picked[1],
-            prefix | (((binCount - 1) - picked[0]) << r.shift)};
+    // The bin where the count from the top reaches `want` is the one bin
+    // with before < want <= inclusive (none where want <= 0: then bin 0 and
+    // a count of 0, as the first bin with inclusive >= want would give).
+    // Its index and count come out of a sum over the bins with every other
+    // bin zeroed: an add per step instead of the compare-and-select pairs of
+    // a first-match reduction, and packed into one operand where the counts
+    // leave room (half the shuffles).
+    Value crossing = (before < wanted) & (inclusive >= wanted);
+    Value bin, countBefore;
+    if (packed) {
+      Value sum = tb::sum(
+          tb::where(crossing, (before << radix.digitBits) | binIndex, 0), axis);
+      bin = sum & (binCount - 1);
+      countBefore = tb::shrLogical(sum, radix.digitBits);
+    } else {
+      Values sums = tb::reduce(
+          {tb::where(crossing, binIndex, 0), tb::where(crossing, before, 0)},
+          axis, [](const Values &l, const Values &r) -> Values {
+            return {l[0] + r[0], l[1] + r[1]};
+          });
+      bin = sums[0];
+      countBefore = sums[1];
+    }
+    return {want - countBefore, prefix | (((binCount - 1) - bin) << r.shift)};
   };
   Values found{want, kb.constant(0, tb::DType::I32)};
   if (rows > 0) {
@@ -233,19 +253,27 @@ TileSelection selectTile(const Value &key, const Value &valid,
   Value remaining = perRow(threshold.remaining);
   Value above = valid & (key > thresholdKey);
   Value equal = valid & (key == thresholdKey);
-  Values counts =
-      tb::scan({above.to(tb::DType::I32), equal.to(tb::DType::I32)}, axis,
-               [](const Values &l, const Values &r) -> Values {
-                 return {l[0] + r[0], l[1] + r[1]};
-               });
+  // Running counts of keys above and equal, both in one i32 (above in the
+  // low 16 bits) where a tile's counts fit: one operand to scan and to
+  // reduce instead of two.
+  Values counts, totals;
+  if (key.shape()[axis] < (int64_t(1) << 16)) {
+    Value both = tb::where(above, 1, tb::where(equal, 1 << 16, 0));
+    Value running = tb::cumsum(both, axis);
+    Value total = tb::sum(both, axis);
+    counts = {running & 0xFFFF, tb::shrLogical(running, 16)};
+    totals = {total & 0xFFFF, tb::shrLogical(total, 16)};
+  } else {
+    auto add = [](const Values &l, const Values &r) -> Values {
+      return {l[0] + r[0], l[1] + r[1]};
+    };
+    Values ones{above.to(tb::DType::I32), equal.to(tb::DType::I32)};
+    counts = tb::scan(ones, axis, add);
+    totals = tb::reduce(ones, axis, add);
+  }
   Value equalRank = counts[1] + equalBefore;
   Value selected = above | (equal & (equalRank <= remaining));
   Value slot = aboveBefore + counts[0] + tb::minimum(equalRank, remaining) - 1;
-  Values totals =
-      tb::reduce({above.to(tb::DType::I32), equal.to(tb::DType::I32)}, axis,
-                 [](const Values &l, const Values &r) -> Values {
-                   return {l[0] + r[0], l[1] + r[1]};
-                 });
   return {selected, slot, totals[0], totals[1]};
 }
 
@@ -258,7 +286,7 @@ void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
                               const Radix &radix) {
   Value unsignedKey = key ^ kIntMin;
   Threshold threshold = radixSelect(
-      kb, want,
+      kb, want, key.numel(),
       [&](const Round &round, const Value &prefix) {
         return digitHistogram(unsignedKey, valid, round, prefix, radix);
       },
@@ -284,7 +312,7 @@ void selectAndWriteRows(KernelBuilder &kb, const Value &keys,
   // no part to R * bins, which the histogram drops.
   Value rowOffset = kb.arange(0, rows).column() * binCount;
   Threshold threshold = radixSelect(
-      kb, want,
+      kb, want, n,
       [&](const Round &round, const Value &prefix) {
         Value bins =
             roundBins(unsignedKey, valid, round, prefix.column(), radix);
@@ -340,6 +368,27 @@ Value interleaveParts(const std::vector<Value> &parts, int64_t n) {
       {int64_t(parts.size()) * n});
 }
 
+/// What a row's merge reads and writes (launch 2, or the last select
+/// program of a row group where the merge is fused into the select).
+struct MergePointers {
+  Value candKey, candPos; ///< the workspace's candidate arrays
+  Value sparseList, sparseLen, weights;
+};
+
+/// The fused merge's arguments of a select kernel: the merge's outputs and
+/// the row groups' arrival counters (defined with the merge below).
+struct FusedMergeArgs {
+  MergePointers io;
+  Value counters;
+};
+std::optional<FusedMergeArgs>
+fusedMergeArgs(KernelBuilder &kb, const IndexerPlan &plan, const Value &weights,
+               const Value &candKey, const Value &candPos);
+void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
+                        const IndexerPlan &plan, const Value &group,
+                        const std::vector<Value> &rows,
+                        const FusedMergeArgs &fused);
+
 //===----------------------------------------------------------------------===//
 // Launch 1: select (pq)
 //===----------------------------------------------------------------------===//
@@ -369,6 +418,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
       kb.pointerArg("weights", builderType(config.weightDType), kAligned);
   Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
   Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+  std::optional<FusedMergeArgs> fused =
+      fusedMergeArgs(kb, plan, weights, candKey, candPos);
 
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
   const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
@@ -470,6 +521,12 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
                        candidatesOfSplit(config, plan, split),
                        candKey + slotBase, candPos + slotBase,
                        plan.selectRoundsLoop, Radix{plan.radixDigitBits});
+  }
+  if (fused) {
+    std::vector<Value> rows;
+    for (int64_t r = 0; r < R; ++r)
+      rows.push_back(b * H + firstHead + r);
+    mergeInLastProgram(kb, config, plan, group, rows, *fused);
   }
   return {kb.name(), kb.tritonIR(), plan.selectWarps};
 }
@@ -718,6 +775,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
       kb.pointerArg("weights", builderType(config.weightDType), kAligned);
   Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
   Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+  std::optional<FusedMergeArgs> fused =
+      fusedMergeArgs(kb, plan, weights, candKey, candPos);
 
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
   const int64_t Sk = config.Sk, chunk = plan.chunk;
@@ -764,6 +823,12 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                              candPos + slotBase, plan.selectRoundsLoop,
                              Radix{plan.radixDigitBits});
   }
+  if (fused) {
+    std::vector<Value> rows;
+    for (int64_t g = 0; g < R; ++g)
+      rows.push_back(b * H + firstHead + g);
+    mergeInLastProgram(kb, config, plan, group, rows, *fused);
+  }
   return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages};
 }
 
@@ -783,16 +848,15 @@ void fillRange(KernelBuilder &kb, const Value &ptr, int64_t begin, int64_t end,
   });
 }
 
-IndexerKernelSource buildMerge(const IndexerConfig &config,
-                               const IndexerPlan &plan) {
-  KernelBuilder kb("indexer_merge");
-  Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
-  Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
-  Value sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
-  Value sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
-  Value weights =
-      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
-
+/// Launch 2's work for one row: the K best of the row's candidates, the
+/// ascending sparse_list, sparse_len and the weights outside the candidate
+/// range. `fromOtherPrograms`: the candidates were written by other
+/// programs of this launch (the merge in the last select program of a row
+/// group), so they are read from L2 (ld.global.cg), past an L1 that may
+/// hold nothing of them but is not ordered with their writers either.
+void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
+                  const IndexerPlan &plan, const Value &row,
+                  const MergePointers &io, bool fromOtherPrograms) {
   const int64_t K = config.K(), sink = config.sink, window = config.window;
   const int64_t Sk = config.Sk, L = config.L(), Lmax = config.Lmax();
   const int64_t total = plan.candidatesPerRow, tile = plan.mergeTile;
@@ -800,15 +864,16 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
   const int64_t tiles = plan.mergeTiles;
   const tb::DType weightType = builderType(config.weightDType);
   const bool dense = config.weightLayout == WeightLayout::Dense;
+  const tb::CacheModifier candidateCache =
+      fromOtherPrograms ? tb::CacheModifier::CG : tb::CacheModifier::None;
 
-  Value row = kb.programId(0).named("row");
   Value rowBase = row.to(tb::DType::I64);
-  Value listRow = sparseList + rowBase * Lmax;
-  Value weightRow = weights + rowBase * (dense ? Sk : Lmax);
+  Value listRow = io.sparseList + rowBase * Lmax;
+  Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
 
   if (K > 0) {
-    Value candKeyRow = candKey + rowBase * total;
-    Value candPosRow = candPos + rowBase * total;
+    Value candKeyRow = io.candKey + rowBase * total;
+    Value candPosRow = io.candPos + rowBase * total;
     Value lane = kb.arange(0, tile);
     // Slot f of a row is entry f % heavy of split f / heavy; only the first
     // candidatesOfSplit entries of a split were written.
@@ -820,10 +885,13 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
       return std::make_pair(f, valid);
     };
     auto loadKeys = [&](const Value &f, const Value &valid) {
-      return tb::load(candKeyRow + f, {.mask = valid, .other = 0});
+      return tb::load(candKeyRow + f,
+                      {.mask = valid, .other = 0, .cache = candidateCache});
     };
     auto writeSelected = [&](const Value &f, const TileSelection &sel) {
-      Value pos = tb::load(candPosRow + f, {.mask = sel.selected, .other = 0});
+      Value pos =
+          tb::load(candPosRow + f,
+                   {.mask = sel.selected, .other = 0, .cache = candidateCache});
       tb::store(listRow + sink + sel.slot, pos.to(tb::DType::I64),
                 {.mask = sel.selected});
       if (dense)
@@ -838,7 +906,7 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
       Value key = loadKeys(f, valid);
       Value unsignedKey = key ^ kIntMin;
       Threshold threshold = radixSelect(
-          kb, kb.constant(K, tb::DType::I32),
+          kb, kb.constant(K, tb::DType::I32), total,
           [&](const Round &round, const Value &prefix) {
             return digitHistogram(unsignedKey, valid, round, prefix, radix);
           },
@@ -847,7 +915,7 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
     } else {
       // Each round streams the row's candidates (L2-resident) again.
       Threshold threshold = radixSelect(
-          kb, kb.constant(K, tb::DType::I32),
+          kb, kb.constant(K, tb::DType::I32), total,
           [&](const Round &round, const Value &prefix) {
             Values hist = kb.forLoop(
                 0, tiles, 1, {kb.zeros({radix.bins()}, tb::DType::I32)},
@@ -893,8 +961,62 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
       return tb::where(i < L, 1.0f, 0.0f).to(weightType);
     });
   }
-  tb::store(sparseLen + rowBase, kb.constant(L, tb::DType::I64));
+  tb::store(io.sparseLen + rowBase, kb.constant(L, tb::DType::I64));
+}
+
+IndexerKernelSource buildMerge(const IndexerConfig &config,
+                               const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_merge");
+  MergePointers io;
+  io.candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
+  io.candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+  io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+  io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  io.weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  emitRowMerge(kb, config, plan, kb.programId(0).named("row"), io,
+               /*fromOtherPrograms=*/false);
   return {kb.name(), kb.tritonIR(), plan.mergeWarps};
+}
+
+/// The merge in the select launch (plan.fusedMerge): the select program
+/// that finishes a row group last merges its rows. Each program counts its
+/// arrival with an acq_rel atomic at GPU scope after a barrier (so every
+/// thread's candidate and weight stores come before it); the program that
+/// sees splits - 1 earlier arrivals is the last, sees every other
+/// program's stores, resets the counter for the next call and runs the
+/// merge of its R rows. One launch instead of two: no gap between them, and
+/// a row group's merge overlaps the other groups' selects.
+void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
+                        const IndexerPlan &plan, const Value &group,
+                        const std::vector<Value> &rows,
+                        const FusedMergeArgs &fused) {
+  kb.debugBarrier();
+  Value counter = fused.counters + group;
+  Value arrived = tb::atomicAdd(counter, kb.constant(1, tb::DType::I32));
+  kb.ifThen(arrived == plan.splits - 1, [&] {
+    tb::store(counter, kb.constant(0, tb::DType::I32));
+    for (const Value &row : rows)
+      emitRowMerge(kb, config, plan, row, fused.io,
+                   /*fromOtherPrograms=*/true);
+  });
+}
+
+/// The select kernel's arguments after cand_pos where the merge is fused:
+/// sparse_list, sparse_len, counters.
+std::optional<FusedMergeArgs>
+fusedMergeArgs(KernelBuilder &kb, const IndexerPlan &plan, const Value &weights,
+               const Value &candKey, const Value &candPos) {
+  if (!plan.fusedMerge)
+    return std::nullopt;
+  FusedMergeArgs fused;
+  fused.io.candKey = candKey;
+  fused.io.candPos = candPos;
+  fused.io.weights = weights;
+  fused.io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+  fused.io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  fused.counters = kb.pointerArg("counters", tb::DType::I32, kAligned);
+  return fused;
 }
 
 //===----------------------------------------------------------------------===//
@@ -959,8 +1081,10 @@ std::string IndexerPlan::describe() const {
      << (selectStages > 1 ? ", " + std::to_string(selectStages) + " stages"
                           : std::string())
      << (selectRoundsLoop ? ", rounds loop" : "") << "), merge " << mergeTiles
-     << "x" << mergeTile << " slots (" << mergeWarps << " warps), workspace "
-     << workspaceBytes << " B";
+     << "x" << mergeTile << " slots ("
+     << (fusedMerge ? "in the select's last program per row group"
+                    : std::to_string(mergeWarps) + " warps")
+     << "), workspace " << workspaceBytes << " B";
   return os.str();
 }
 
@@ -1206,13 +1330,27 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
       std::clamp<int64_t>(plan.mergeTile / (32 * 32), 4, 16));
   if (overrides.mergeWarps)
     plan.mergeWarps = overrides.mergeWarps;
-  // Keys, then positions (int32 each), the second array 256-byte aligned.
-  const int64_t half =
-      (config.B * config.H * plan.candidatesPerRow * int64_t(sizeof(int32_t)) +
-       255) /
-      256 * 256;
-  plan.workspaceBytes = 2 * half;
-  plan.launches = 2;
+  // The merge as a launch of its own, one program per row. In the select
+  // launch instead (--plan fused=1: the last select program of each row
+  // group merges its R rows, one launch) it measured slower on the H100
+  // (indexer v14 in perf-notes: exact-gqa-128k 176 -> 270 µs, seed-pq-32k
+  // 24.4 -> 27.7): a program merges its R rows one after the other, with
+  // R times fewer programs merging at once where the grid is one wave.
+  plan.fusedMerge = false;
+  if (overrides.fusedMerge >= 0)
+    plan.fusedMerge = overrides.fusedMerge == 1;
+  // Keys, then positions (int32 each), then (fused merge) one arrival
+  // counter per row group; every array 256-byte aligned.
+  auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };
+  const int64_t half = aligned(config.B * config.H * plan.candidatesPerRow *
+                               int64_t(sizeof(int32_t)));
+  plan.positionsOffset = half;
+  plan.countersOffset = 2 * half;
+  plan.workspaceBytes =
+      2 * half + (plan.fusedMerge
+                      ? aligned(plan.rowGroups * int64_t(sizeof(int32_t)))
+                      : 0);
+  plan.launches = plan.fusedMerge ? 1 : 2;
   return plan;
 }
 
@@ -1224,7 +1362,8 @@ buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan) {
   kernels.push_back(config.score == ScoreKind::PQ
                         ? buildPQSelect(config, plan)
                         : buildExactSelect(config, plan));
-  kernels.push_back(buildMerge(config, plan));
+  if (!plan.fusedMerge)
+    kernels.push_back(buildMerge(config, plan));
   return kernels;
 }
 

@@ -278,6 +278,37 @@ TEST_CASE("indexer kernels compile with 4 rounds of 8-bit digits",
                     Error);
 }
 
+TEST_CASE("the merge fused into the select launch compiles to one kernel "
+          "that counts its programs' arrivals",
+          "[indexer][build]") {
+  // Off by default (slower on the H100: indexer v14 in perf-notes).
+  CHECK_FALSE(planIndexer(findCase("seed-pq-32k").config, 132).fusedMerge);
+  PlanOverrides overrides;
+  overrides.fusedMerge = 1;
+  for (const char *name : {"seed-pq-32k", "exact-gqa-128k"}) {
+    SECTION(name) {
+      const IndexerConfig &config = findCase(name).config;
+      IndexerPlan plan = planIndexer(config, 132, overrides);
+      CHECK(plan.fusedMerge);
+      CHECK(plan.launches == 1);
+      // One arrival counter per row group after the candidate arrays.
+      CHECK(plan.countersOffset == 2 * plan.positionsOffset);
+      CHECK(plan.workspaceBytes >=
+            plan.countersOffset + plan.rowGroups * int64_t(sizeof(int32_t)));
+      std::vector<IndexerKernelSource> kernels =
+          buildIndexerKernels(config, plan);
+      REQUIRE(kernels.size() == 1);
+      const std::string &ir = kernels[0].irText;
+      CHECK(ir.find("tt.atomic_rmw") != std::string::npos);
+      CHECK(ir.find("%counters") != std::string::npos);
+      CHECK(ir.find("%sparse_list") != std::string::npos);
+      // The other programs' candidates are read past L1.
+      CHECK(ir.find("cacheModifier = cg") != std::string::npos);
+      compileAll(config, overrides);
+    }
+  }
+}
+
 TEST_CASE("indexer kernels compile for edge shapes", "[indexer][build]") {
   IndexerConfig pq = findCase("seed-pq-32k").config;
   pq.Sk = 3000;

@@ -76,12 +76,15 @@ struct PlanOverrides {
   /// pq programs of 2 or 4 heads: select them together (1) or one after
   /// the other (0); -1: the planner's.
   int jointHeadSelect = -1;
+  /// The merge in the select launch's last program of each row group (1)
+  /// or a launch of its own (0); -1: the planner's.
+  int fusedMerge = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
            tensorCores >= 0 || selectStages || radixDigitBits ||
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
-           jointHeadSelect >= 0;
+           jointHeadSelect >= 0 || fusedMerge >= 0;
   }
 };
 
@@ -161,10 +164,19 @@ struct IndexerPlan {
   int64_t mergeTile = 0;
   int64_t mergeTiles = 0;
   unsigned selectWarps = 8;
+  /// Warps of the merge launch (a fused merge runs on the select's warps).
   unsigned mergeWarps = 8;
-  /// Device memory planned once: candidate keys and positions (int32 each).
+  /// The merge runs in the select launch: the select program that finishes
+  /// a row group last merges its rows (counted with an atomic per row
+  /// group). Otherwise launch 2 merges, one program per row.
+  bool fusedMerge = false;
+  /// Device memory planned once: candidate keys, then positions (int32
+  /// each, at positionsOffset), then (fused merge) an int32 arrival counter
+  /// per row group at countersOffset, zero between calls.
   int64_t workspaceBytes = 0;
-  /// 1 (fallback) or 2.
+  int64_t positionsOffset = 0;
+  int64_t countersOffset = 0;
+  /// 1 (fallback or fused merge) or 2.
   int launches = 0;
 
   /// One line for logs and the CLI.
