@@ -422,6 +422,82 @@ struct ExternElementwiseConversion
   }
 };
 
+/// tt.elementwise_inline_asm with one element per asm instance
+/// (packed_element = 1): the asm once per element this thread holds (once
+/// for scalars), its operands the elements of the arguments at that
+/// register (a scalar argument for every element), its results the
+/// elements of the results. Impure asm keeps its side effects (Triton's
+/// gdc_wait / gdc_launch_dependents are such asm with no arguments).
+struct ElementwiseInlineAsmConversion
+    : public OpConversionPattern<ElementwiseInlineAsmOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ElementwiseInlineAsmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getPackedElement() != 1)
+      return op.emitOpError("packed_element > 1 is not supported yet (each "
+                            "asm instance gets one element)");
+    Location loc = op.getLoc();
+    SmallVector<Type> convertedTypes;
+    for (Type type : op.getResultTypes()) {
+      Type converted = getTypeConverter()->convertType(type);
+      if (!converted)
+        return failure();
+      convertedTypes.push_back(converted);
+    }
+    bool tensors = llvm::any_of(op.getResultTypes(), [](Type type) {
+      return isa<RankedTensorType>(type);
+    });
+    // Scalar element types of the results, and how many elements each
+    // thread holds.
+    SmallVector<Type> elementTypes;
+    unsigned count = 1;
+    for (Type type : convertedTypes) {
+      if (auto structType = dyn_cast<LLVM::LLVMStructType>(type)) {
+        elementTypes.push_back(structType.getBody()[0]);
+        count = structType.getBody().size();
+      } else {
+        elementTypes.push_back(type);
+      }
+    }
+    SmallVector<SmallVector<Value>> arguments;
+    for (auto [original, converted] :
+         llvm::zip(op.getArgs(), adaptor.getArgs()))
+      arguments.push_back(isa<RankedTensorType>(original.getType())
+                              ? unpack(rewriter, loc, converted)
+                              : SmallVector<Value>{converted});
+    Type asmResultType;
+    if (elementTypes.size() == 1)
+      asmResultType = elementTypes[0];
+    else if (!elementTypes.empty())
+      asmResultType =
+          LLVM::LLVMStructType::getLiteral(rewriter.getContext(), elementTypes);
+    SmallVector<SmallVector<Value>> results(elementTypes.size());
+    for (unsigned i = 0; i < count; ++i) {
+      SmallVector<Value> operands;
+      for (const SmallVector<Value> &values : arguments)
+        operands.push_back(values.size() == 1 ? values[0] : values[i]);
+      auto inlineAsm = LLVM::InlineAsmOp::create(
+          rewriter, loc, asmResultType ? TypeRange{asmResultType} : TypeRange{},
+          operands, op.getAsmString(), op.getConstraints(),
+          /*has_side_effects=*/!op.getPure(), /*is_align_stack=*/false,
+          LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+      for (unsigned j = 0; j < elementTypes.size(); ++j)
+        results[j].push_back(
+            elementTypes.size() == 1
+                ? inlineAsm.getResult(0)
+                : Value(LLVM::ExtractValueOp::create(
+                      rewriter, loc, inlineAsm.getResult(0), j)));
+    }
+    SmallVector<Value> replacements;
+    for (auto [type, values] : llvm::zip(convertedTypes, results))
+      replacements.push_back(tensors ? pack(rewriter, loc, type, values)
+                                     : values[0]);
+    rewriter.replaceOp(op, replacements);
+    return success();
+  }
+};
+
 /// exp and exp2 of f32 use the SFU's ex2.approx, as Triton does: exp(x) =
 /// 2^(x * log2(e)). (f64 and the other types go to libdevice.)
 template <typename MathOp>
@@ -461,12 +537,13 @@ void mlir::triton::populateElementwiseOpToLLVMPatterns(
   patterns.add<FastExp2Conversion<math::ExpOp>, FastExp2Conversion<math::Exp2Op>>(
       converter, context);
   patterns.add<FpToFpConversion>(converter, context, state);
-  patterns.add<SplatOpConversion, TensorConstantConversion,
-               MakeRangeOpConversion, AddPtrOpConversion, ClampFConversion,
-               MulhiUIConversion, ExternElementwiseConversion,
-               OneToOne<BitcastOp, LLVM::BitcastOp>,
-               OneToOne<IntToPtrOp, LLVM::IntToPtrOp>,
-               OneToOne<PtrToIntOp, LLVM::PtrToIntOp>,
-               OneToOne<PreciseSqrtOp, LLVM::SqrtOp>,
-               OneToOne<PreciseDivFOp, LLVM::FDivOp>>(converter, context);
+  patterns
+      .add<SplatOpConversion, TensorConstantConversion, MakeRangeOpConversion,
+           AddPtrOpConversion, ClampFConversion, ElementwiseInlineAsmConversion,
+           MulhiUIConversion, ExternElementwiseConversion,
+           OneToOne<BitcastOp, LLVM::BitcastOp>,
+           OneToOne<IntToPtrOp, LLVM::IntToPtrOp>,
+           OneToOne<PtrToIntOp, LLVM::PtrToIntOp>,
+           OneToOne<PreciseSqrtOp, LLVM::SqrtOp>,
+           OneToOne<PreciseDivFOp, LLVM::FDivOp>>(converter, context);
 }
