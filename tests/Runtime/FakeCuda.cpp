@@ -232,15 +232,15 @@ EXPORT CUresult cuFuncSetAttribute(void *, int attribute, int value) {
   stats.lastAttributeValue = value;
   return kSuccess;
 }
-EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
-                               unsigned gz, unsigned bx, unsigned by,
-                               unsigned bz, unsigned shared, void *stream,
-                               void **params, void **extra) {
+static CUresult recordLaunch(const char *entry, void *function, unsigned gx,
+                             unsigned gy, unsigned gz, unsigned bx, unsigned by,
+                             unsigned bz, unsigned shared, void *stream,
+                             void **params, bool overlapPrevious) {
   auto *fn = static_cast<FakeFunction *>(function);
   if (current != fn->module->context)
     return kInvalidContext;
   CUresult code;
-  if (shouldFail("cuLaunchKernel", code))
+  if (shouldFail(entry, code))
     return code;
   if (gy > 65535 || gz > 65535 || bx * by * bz > 1024)
     return kInvalidValue;
@@ -259,10 +259,50 @@ EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
   for (int i = 0; i < fn->numParams && i < 64; ++i)
     std::memcpy(&launch.params[i], params[i], 8);
   launch.captured = stream && static_cast<FakeStream *>(stream)->capturing;
+  launch.overlapPrevious = overlapPrevious;
   std::lock_guard<std::mutex> lock(mutex);
   lastLaunch = launch;
   ++stats.launches;
   return kSuccess;
+}
+
+EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
+                               unsigned gz, unsigned bx, unsigned by,
+                               unsigned bz, unsigned shared, void *stream,
+                               void **params, void ** /*extra*/) {
+  return recordLaunch("cuLaunchKernel", function, gx, gy, gz, bx, by, bz,
+                      shared, stream, params, false);
+}
+
+// The layouts of cuda.h's CUlaunchAttribute and CUlaunchConfig.
+struct FakeLaunchAttribute {
+  int id;
+  char pad[4];
+  union alignas(8) {
+    char bytes[64];
+    int value;
+  } value;
+};
+struct FakeLaunchConfig {
+  unsigned gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ;
+  unsigned sharedMemBytes;
+  void *hStream;
+  FakeLaunchAttribute *attrs;
+  unsigned numAttrs;
+};
+
+EXPORT CUresult cuLaunchKernelEx(const FakeLaunchConfig *config, void *function,
+                                 void **params, void ** /*extra*/) {
+  bool overlap = false;
+  for (unsigned i = 0; i < config->numAttrs; ++i) {
+    if (config->attrs[i].id != 6) // programmatic stream serialisation
+      return kInvalidValue;
+    overlap = config->attrs[i].value.value != 0;
+  }
+  return recordLaunch("cuLaunchKernelEx", function, config->gridDimX,
+                      config->gridDimY, config->gridDimZ, config->blockDimX,
+                      config->blockDimY, config->blockDimZ,
+                      config->sharedMemBytes, config->hStream, params, overlap);
 }
 EXPORT CUresult cuStreamCreate(void **stream, unsigned) {
   *stream = new FakeStream();

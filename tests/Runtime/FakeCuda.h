@@ -26,6 +26,8 @@ struct FakeLaunch {
   int numParams = -1; ///< from the PTX entry's parameter list
   std::uint64_t params[64] = {};
   bool captured = false; ///< launched while its stream was capturing
+  /// Launched by cuLaunchKernelEx with programmatic stream serialisation.
+  bool overlapPrevious = false;
 };
 
 struct FakeStats {

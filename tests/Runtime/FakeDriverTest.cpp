@@ -123,6 +123,33 @@ TEST_CASE("a launch passes Triton's parameter block", "[fake]") {
   CHECK(fake().stats()->moduleLoads == 2);
 }
 
+TEST_CASE("a launch may overlap the previous kernel on its stream", "[fake]") {
+  Fresh fresh;
+  Kernel scale = Kernel::fromIR(scaleKernelIR());
+  std::vector<ArgValue> args{address(0x7f0000001000), address(0x7f0000002000),
+                             1000, 3, 2.5f};
+  scale.launch(Grid(4, 2, 1), args);
+  CHECK_FALSE(fake().lastLaunch()->overlapPrevious);
+  // Programmatic dependent launch: cuLaunchKernelEx with the attribute, the
+  // same grid, block, shared memory and parameter block.
+  scale.launch(Grid(4, 2, 1), args, nullptr,
+               LaunchOptions{.overlapPrevious = true});
+  const FakeLaunch &launch = *fake().lastLaunch();
+  CHECK(launch.overlapPrevious);
+  CHECK(launch.grid[0] == 4);
+  CHECK(launch.grid[1] == 2);
+  CHECK(launch.block[0] == 128);
+  REQUIRE(launch.numParams == 7);
+  CHECK(launch.params[0] == 0x7f0000001000);
+  CHECK(std::uint32_t(launch.params[2]) == 1000);
+  CHECK(fake().stats()->launches == 2);
+  // A refusal names the kernel, as for ordinary launches.
+  fake().failNext("cuLaunchKernelEx", 1, nullptr);
+  REQUIRE_THROWS_WITH(scale.launch(Grid(1), args, nullptr,
+                                   LaunchOptions{.overlapPrevious = true}),
+                      Catch::Contains("launching kernel 'scale'"));
+}
+
 TEST_CASE("warm launches load nothing and cost little host time", "[fake]") {
   Fresh fresh;
   Kernel add = Kernel::fromFile(corpusPath("vector_add"));

@@ -90,6 +90,7 @@ LoadedApi loadApi(const std::string &name) {
   bind(library, "cuGraphLaunch", t.cuGraphLaunch, optional);
   bind(library, "cuGraphDestroy", t.cuGraphDestroy, optional);
   bind(library, "cuGraphExecDestroy", t.cuGraphExecDestroy, optional);
+  bind(library, "cuLaunchKernelEx", t.cuLaunchKernelEx, optional);
   if (!failure.empty()) {
     failure = name + ": " + failure + " (driver too old?)";
     return loaded;

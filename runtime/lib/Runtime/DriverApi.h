@@ -51,6 +51,30 @@ constexpr int CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
 constexpr unsigned CU_STREAM_NON_BLOCKING = 1;
 constexpr unsigned CU_EVENT_DEFAULT = 0;
 constexpr int CU_STREAM_CAPTURE_MODE_GLOBAL = 0;
+constexpr int CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
+
+/// CUlaunchAttribute of cuda.h (CUDA 12.0+): an id, padding to 8 bytes, a
+/// 64-byte union of values (the first int is the value of the attributes
+/// Tritium sets).
+struct CUlaunchAttribute {
+  int id;
+  char pad[4];
+  union alignas(8) {
+    char bytes[64];
+    int value;
+  } value;
+};
+static_assert(sizeof(CUlaunchAttribute) == 72);
+
+/// CUlaunchConfig of cuda.h.
+struct CUlaunchConfig {
+  unsigned gridDimX, gridDimY, gridDimZ;
+  unsigned blockDimX, blockDimY, blockDimZ;
+  unsigned sharedMemBytes;
+  CUstream hStream;
+  CUlaunchAttribute *attrs;
+  unsigned numAttrs;
+};
 
 /// The driver's entry points, bound once per process.
 struct Api {
@@ -96,6 +120,10 @@ struct Api {
   CUresult (*cuGraphLaunch)(CUgraphExec, CUstream);
   CUresult (*cuGraphDestroy)(CUgraph);
   CUresult (*cuGraphExecDestroy)(CUgraphExec);
+  // Launches with attributes (CUDA 12.0+; programmatic dependent launch),
+  // null if missing: such launches then fall back to cuLaunchKernel.
+  CUresult (*cuLaunchKernelEx)(const CUlaunchConfig *, CUfunction, void **,
+                               void **);
 };
 
 /// The bound API; throws Error(NoDriver, "no CUDA driver: ...") when

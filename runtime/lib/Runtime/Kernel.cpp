@@ -844,7 +844,7 @@ void Kernel::packArguments(const CompiledKernel &variant,
 }
 
 void Kernel::launch(const Grid &grid, std::span<const ArgValue> args,
-                    Stream stream) const {
+                    Stream stream, const LaunchOptions &options) const {
   Impl &k = *impl;
   const std::vector<ParamInfo> &params = k.signature.params;
   if (args.size() != params.size())
@@ -873,9 +873,29 @@ void Kernel::launch(const Grid &grid, std::span<const ArgValue> args,
 
   const Api &driver = api();
   makeCurrent(driver, variant->context);
-  CUresult result = driver.cuLaunchKernel(
-      variant->function, grid.x, grid.y, grid.z, variant->blockThreads, 1, 1,
-      variant->sharedBytes, stream, packed.pointers(), nullptr);
+  CUresult result;
+  if (options.overlapPrevious && driver.cuLaunchKernelEx) {
+    CUlaunchAttribute overlap{};
+    overlap.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    overlap.value.value = 1;
+    CUlaunchConfig config{};
+    config.gridDimX = grid.x;
+    config.gridDimY = grid.y;
+    config.gridDimZ = grid.z;
+    config.blockDimX = variant->blockThreads;
+    config.blockDimY = 1;
+    config.blockDimZ = 1;
+    config.sharedMemBytes = variant->sharedBytes;
+    config.hStream = stream;
+    config.attrs = &overlap;
+    config.numAttrs = 1;
+    result = driver.cuLaunchKernelEx(&config, variant->function,
+                                     packed.pointers(), nullptr);
+  } else {
+    result = driver.cuLaunchKernel(
+        variant->function, grid.x, grid.y, grid.z, variant->blockThreads, 1, 1,
+        variant->sharedBytes, stream, packed.pointers(), nullptr);
+  }
   if (result != CUDA_SUCCESS)
     throw Error(Error::Kind::Driver,
                 "launching kernel '" + k.signature.kernelName + "' [" +

@@ -157,6 +157,17 @@ private:
   unsigned numParams = 0;
 };
 
+/// How one launch relates to the work before it on its stream.
+struct LaunchOptions {
+  /// Programmatic dependent launch (sm_90+, CUDA 12+): the kernel may start
+  /// while the previous kernel on the stream is still running, once every
+  /// program of that kernel has run griddepcontrol.launch_dependents (or
+  /// exited). The kernel must run griddepcontrol.wait before it touches
+  /// anything the previous kernel writes. Where the driver or the device
+  /// cannot, the launch is an ordinary one (the wait then returns at once).
+  bool overlapPrevious = false;
+};
+
 class Kernel {
 public:
   Kernel(KernelSource source, KernelOptions options = {});
@@ -191,7 +202,7 @@ public:
   /// values do not match the signature, Error(Driver) when the driver
   /// refuses.
   void launch(const Grid &grid, std::span<const ArgValue> args,
-              Stream stream = nullptr) const;
+              Stream stream = nullptr, const LaunchOptions &options = {}) const;
 
   /// launch(grid, arg0, arg1, ..., [stream]): the arguments in order,
   /// optionally followed by a Stream.
