@@ -126,3 +126,41 @@ TEST_CASE("a builder in the caller's context hands over a module that "
   CHECK(ptx.find(".entry vector_add") != std::string::npos);
   CHECK(ptx.find("ld.global") != std::string::npos);
 }
+
+TEST_CASE("inline asm and the grid dependency controls compile",
+          "[builder][compile]") {
+  if (!haveLibdevice()) {
+    WARN("skipped: libdevice.10.bc not found (no CUDA toolkit)");
+    return;
+  }
+  auto context = makeFullContext();
+  KernelBuilder kb(*context, "overlapped_copy");
+  Value in = kb.pointerArg("in", DType::I32, {.divisibility = 16});
+  Value out = kb.pointerArg("out", DType::I32, {.divisibility = 16});
+  // Let the next kernel start, wait for the previous one, then read.
+  kb.launchDependents();
+  kb.gridDependencyWait();
+  Value i = kb.arange(0, 256);
+  Value x = load(in + i);
+  Value y = kb.inlineAsmElementwise("add.s32 $0, $1, $2;", "=r,r,r", {x, 7},
+                                    DType::I32);
+  store(out + i, y);
+  std::string ttir = kb.tritonIR();
+  CHECK(ttir.find("tt.elementwise_inline_asm \"griddepcontrol.wait; // "
+                  "dummy $0\" {constraints = \"=r\", packed_element = 1 : "
+                  "i32, pure = false} -> i32") != std::string::npos);
+  CHECK(ttir.find("tt.elementwise_inline_asm \"add.s32 $0, $1, $2;\"") !=
+        std::string::npos);
+  mlir::OwningOpRef<mlir::ModuleOp> module = kb.takeModule();
+  REQUIRE(module);
+  std::string ptx = compileToPTX(*module, "sm_90a");
+  INFO(ptx.substr(0, 4000));
+  // The launch_dependents before the wait, both before the first load.
+  size_t launch = ptx.find("griddepcontrol.launch_dependents;");
+  size_t wait = ptx.find("griddepcontrol.wait;");
+  REQUIRE(launch != std::string::npos);
+  REQUIRE(wait != std::string::npos);
+  CHECK(launch < wait);
+  CHECK(wait < ptx.find("ld.global"));
+  CHECK(ptx.find("add.s32") != std::string::npos);
+}

@@ -18,7 +18,8 @@
 //       tensor cores, 0/1), stages (1/2, with tc), digits (radix digit bits,
 //       8/11), loops (exact score loops), prefetch (0/1), slices (exact
 //       key tile slices of D), joint (pq heads selected together, 0/1),
-//       fused (the merge in the select launch, 0/1)
+//       fused (the merge in the select launch, 0/1), overlap (the merge
+//       launch overlapping the select's, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -273,6 +274,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.jointHeadSelect = v != 0 ? 1 : 0; }},
       {"fused",
        [](PlanOverrides &o, int64_t v) { o.fusedMerge = v != 0 ? 1 : 0; }},
+      {"overlap",
+       [](PlanOverrides &o, int64_t v) { o.overlapMerge = v != 0 ? 1 : 0; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

@@ -343,7 +343,8 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
                                     ptr(outputs.sparseLen),
                                     ptr(outputs.weights)};
   s.kernels[1].launch(Grid(gridDim(rows, "merge")),
-                      std::span<const ArgValue>(mergeArgs), stream);
+                      std::span<const ArgValue>(mergeArgs), stream,
+                      LaunchOptions{.overlapPrevious = s.plan.overlapMerge});
 }
 
 } // namespace tritium::indexer

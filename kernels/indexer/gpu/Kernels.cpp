@@ -420,6 +420,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
   std::optional<FusedMergeArgs> fused =
       fusedMergeArgs(kb, plan, weights, candKey, candPos);
+  if (plan.overlapMerge)
+    kb.launchDependents();
 
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
   const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
@@ -777,6 +779,10 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
   std::optional<FusedMergeArgs> fused =
       fusedMergeArgs(kb, plan, weights, candKey, candPos);
+  // The merge launch may start once every select program has begun: its
+  // programs then take the SMs the last selects leave, and wait there.
+  if (plan.overlapMerge)
+    kb.launchDependents();
 
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
   const int64_t Sk = config.Sk, chunk = plan.chunk;
@@ -974,6 +980,10 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
   io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
   io.weights =
       kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  // Launched to overlap the select launch: wait for its writes (the
+  // candidates, and the weights' zeros the ones must land after).
+  if (plan.overlapMerge)
+    kb.gridDependencyWait();
   emitRowMerge(kb, config, plan, kb.programId(0).named("row"), io,
                /*fromOtherPrograms=*/false);
   return {kb.name(), kb.tritonIR(), plan.mergeWarps};
@@ -1084,7 +1094,8 @@ std::string IndexerPlan::describe() const {
      << "x" << mergeTile << " slots ("
      << (fusedMerge ? "in the select's last program per row group"
                     : std::to_string(mergeWarps) + " warps")
-     << "), workspace " << workspaceBytes << " B";
+     << (overlapMerge ? ", overlapping the select" : "") << "), workspace "
+     << workspaceBytes << " B";
   return os.str();
 }
 
@@ -1339,6 +1350,17 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   plan.fusedMerge = false;
   if (overrides.fusedMerge >= 0)
     plan.fusedMerge = overrides.fusedMerge == 1;
+  // The merge launch overlaps the select launch's tail (programmatic
+  // dependent launch) on sm_90a targets (griddepcontrol needs sm_90; the
+  // planner knows sm_90a by its wgmma).
+  plan.overlapMerge = targetHasWgmma && !plan.fusedMerge;
+  if (overrides.overlapMerge >= 0) {
+    if (overrides.overlapMerge == 1 && (!targetHasWgmma || plan.fusedMerge))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: overlap (the merge launch overlapping the "
+                  "select's) needs an sm_90a target and a separate merge");
+    plan.overlapMerge = overrides.overlapMerge == 1;
+  }
   // Keys, then positions (int32 each), then (fused merge) one arrival
   // counter per row group; every array 256-byte aligned.
   auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };

@@ -1099,6 +1099,48 @@ void KernelBuilder::debugBarrier() {
   create<gpu::BarrierOp>(*this);
 }
 
+Value KernelBuilder::inlineAsmElementwise(std::string_view asmText,
+                                          std::string_view constraints,
+                                          const Values &args, DType resultType,
+                                          bool pure) {
+  const char *op = "inlineAsmElementwise";
+  checkOpen(*state, op);
+  Shape shape;
+  for (size_t i = 0; i < args.size(); ++i) {
+    checkUsable(*this, op, args[i], "argument #" + std::to_string(i));
+    if (args[i].isPointer())
+      fail(std::string(op) + ": argument #" + std::to_string(i) +
+           " is a pointer");
+    shape = broadcastShapes(op, shape, args[i].shape());
+  }
+  SmallVector<mlir::Value> operands;
+  for (const Value &arg : args) {
+    Value v =
+        arg.isLiteral()
+            ? materialize(*this, op, arg, ValueAccess::literalType(arg), shape)
+            : broadcastValue(op, arg, shape);
+    operands.push_back(ValueAccess::ir(v));
+  }
+  mlir::Type type =
+      shapedType(op, shape, mlirElementType(&context(), resultType));
+  auto result = create<tt::ElementwiseInlineAsmOp>(
+      *this, mlir::TypeRange{type},
+      llvm::StringRef(asmText.data(), asmText.size()),
+      llvm::StringRef(constraints.data(), constraints.size()), pure,
+      /*packed_element=*/1, operands);
+  return ValueAccess::make(*this, result.getResult()[0], resultType);
+}
+
+void KernelBuilder::gridDependencyWait() {
+  inlineAsmElementwise("griddepcontrol.wait; // dummy $0", "=r", {}, DType::I32,
+                       /*pure=*/false);
+}
+
+void KernelBuilder::launchDependents() {
+  inlineAsmElementwise("griddepcontrol.launch_dependents; // dummy $0", "=r",
+                       {}, DType::I32, /*pure=*/false);
+}
+
 void KernelBuilder::print(std::string_view prefix, const Values &values,
                           bool hex) {
   checkOpen(*state, "print");

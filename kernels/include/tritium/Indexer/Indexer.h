@@ -79,12 +79,16 @@ struct PlanOverrides {
   /// The merge in the select launch's last program of each row group (1)
   /// or a launch of its own (0); -1: the planner's.
   int fusedMerge = -1;
+  /// The merge launch may start while the select launch runs (1: where the
+  /// target has wgmma, i.e. sm_90a) or only after it (0); -1: the
+  /// planner's.
+  int overlapMerge = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
            tensorCores >= 0 || selectStages || radixDigitBits ||
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
-           jointHeadSelect >= 0 || fusedMerge >= 0;
+           jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0;
   }
 };
 
@@ -170,6 +174,11 @@ struct IndexerPlan {
   /// a row group last merges its rows (counted with an atomic per row
   /// group). Otherwise launch 2 merges, one program per row.
   bool fusedMerge = false;
+  /// Programmatic dependent launch of the merge (sm_90+): every select
+  /// program lets it start (griddepcontrol.launch_dependents) as soon as it
+  /// begins, so the merge programs are resident while the last selects run
+  /// and wait (griddepcontrol.wait) for the select launch's writes.
+  bool overlapMerge = false;
   /// Device memory planned once: candidate keys, then positions (int32
   /// each, at positionsOffset), then (fused merge) an int32 arrival counter
   /// per row group at countersOffset, zero between calls.

@@ -317,6 +317,18 @@ public:
 
   // --- Synchronisation and debugging -------------------------------------
   void debugBarrier(); ///< tl.debug_barrier(): gpu.barrier.
+  /// tl.inline_asm_elementwise with pack = 1: `asm` once per element of the
+  /// arguments' broadcast shape (once where there are none or all are
+  /// scalars), operands $1.. the arguments' elements, $0 the result's.
+  Value inlineAsmElementwise(std::string_view asmText,
+                             std::string_view constraints, const Values &args,
+                             DType resultType, bool pure = true);
+  /// Programmatic dependent launch (sm_90+; Triton's gdc_wait and
+  /// gdc_launch_dependents): wait until the kernels this one may overlap
+  /// (LaunchOptions::overlapPrevious) have finished and their writes are
+  /// visible; let the next kernel on the stream start early.
+  void gridDependencyWait();
+  void launchDependents();
   /// tt.print (device_print) of the values with a prefix.
   void print(std::string_view prefix, const Values &values, bool hex = false);
   /// tt.assert: `cond` (scalar or tensor of i1) must hold.
