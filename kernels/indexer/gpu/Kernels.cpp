@@ -1350,10 +1350,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   plan.fusedMerge = false;
   if (overrides.fusedMerge >= 0)
     plan.fusedMerge = overrides.fusedMerge == 1;
-  // The merge launch overlaps the select launch's tail (programmatic
-  // dependent launch) on sm_90a targets (griddepcontrol needs sm_90; the
-  // planner knows sm_90a by its wgmma).
-  plan.overlapMerge = targetHasWgmma && !plan.fusedMerge;
+  // The merge launch after the select's. Overlapping it (--plan overlap=1,
+  // programmatic dependent launch; sm_90a targets, which the planner knows
+  // by their wgmma) measured no faster on the H100 and slower on two cases
+  // (indexer v15 in perf-notes: seed-pq-32k 23.8 -> 27.2 µs, exact-gqa-128k
+  // 175.0 -> 183.5), so it is an option.
+  plan.overlapMerge = false;
   if (overrides.overlapMerge >= 0) {
     if (overrides.overlapMerge == 1 && (!targetHasWgmma || plan.fusedMerge))
       throw Error(Error::Kind::InvalidArgument,

@@ -79,9 +79,9 @@ struct PlanOverrides {
   /// The merge in the select launch's last program of each row group (1)
   /// or a launch of its own (0); -1: the planner's.
   int fusedMerge = -1;
-  /// The merge launch may start while the select launch runs (1: where the
-  /// target has wgmma, i.e. sm_90a) or only after it (0); -1: the
-  /// planner's.
+  /// The merge launch may start while the select launch runs (1: needs an
+  /// sm_90a target and a separate merge) or only after it (0, the
+  /// planner's); -1: the planner's.
   int overlapMerge = -1;
 
   bool any() const {
