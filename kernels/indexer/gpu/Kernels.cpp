@@ -1165,17 +1165,29 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // v6): seed-pq-32k 32.7 -> 26.7 µs with 2 heads x 4096 positions x 16
   // warps; pq-128k 145.8 -> 133.7 with 16384 positions (its merge then holds
   // a row's 16384 candidates in registers: 45 -> 23 µs).
-  // exact: a chunk of 4 times heavy, 2048 to 16384 positions (the merge
-  // sees a quarter of the scores), 2 heads per program (their 2 x chunk
-  // scores fit in registers). Measured on the H200 (perf-notes, indexer
-  // v9): exact-gqa-128k 356 -> 241 µs with 16384 x 2 heads instead of 8192 x
+  // exact: a chunk of 4 times heavy with FMA scores, 8 times on wgmma,
+  // 2048 to 16384 positions (the merge sees a quarter or an eighth of the
+  // scores), 2 heads per program (their 2 x chunk scores fit in
+  // registers). Measured on the H200 (perf-notes, indexer v9, FMAs):
+  // exact-gqa-128k 356 -> 241 µs with 16384 x 2 heads instead of 8192 x
   // G = 4 (8192 x 2: 267, the merge of 16 splits 89 µs against 47),
-  // exact-gqa-b8-32k 423 -> 372 with 8192 x 2.
-  int64_t chunk =
-      pq ? std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(8 * heavy, 1)),
-                               4096, 16384)
-         : std::clamp<int64_t>(nextPowerOfTwo(std::max<int64_t>(4 * heavy, 1)),
-                               2048, 16384);
+  // exact-gqa-b8-32k 423 -> 372 with 8192 x 2; on the H100 with wgmma
+  // (v16): exact-gqa-b8-32k 309.7 -> 299.8 with 16384 x 2 (its merge of
+  // 4096 slots instead of 8192).
+  // exact scores fit the tensor cores with q and keys of one 16-bit type
+  // (the dot's operands); wgmma's asynchronous copies move 16-byte pieces
+  // of key rows, so rows must start 16-byte aligned.
+  const bool sixteenBitScores =
+      !pq && config.qDType == config.keysDType &&
+      (config.keysDType == DType::BF16 || config.keysDType == DType::F16);
+  const bool keyRowsAligned = config.D % 8 == 0;
+  const bool wgmmaLikely = sixteenBitScores && targetHasWgmma &&
+                           overrides.tensorCores != 0 && keyRowsAligned &&
+                           config.D >= 16;
+  const int64_t keptShare = pq || wgmmaLikely ? 8 : 4;
+  int64_t chunk = std::clamp<int64_t>(
+      nextPowerOfTwo(std::max<int64_t>(keptShare * heavy, 1)), pq ? 4096 : 2048,
+      16384);
   if (!overrides.headsPerProgram && chunk <= 4096 && canGroupHeads(2))
     plan.headsPerProgram = 2;
   plan.rowGroups = config.B * config.H / plan.headsPerProgram;
@@ -1191,16 +1203,6 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // a second head costs the dot nothing (exact-gqa-32k on the H100, v11:
   // 4096 x 2 heads 59.4 µs, 8192 x 1 62.4; the merge sees twice the
   // candidates, the select reads each key half as often).
-  // exact scores fit the tensor cores with q and keys of one 16-bit type
-  // (the dot's operands); wgmma's asynchronous copies move 16-byte pieces
-  // of key rows, so rows must start 16-byte aligned.
-  const bool sixteenBitScores =
-      !pq && config.qDType == config.keysDType &&
-      (config.keysDType == DType::BF16 || config.keysDType == DType::F16);
-  const bool keyRowsAligned = config.D % 8 == 0;
-  const bool wgmmaLikely = sixteenBitScores && targetHasWgmma &&
-                           overrides.tensorCores != 0 && keyRowsAligned &&
-                           config.D >= 16;
   auto fewerHeads = [&] {
     if (!pq && !overrides.headsPerProgram && plan.headsPerProgram > 1 &&
         2 * programs(chunk) < multiprocessors) {

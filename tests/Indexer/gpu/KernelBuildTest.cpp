@@ -96,6 +96,12 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   CHECK(streaming.headsPerProgram == 2);
   CHECK_FALSE(streaming.exactScoreByDims);
   CHECK(streaming.subTile == 256);
+  // On wgmma a chunk keeps an eighth of its scores (the merge sees 4096
+  // slots a row), with FMA scores a quarter.
+  const IndexerConfig &b8 = findCase("exact-gqa-b8-32k").config;
+  CHECK(streaming.chunk == 8 * b8.heavy);
+  CHECK(planIndexer(b8, 132, PlanOverrides{.tensorCores = 0}).chunk ==
+        4 * b8.heavy);
   IndexerPlan longRows = planIndexer(findCase("exact-gqa-128k").config, 132);
   CHECK(longRows.headsPerProgram == 2);
   CHECK(longRows.chunk == 16384);
