@@ -114,6 +114,18 @@ Shape broadcastShapes(std::string_view op, const Shape &lhs, const Shape &rhs);
 /// reachable from v's shape).
 Value broadcastValue(std::string_view op, const Value &v, const Shape &shape);
 
+/// The operands of an elementwise op on several arguments (extern calls,
+/// inline asm): each checked (usable, not a pointer), literals typed on
+/// their own, all broadcast to their common shape. `what` names the op in
+/// errors.
+struct ElementwiseOperands {
+  Shape shape;
+  llvm::SmallVector<mlir::Value> values;
+};
+ElementwiseOperands elementwiseOperands(KernelBuilder &kb,
+                                        const std::string &what,
+                                        const Values &args);
+
 /// Creates `OpTy` at the builder's insertion point.
 template <typename OpTy, typename... Args>
 OpTy create(KernelBuilder &kb, Args &&...args) {

@@ -1105,29 +1105,14 @@ Value KernelBuilder::inlineAsmElementwise(std::string_view asmText,
                                           bool pure) {
   const char *op = "inlineAsmElementwise";
   checkOpen(*state, op);
-  Shape shape;
-  for (size_t i = 0; i < args.size(); ++i) {
-    checkUsable(*this, op, args[i], "argument #" + std::to_string(i));
-    if (args[i].isPointer())
-      fail(std::string(op) + ": argument #" + std::to_string(i) +
-           " is a pointer");
-    shape = broadcastShapes(op, shape, args[i].shape());
-  }
-  SmallVector<mlir::Value> operands;
-  for (const Value &arg : args) {
-    Value v =
-        arg.isLiteral()
-            ? materialize(*this, op, arg, ValueAccess::literalType(arg), shape)
-            : broadcastValue(op, arg, shape);
-    operands.push_back(ValueAccess::ir(v));
-  }
+  ElementwiseOperands operands = elementwiseOperands(*this, op, args);
   mlir::Type type =
-      shapedType(op, shape, mlirElementType(&context(), resultType));
+      shapedType(op, operands.shape, mlirElementType(&context(), resultType));
   auto result = create<tt::ElementwiseInlineAsmOp>(
       *this, mlir::TypeRange{type},
       llvm::StringRef(asmText.data(), asmText.size()),
       llvm::StringRef(constraints.data(), constraints.size()), pure,
-      /*packed_element=*/1, operands);
+      /*packed_element=*/1, operands.values);
   return ValueAccess::make(*this, result.getResult()[0], resultType);
 }
 

@@ -73,6 +73,30 @@ Value wrap(KernelBuilder &kb, mlir::Value value, DType type) {
   return ValueAccess::make(kb, value, type);
 }
 
+} // namespace
+
+ElementwiseOperands elementwiseOperands(KernelBuilder &kb,
+                                        const std::string &what,
+                                        const Values &args) {
+  ElementwiseOperands operands;
+  for (size_t i = 0; i < args.size(); ++i) {
+    checkUsable(kb, what, args[i], "argument #" + std::to_string(i));
+    if (args[i].isPointer())
+      fail(what + ": argument #" + std::to_string(i) + " is a pointer");
+    operands.shape = broadcastShapes(what, operands.shape, args[i].shape());
+  }
+  for (const Value &arg : args) {
+    Value v = arg.isLiteral()
+                  ? materialize(kb, what, arg, ValueAccess::literalType(arg),
+                                operands.shape)
+                  : broadcastValue(what, arg, operands.shape);
+    operands.values.push_back(ValueAccess::ir(v));
+  }
+  return operands;
+}
+
+namespace {
+
 Type typeLike(KernelBuilder &kb, std::string_view op, const Shape &shape,
               DType type) {
   return shapedType(op, shape, mlirElementType(&kb.context(), type));
@@ -573,24 +597,10 @@ Value externElementwise(std::string_view libName, std::string_view libPath,
     fail(str(op) + "(" + str(symbol) +
          "): at least one argument must be a Value of a KernelBuilder");
   KernelBuilder &kb = *owner;
-  Shape shape;
-  for (size_t i = 0; i < args.size(); ++i) {
-    checkUsable(kb, op, args[i], "argument #" + std::to_string(i));
-    if (args[i].isPointer())
-      fail(str(op) + "(" + str(symbol) + "): argument #" + std::to_string(i) +
-           " is a pointer");
-    shape = broadcastShapes(op, shape, args[i].shape());
-  }
-  SmallVector<mlir::Value> operands;
-  for (const Value &arg : args) {
-    Value v =
-        arg.isLiteral()
-            ? materialize(kb, op, arg, ValueAccess::literalType(arg), shape)
-            : broadcastValue(op, arg, shape);
-    operands.push_back(ir(v));
-  }
+  ElementwiseOperands operands =
+      elementwiseOperands(kb, str(op) + "(" + str(symbol) + ")", args);
   auto result = create<tt::ExternElementwiseOp>(
-      kb, typeLike(kb, op, shape, resultType), operands,
+      kb, typeLike(kb, op, operands.shape, resultType), operands.values,
       llvm::StringRef(libName.data(), libName.size()),
       llvm::StringRef(libPath.data(), libPath.size()),
       llvm::StringRef(symbol.data(), symbol.size()), pure);
