@@ -100,6 +100,9 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   // slots a row), with FMA scores a quarter.
   const IndexerConfig &b8 = findCase("exact-gqa-b8-32k").config;
   CHECK(streaming.chunk == 8 * b8.heavy);
+  // The merge: 16 slots a thread (4096 slots, 8 warps).
+  CHECK(streaming.mergeTile == 4096);
+  CHECK(streaming.mergeWarps == 8);
   CHECK(planIndexer(b8, 132, PlanOverrides{.tensorCores = 0}).chunk ==
         4 * b8.heavy);
   IndexerPlan longRows = planIndexer(findCase("exact-gqa-128k").config, 132);
