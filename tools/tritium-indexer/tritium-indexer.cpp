@@ -689,17 +689,20 @@ int commandCheck(const Args &a) {
   };
   headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
   headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
-  // The merge as a launch of its own (the planner fuses it into the select
-  // launch): the hard inputs and every case.
-  {
-    PlanOverrides separate;
-    separate.fusedMerge = 0;
+  // The merge options the planner leaves off: fused into the select launch,
+  // and (sm_90a) the merge launch overlapping the select's. The hard inputs
+  // and every case.
+  std::vector<std::pair<std::string, PlanOverrides>> mergeVariants;
+  mergeVariants.push_back({" fused=1", PlanOverrides{.fusedMerge = 1}});
+  if (archHasWgmma(device.arch()))
+    mergeVariants.push_back({" overlap=1", PlanOverrides{.overlapMerge = 1}});
+  for (const auto &[suffix, overrides] : mergeVariants) {
     for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
-      one(std::string(scoreKindName(score)) + " ties+NaN+inf fused=0",
-          tiesShape(score), hardInputs(a.seed + 8), separate);
+      one(std::string(scoreKindName(score)) + " ties+NaN+inf" + suffix,
+          tiesShape(score), hardInputs(a.seed + 8), overrides);
     for (const BenchmarkCase &bc : benchmarkCases())
-      one(std::string(bc.name) + " fused=0", bc.config, {.seed = a.seed + 9},
-          separate);
+      one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 9},
+          overrides);
   }
   // Bad input: an error naming the argument, outputs untouched.
   {

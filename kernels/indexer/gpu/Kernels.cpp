@@ -441,30 +441,38 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   Value j = (position - config.pq.initOffset).to(tb::DType::I64);
 
   // Per head r and sub-vector m, the table T[c] = q_m . centroid_c
-  // (asymmetric PQ distance); a key's score is then M table lookups. The
-  // q rows and centroid tiles of every table are loaded first, before the
-  // codes: they are small, arrive ahead of the codes' stream, and the
-  // tables are built while the codes are still on their way (loaded after
-  // the codes, and head r > 0's only after head 0's select, the profile
-  // had 15% of the select's stall samples waiting for them).
+  // (asymmetric PQ distance); a key's score is then M table lookups. Where
+  // all R * M centroid tiles fit in 32 registers a thread, every table's q
+  // row and tile are loaded first, before the codes: they arrive ahead of
+  // the codes' stream and the tables are built while the codes are still
+  // on their way (loaded after the codes, and head r > 0's only after head
+  // 0's select, the profile had 15% of the select's stall samples waiting
+  // for them). Larger tables (C = 256, 4 heads) are loaded per table.
   const int64_t dimsPadded = nextPowerOfTwo(Dm);
   Value d = kb.arange(0, dimsPadded);
   Value dimValid = d < Dm;
   Value centroid = kb.arange(0, C);
-  std::vector<std::pair<Value, Value>> tableInputs; // (q_m, tile), r-major
-  for (int64_t r = 0; r < R; ++r) {
+  auto loadTableInputs = [&](int64_t r, int64_t m) {
     Value row = b * H + firstHead + r;
     Value kvRow = (b * Hkv + (firstHead + r) / G).to(tb::DType::I64);
-    for (int64_t m = 0; m < M; ++m) {
-      Value qm = tb::load(q + (row.to(tb::DType::I64) * D + m * Dm) + d,
-                          {.mask = dimValid, .other = 0.0f})
-                     .to(tb::DType::F32);
-      Value base = centroids + (kvRow * M + m) * (C * Dm);
-      Value tile = tb::load(base + centroid.column() * Dm + d.row(),
-                            {.mask = dimValid.row(), .other = 0.0f});
-      tableInputs.emplace_back(qm, tile);
-    }
-  }
+    Value qm = tb::load(q + (row.to(tb::DType::I64) * D + m * Dm) + d,
+                        {.mask = dimValid, .other = 0.0f})
+                   .to(tb::DType::F32);
+    Value base = centroids + (kvRow * M + m) * (C * Dm);
+    Value tile = tb::load(base + centroid.column() * Dm + d.row(),
+                          {.mask = dimValid.row(), .other = 0.0f});
+    return std::make_pair(qm, tile);
+  };
+  auto buildTable = [](const std::pair<Value, Value> &inputs) {
+    return tb::sum(inputs.second * inputs.first.row(), 1);
+  };
+  const bool preloadTables =
+      R * M * C * dimsPadded <= 32 * 32 * int64_t(plan.selectWarps);
+  std::vector<std::pair<Value, Value>> tableInputs; // (q_m, tile), r-major
+  if (preloadTables)
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t m = 0; m < M; ++m)
+        tableInputs.push_back(loadTableInputs(r, m));
 
   // Key-major codes: the M codes of a key for the program's R heads are
   // contiguous (16 bytes per head for M = 2 int64 codes), so one
@@ -487,8 +495,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   }
 
   std::vector<Value> tables;
-  for (const auto &[qm, tile] : tableInputs)
-    tables.push_back(tb::sum(tile * qm.row(), 1));
+  for (const auto &inputs : tableInputs)
+    tables.push_back(buildTable(inputs));
 
   // plan.jointHeadSelect: the R heads' keys selected together as the rows
   // of one [R, chunk] tensor (one histogram, scan and reduction per round).
@@ -500,7 +508,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
     Value kvRow = (b * Hkv + head / G).to(tb::DType::I64);
     Value score = kb.zeros({chunk}, tb::DType::F32);
     for (int64_t m = 0; m < M; ++m) {
-      const Value &table = tables[r * M + m];
+      Value table =
+          preloadTables ? tables[r * M + m] : buildTable(loadTableInputs(r, m));
       Value code;
       if (keyMajor) {
         code = tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1);

@@ -353,6 +353,10 @@ void DeviceBuffer::download(void *host, std::size_t count) const {
 void DeviceBuffer::fillBytes(unsigned char value) {
   driver::makeCurrent(api(), primaryContext(deviceOrdinal));
   check(api().cuMemsetD8(pointer, value, bytes), "cuMemsetD8");
+  // cuMemsetD8 on device memory returns before the fill is done, on the
+  // legacy default stream, which non-blocking streams do not wait for:
+  // finish it here, as the header promises a synchronous fill.
+  check(api().cuCtxSynchronize(), "cuCtxSynchronize after cuMemsetD8");
 }
 
 Event::Event(const Device &device) {

@@ -75,6 +75,11 @@ struct CUlaunchConfig {
   CUlaunchAttribute *attrs;
   unsigned numAttrs;
 };
+static_assert(sizeof(CUlaunchConfig) == 56);
+static_assert(offsetof(CUlaunchConfig, hStream) == 32);
+static_assert(offsetof(CUlaunchConfig, attrs) == 40);
+static_assert(offsetof(CUlaunchConfig, numAttrs) == 48);
+static_assert(offsetof(CUlaunchAttribute, value) == 8);
 
 /// The driver's entry points, bound once per process.
 struct Api {

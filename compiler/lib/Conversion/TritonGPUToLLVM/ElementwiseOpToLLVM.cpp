@@ -462,10 +462,19 @@ struct ElementwiseInlineAsmConversion
     }
     SmallVector<SmallVector<Value>> arguments;
     for (auto [original, converted] :
-         llvm::zip(op.getArgs(), adaptor.getArgs()))
-      arguments.push_back(isa<RankedTensorType>(original.getType())
-                              ? unpack(rewriter, loc, converted)
-                              : SmallVector<Value>{converted});
+         llvm::zip(op.getArgs(), adaptor.getArgs())) {
+      if (!isa<RankedTensorType>(original.getType())) {
+        arguments.push_back({converted});
+        continue;
+      }
+      arguments.push_back(unpack(rewriter, loc, converted));
+      // Tensor arguments and results share a layout (the layout pass gives
+      // elementwise ops their operands' layout): one element a register.
+      if (arguments.back().size() != count)
+        return op.emitOpError("an argument's layout holds ")
+               << arguments.back().size() << " elements a thread, the results' "
+               << count;
+    }
     Type asmResultType;
     if (elementTypes.size() == 1)
       asmResultType = elementTypes[0];

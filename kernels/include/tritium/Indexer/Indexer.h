@@ -172,7 +172,11 @@ struct IndexerPlan {
   unsigned mergeWarps = 8;
   /// The merge runs in the select launch: the select program that finishes
   /// a row group last merges its rows (counted with an atomic per row
-  /// group). Otherwise launch 2 merges, one program per row.
+  /// group, which that program sets back to zero). Otherwise launch 2
+  /// merges, one program per row. The counters assume one call at a time
+  /// per Indexer (as the shared workspace does) and launches that finish: a
+  /// kernel aborted mid-way leaves them off, and later calls then skip the
+  /// merge (an option, off by default).
   bool fusedMerge = false;
   /// Programmatic dependent launch of the merge (sm_90+): every select
   /// program lets it start (griddepcontrol.launch_dependents) as soon as it

@@ -323,10 +323,11 @@ public:
   Value inlineAsmElementwise(std::string_view asmText,
                              std::string_view constraints, const Values &args,
                              DType resultType, bool pure = true);
-  /// Programmatic dependent launch (sm_90+; Triton's gdc_wait and
+  /// Programmatic dependent launch (Triton's gdc_wait and
   /// gdc_launch_dependents): wait until the kernels this one may overlap
   /// (LaunchOptions::overlapPrevious) have finished and their writes are
-  /// visible; let the next kernel on the stream start early.
+  /// visible; let the next kernel on the stream start early. PTX for sm_90
+  /// and later only (ptxas rejects it for older targets).
   void gridDependencyWait();
   void launchDependents();
   /// tt.print (device_print) of the values with a prefix.

@@ -163,8 +163,10 @@ struct LaunchOptions {
   /// while the previous kernel on the stream is still running, once every
   /// program of that kernel has run griddepcontrol.launch_dependents (or
   /// exited). The kernel must run griddepcontrol.wait before it touches
-  /// anything the previous kernel writes. Where the driver or the device
-  /// cannot, the launch is an ordinary one (the wait then returns at once).
+  /// anything the previous kernel writes. Where the driver has no
+  /// cuLaunchKernelEx (before CUDA 12), the launch is an ordinary one (the
+  /// wait then returns at once); a driver that refuses the launch raises
+  /// Error(Driver) as for any launch.
   bool overlapPrevious = false;
 };
 
