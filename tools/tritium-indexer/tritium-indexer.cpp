@@ -15,8 +15,8 @@
 //       floor at the copy bandwidth measured in the same run, and GPU/floor.
 //       --plan (also for plan) overrides the planner: chunk, select_warps,
 //       merge_warps, heads (per select program), tc (exact scores on the
-//       tensor cores, 0/1), stages (1/2, with tc), digits (radix digit bits,
-//       8/11), loops (exact score loops), prefetch (0/1), slices (exact
+//       tensor cores, 0/1), stages (1-3, 2-3 with tc), digits (radix digit
+//       bits, 8/11), loops (exact score loops), prefetch (0/1), slices (exact
 //       key tile slices of D), joint (pq heads selected together, 0/1),
 //       fused (the merge in the select launch, 0/1), overlap (the merge
 //       launch overlapping the select's, 0/1)

@@ -168,8 +168,10 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
       s.device,
       static_cast<std::size_t>(std::max<int64_t>(s.plan.workspaceBytes, 256)));
   // The fused merge's arrival counters start at zero; each call's last
-  // program of a row group sets its counter back to zero.
-  s.workspace.fillBytes(0);
+  // program of a row group sets its counter back to zero. (Nothing else in
+  // the workspace is read before a launch writes it.)
+  if (s.plan.fusedMerge)
+    s.workspace.fillBytes(0);
 
   // Every argument is a 16-byte aligned pointer (validateBindings insists),
   // so the all-aligned-pointers variant is the one run() uses. The kernels

@@ -386,7 +386,7 @@ fusedMergeArgs(KernelBuilder &kb, const IndexerPlan &plan, const Value &weights,
                const Value &candKey, const Value &candPos);
 void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
                         const IndexerPlan &plan, const Value &group,
-                        const std::vector<Value> &rows,
+                        const Value &firstRow, int64_t rows,
                         const FusedMergeArgs &fused);
 
 //===----------------------------------------------------------------------===//
@@ -551,12 +551,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
                        candKey + slotBase, candPos + slotBase,
                        plan.selectRoundsLoop, Radix{plan.radixDigitBits});
   }
-  if (fused) {
-    std::vector<Value> rows;
-    for (int64_t r = 0; r < R; ++r)
-      rows.push_back(b * H + firstHead + r);
-    mergeInLastProgram(kb, config, plan, group, rows, *fused);
-  }
+  if (fused)
+    mergeInLastProgram(kb, config, plan, group, b * H + firstHead, R, *fused);
   return {kb.name(), kb.tritonIR(), plan.selectWarps};
 }
 
@@ -856,12 +852,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                              candPos + slotBase, plan.selectRoundsLoop,
                              Radix{plan.radixDigitBits});
   }
-  if (fused) {
-    std::vector<Value> rows;
-    for (int64_t g = 0; g < R; ++g)
-      rows.push_back(b * H + firstHead + g);
-    mergeInLastProgram(kb, config, plan, group, rows, *fused);
-  }
+  if (fused)
+    mergeInLastProgram(kb, config, plan, group, b * H + firstHead, R, *fused);
   return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages};
 }
 
@@ -1022,19 +1014,20 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
 /// thread's candidate and weight stores come before it); the program that
 /// sees splits - 1 earlier arrivals is the last, sees every other
 /// program's stores, resets the counter for the next call and runs the
-/// merge of its R rows. One launch instead of two: no gap between them, and
-/// a row group's merge overlaps the other groups' selects.
+/// merge of its R rows (`rows` consecutive rows from `firstRow`). One
+/// launch instead of two: no gap between them, and a row group's merge
+/// overlaps the other groups' selects.
 void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
                         const IndexerPlan &plan, const Value &group,
-                        const std::vector<Value> &rows,
+                        const Value &firstRow, int64_t rows,
                         const FusedMergeArgs &fused) {
   kb.debugBarrier();
   Value counter = fused.counters + group;
   Value arrived = tb::atomicAdd(counter, kb.constant(1, tb::DType::I32));
   kb.ifThen(arrived == plan.splits - 1, [&] {
     tb::store(counter, kb.constant(0, tb::DType::I32));
-    for (const Value &row : rows)
-      emitRowMerge(kb, config, plan, row, fused.io,
+    for (int64_t r = 0; r < rows; ++r)
+      emitRowMerge(kb, config, plan, firstRow + r, fused.io,
                    /*fromOtherPrograms=*/true);
   });
 }
@@ -1379,22 +1372,17 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // (indexer v14 in perf-notes: exact-gqa-128k 176 -> 270 µs, seed-pq-32k
   // 24.4 -> 27.7): a program merges its R rows one after the other, with
   // R times fewer programs merging at once where the grid is one wave.
-  plan.fusedMerge = false;
-  if (overrides.fusedMerge >= 0)
-    plan.fusedMerge = overrides.fusedMerge == 1;
+  plan.fusedMerge = overrides.fusedMerge == 1;
   // The merge launch after the select's. Overlapping it (--plan overlap=1,
   // programmatic dependent launch; sm_90a targets, which the planner knows
   // by their wgmma) measured no faster on the H100 and slower on two cases
   // (indexer v15 in perf-notes: seed-pq-32k 23.8 -> 27.2 µs, exact-gqa-128k
   // 175.0 -> 183.5), so it is an option.
-  plan.overlapMerge = false;
-  if (overrides.overlapMerge >= 0) {
-    if (overrides.overlapMerge == 1 && (!targetHasWgmma || plan.fusedMerge))
-      throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: overlap (the merge launch overlapping the "
-                  "select's) needs an sm_90a target and a separate merge");
-    plan.overlapMerge = overrides.overlapMerge == 1;
-  }
+  plan.overlapMerge = overrides.overlapMerge == 1;
+  if (plan.overlapMerge && (!targetHasWgmma || plan.fusedMerge))
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: overlap (the merge launch overlapping the "
+                "select's) needs an sm_90a target and a separate merge");
   // Keys, then positions (int32 each), then (fused merge) one arrival
   // counter per row group; every array 256-byte aligned.
   auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };
