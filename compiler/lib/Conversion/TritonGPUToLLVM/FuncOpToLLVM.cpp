@@ -2,6 +2,8 @@
 
 #include "Utility.h"
 
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
+
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -10,7 +12,8 @@ using namespace mlir::triton;
 namespace {
 
 /// A public tt.func is a kernel: `nvvm.kernel`, at most numWarps * 32
-/// threads, and Triton 3.6's parameter list (the IR's arguments, then the
+/// threads, clusters where `tx.cluster_size` asks, and Triton 3.6's
+/// parameter list (the IR's arguments, then the
 /// global and profile scratch pointers), so that Tritium's PTX can stand in
 /// for Triton's.
 struct FuncOpConversion : public OpConversionPattern<FuncOp> {
@@ -50,6 +53,19 @@ struct FuncOpConversion : public OpConversionPattern<FuncOp> {
       newFunc->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
                        rewriter.getDenseI32ArrayAttr(
                            ArrayRef<int32_t>{int32_t(state.numWarps * ttg::kThreadsPerWarp), 1, 1}));
+      // Clusters along x, fixed at compile time (.reqnctapercluster): an
+      // ordinary launch then runs the grid in clusters of this size.
+      int clusterSize = tx::TritiumDialect::getClusterSize(func);
+      if (clusterSize > 1) {
+        if (state.computeCapability < 90)
+          return func.emitError()
+                 << tx::TritiumDialect::kClusterSizeAttrName
+                 << " needs sm_90 or newer (thread-block clusters), not sm_"
+                 << state.computeCapability;
+        newFunc->setAttr(NVVM::NVVMDialect::getClusterDimAttrName(),
+                         rewriter.getDenseI32ArrayAttr(
+                             ArrayRef<int32_t>{clusterSize, 1, 1}));
+      }
     } else {
       newFunc.setLinkage(LLVM::Linkage::Internal);
     }

@@ -103,6 +103,7 @@ struct ConvertTritonGPUToLLVM
     populateReduceOpToLLVMPatterns(converter, patterns, state);
     populateScanOpToLLVMPatterns(converter, patterns, state);
     populateAtomicOpToLLVMPatterns(converter, patterns, state);
+    populateClusterOpToLLVMPatterns(converter, patterns, state);
     populateDebugOpToLLVMPatterns(converter, patterns, state);
     populateDotOpToLLVMPatterns(converter, patterns, state);
     populateShapeOpToLLVMPatterns(converter, patterns, state);

@@ -157,6 +157,10 @@ void populateAtomicOpToLLVMPatterns(TritiumTypeConverter &converter,
 void populateDebugOpToLLVMPatterns(TritiumTypeConverter &converter,
                                    RewritePatternSet &patterns,
                                    LoweringContext &state);
+/// tx.cluster_rank and tx.cluster_sum (ClusterOpToLLVM.cpp).
+void populateClusterOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                     RewritePatternSet &patterns,
+                                     LoweringContext &state);
 void populateDotOpToLLVMPatterns(TritiumTypeConverter &converter,
                                  RewritePatternSet &patterns,
                                  LoweringContext &state);

@@ -1,0 +1,34 @@
+//===- TritiumDialect.td - The `tx` extension dialect ------*- tablegen -*-===//
+//
+// Tile ops that Triton's `tt` dialect has no words for, usable by any kernel
+// next to `tt` ops: for now the thread-block cluster of sm_90 (programs that
+// run together and read each other's shared memory).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRITIUM_DIALECT_TRITIUM_IR_TRITIUMDIALECT_TD
+#define TRITIUM_DIALECT_TRITIUM_IR_TRITIUMDIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def Tritium_Dialect : Dialect {
+  let name = "tx";
+  let cppNamespace = "::mlir::tx";
+  let summary = "Tritium's tile-op extensions to the Triton dialect";
+  let dependentDialects = ["::mlir::triton::TritonDialect"];
+  let usePropertiesForAttributes = 1;
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Attribute of a `tt.func` kernel: its programs run in clusters of this
+    /// many consecutive programs along x (an i32, 2-16; portable up to 8).
+    /// A cluster's programs are scheduled together, and `tx.cluster_*` ops
+    /// exchange data between them through distributed shared memory. The
+    /// kernel's grid must be a multiple of it along x.
+    static constexpr ::llvm::StringLiteral kClusterSizeAttrName =
+        "tx.cluster_size";
+    /// The cluster size of `op`'s kernel; 1 without the attribute.
+    static int getClusterSize(::mlir::Operation *op);
+  }];
+}
+
+#endif

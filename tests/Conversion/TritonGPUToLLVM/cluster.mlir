@@ -1,0 +1,87 @@
+// tx.cluster_rank and tx.cluster_sum: a kernel with tx.cluster_size = n gets
+// nvvm.cluster_dim (PTX .reqnctapercluster n, 1, 1, so an ordinary launch runs
+// it in clusters); the rank is %cluster_ctarank; a sum writes the tensor to
+// the program's scratch, passes a cluster barrier, adds the element at the
+// same place in every program's scratch (mapa + ld.shared::cluster, rank 0
+// first, so float sums agree everywhere) and passes a second cluster
+// barrier before anyone may write that scratch again or exit. Without the
+// attribute the rank is 0 and the sum the tensor itself; before sm_90 a
+// cluster op is an error.
+//
+// RUN: split-file %s %t
+// RUN: tritium-opt %t/sum.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=LLVM
+// RUN: tritiumc %t/sum.ttir --arch=sm_90a --emit=ptx -o %t/sum.ptx
+// RUN: FileCheck %s --check-prefix=PTX < %t/sum.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/sum.ptx -o %t/sum.cubin %}
+// RUN: tritium-opt %t/alone.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=ALONE
+// RUN: not tritium-opt %t/sum.ttir --tritium-ttir-to-llvm="compute-capability=80" 2>&1 | FileCheck %s --check-prefix=SM80
+
+//--- sum.ttir
+
+// 64 bins over 128 threads: each thread holds one bin (threads 64-127 hold
+// copies), so one store, four remote loads and three adds a thread.
+// LLVM-LABEL: llvm.func @cluster_histogram
+// LLVM-SAME: nvvm.cluster_dim = array<i32: 4, 1, 1>
+// LLVM: nvvm.read.ptx.sreg.cluster.ctarank : i32
+// LLVM: nvvm.cluster.arrive {aligned}
+// LLVM-NEXT: nvvm.cluster.wait {aligned}
+// LLVM-NEXT: %[[R0:.*]] = nvvm.mapa %[[ADDR:.*]], %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
+// LLVM-NEXT: %[[V0:.*]] = llvm.load %[[R0]] : !llvm.ptr<7> -> i32
+// LLVM: nvvm.mapa %[[ADDR]], %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
+// LLVM: %[[V1:.*]] = llvm.load %{{.*}} : !llvm.ptr<7> -> i32
+// LLVM-NEXT: llvm.add %[[V0]], %[[V1]] : i32
+// LLVM-COUNT-2: nvvm.mapa
+// LLVM: nvvm.cluster.arrive {aligned}
+// LLVM-NEXT: nvvm.cluster.wait {aligned}
+// LLVM-NOT: nvvm.mapa
+// LLVM: llvm.return
+// PTX: .explicitcluster
+// PTX-NEXT: .reqnctapercluster 4, 1, 1
+// PTX: mov.u32 {{.*}}%cluster_ctarank;
+// PTX: barrier.cluster.arrive.aligned;
+// PTX-NEXT: barrier.cluster.wait.aligned;
+// PTX-COUNT-4: ld.shared::cluster.b32
+// PTX: barrier.cluster.arrive.aligned;
+// PTX-NEXT: barrier.cluster.wait.aligned;
+// SM80: error: tx.cluster_size needs sm_90 or newer (thread-block clusters), not sm_80
+tt.func public @cluster_histogram(%keys: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !tt.ptr<i32> {tt.divisibility = 16 : i32}) attributes {tx.cluster_size = 4 : i32} {
+  %rank = tx.cluster_rank : i32
+  %r = tt.make_range {end = 512 : i32, start = 0 : i32} : tensor<512xi32>
+  %c512 = arith.constant 512 : i32
+  %off = arith.muli %rank, %c512 : i32
+  %offs = tt.splat %off : i32 -> tensor<512xi32>
+  %idx = arith.addi %r, %offs : tensor<512xi32>
+  %ps = tt.splat %keys : !tt.ptr<i32> -> tensor<512x!tt.ptr<i32>>
+  %pp = tt.addptr %ps, %idx : tensor<512x!tt.ptr<i32>>, tensor<512xi32>
+  %x = tt.load %pp : tensor<512x!tt.ptr<i32>>
+  %h = tt.histogram %x : tensor<512xi32> -> tensor<64xi32>
+  %total = tx.cluster_sum %h : tensor<64xi32>
+  %b = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+  %os = tt.splat %out : !tt.ptr<i32> -> tensor<64x!tt.ptr<i32>>
+  %op = tt.addptr %os, %b : tensor<64x!tt.ptr<i32>>, tensor<64xi32>
+  %c0 = arith.constant 0 : i32
+  %first = arith.cmpi eq, %rank, %c0 : i32
+  %m = tt.splat %first : i1 -> tensor<64xi1>
+  tt.store %op, %total, %m : tensor<64x!tt.ptr<i32>>
+  tt.return
+}
+
+//--- alone.ttir
+
+// ALONE-LABEL: llvm.func @alone
+// ALONE-NOT: nvvm.cluster_dim
+// ALONE-NOT: ctarank
+// ALONE-NOT: nvvm.cluster
+// ALONE-NOT: nvvm.mapa
+// ALONE: llvm.return
+tt.func public @alone(%out: !tt.ptr<f32> {tt.divisibility = 16 : i32}) {
+  %rank = tx.cluster_rank : i32
+  %f = arith.sitofp %rank : i32 to f32
+  %t = tt.splat %f : f32 -> tensor<128xf32>
+  %s = tx.cluster_sum %t : tensor<128xf32>
+  %b = tt.make_range {end = 128 : i32, start = 0 : i32} : tensor<128xi32>
+  %os = tt.splat %out : !tt.ptr<f32> -> tensor<128x!tt.ptr<f32>>
+  %op = tt.addptr %os, %b : tensor<128x!tt.ptr<f32>>, tensor<128xi32>
+  tt.store %op, %s : tensor<128x!tt.ptr<f32>>
+  tt.return
+}

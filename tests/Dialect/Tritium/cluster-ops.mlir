@@ -1,0 +1,48 @@
+// The `tx` extension dialect's cluster ops and the tx.cluster_size kernel
+// attribute: they parse and print back; bad uses are diagnostics.
+//
+// RUN: split-file %s %t
+// RUN: tritium-opt %t/ok.mlir | tritium-opt | FileCheck %s
+// RUN: tritium-opt %t/invalid.mlir --split-input-file --verify-diagnostics
+
+//--- ok.mlir
+
+// CHECK-LABEL: tt.func public @histogram_sum
+// CHECK-SAME: attributes {tx.cluster_size = 4 : i32}
+// CHECK: tx.cluster_rank : i32
+// CHECK: tx.cluster_sum %{{.*}} : tensor<64xi32>
+// CHECK: tx.cluster_sum %{{.*}} : tensor<8x16xf32>
+tt.func public @histogram_sum(%h: tensor<64xi32>, %f: tensor<8x16xf32>) attributes {tx.cluster_size = 4 : i32} {
+  %rank = tx.cluster_rank : i32
+  %0 = tx.cluster_sum %h : tensor<64xi32>
+  %1 = tx.cluster_sum %f : tensor<8x16xf32>
+  tt.return
+}
+
+//--- invalid.mlir
+
+tt.func @sum_of_i64(%h: tensor<64xi64>) {
+  // expected-error @+1 {{'tx.cluster_sum' op sums i32 or f32 elements, not 'i64'}}
+  %0 = tx.cluster_sum %h : tensor<64xi64>
+  tt.return
+}
+
+// -----
+
+// expected-error @+1 {{tx.cluster_size must be an i32 from 1 to 16}}
+tt.func @too_large() attributes {tx.cluster_size = 32 : i32} {
+  tt.return
+}
+
+// -----
+
+// expected-error @+1 {{tx.cluster_size must be an i32 from 1 to 16}}
+tt.func @not_an_integer() attributes {tx.cluster_size = "four"} {
+  tt.return
+}
+
+// -----
+
+// expected-error @+1 {{tx.cluster_size belongs on a tt.func}}
+module attributes {tx.cluster_size = 2 : i32} {
+}
