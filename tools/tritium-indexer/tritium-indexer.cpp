@@ -19,7 +19,8 @@
 //       bits, 8/11), loops (exact score loops), prefetch (0/1), slices (exact
 //       key tile slices of D), joint (pq heads selected together, 0/1),
 //       fused (the merge in the select launch, 0/1), overlap (the merge
-//       launch overlapping the select's, 0/1)
+//       launch overlapping the select's, 0/1), cluster (merge
+//       programs per row: 1, 2, 4 or 8)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -276,6 +277,7 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.fusedMerge = v != 0 ? 1 : 0; }},
       {"overlap",
        [](PlanOverrides &o, int64_t v) { o.overlapMerge = v != 0 ? 1 : 0; }},
+      {"cluster", [](PlanOverrides &o, int64_t v) { o.mergeCluster = v; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -690,12 +692,17 @@ int commandCheck(const Args &a) {
   headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
   headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
   // The merge options the planner leaves off: fused into the select launch,
-  // and (sm_90a) the merge launch overlapping the select's. The hard inputs
-  // and every case.
+  // and (sm_90a) the merge launch overlapping the select's; and the merge
+  // of one program per row (cluster=1) or clusters of 2 where the planner
+  // takes clusters of 4-8 for long rows (sm_90a). The hard inputs and every
+  // case.
   std::vector<std::pair<std::string, PlanOverrides>> mergeVariants;
   mergeVariants.push_back({" fused=1", PlanOverrides{.fusedMerge = 1}});
-  if (archHasWgmma(device.arch()))
+  if (archHasWgmma(device.arch())) {
     mergeVariants.push_back({" overlap=1", PlanOverrides{.overlapMerge = 1}});
+    mergeVariants.push_back({" cluster=1", PlanOverrides{.mergeCluster = 1}});
+    mergeVariants.push_back({" cluster=2", PlanOverrides{.mergeCluster = 2}});
+  }
   for (const auto &[suffix, overrides] : mergeVariants) {
     for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
       one(std::string(scoreKindName(score)) + " ties+NaN+inf" + suffix,

@@ -43,6 +43,11 @@ struct Radix {
     return std::max(32 - digitBits * (index + 1), 0);
   }
 };
+/// The most programs of a merge cluster (the portable limit), and the
+/// candidate slots of a row a cluster may merge (its above/equal counts
+/// are exchanged packed in 16 bits each).
+constexpr int64_t kMaxMergeCluster = 8;
+constexpr int64_t kMaxClusterRow = 65536;
 /// Positions one program of the fallback kernel writes.
 constexpr int64_t kFillBlock = 1024;
 /// Largest codebook alphabet the select kernel keeps as a register table.
@@ -873,6 +878,10 @@ void fillRange(KernelBuilder &kb, const Value &ptr, int64_t begin, int64_t end,
   });
 }
 
+void emitFixedParts(KernelBuilder &kb, const IndexerConfig &config,
+                    const MergePointers &io, const Value &rowBase,
+                    const Value &listRow, const Value &weightRow);
+
 /// Launch 2's work for one row: the K best of the row's candidates, the
 /// ascending sparse_list, sparse_len and the weights outside the candidate
 /// range. `fromOtherPrograms`: the candidates were written by other
@@ -881,7 +890,8 @@ void fillRange(KernelBuilder &kb, const Value &ptr, int64_t begin, int64_t end,
 /// hold nothing of them but is not ordered with their writers either.
 void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
                   const IndexerPlan &plan, const Value &row,
-                  const MergePointers &io, bool fromOtherPrograms) {
+                  const MergePointers &io, bool fromOtherPrograms,
+                  const Value &clusterRank) {
   const int64_t K = config.K(), sink = config.sink, window = config.window;
   const int64_t Sk = config.Sk, L = config.L(), Lmax = config.Lmax();
   const int64_t total = plan.candidatesPerRow, tile = plan.mergeTile;
@@ -924,7 +934,34 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
                   {.mask = sel.selected});
     };
     Value zero = kb.constant(0, tb::DType::I32);
-    if (tiles == 1) {
+    if (plan.mergeCluster > 1) {
+      // A cluster per row: rank r holds the row's tile r. Each round's
+      // histogram is the sum of the cluster's, so every program finds the
+      // row's threshold; a program's selected keys come after those of the
+      // ranks before it (the row's slots are in position order).
+      auto slots = slotsOf(clusterRank);
+      Value f = slots.first, valid = slots.second;
+      Value key = loadKeys(f, valid);
+      Value unsignedKey = key ^ kIntMin;
+      Threshold threshold = radixSelect(
+          kb, kb.constant(K, tb::DType::I32), total,
+          [&](const Round &round, const Value &prefix) {
+            return kb.clusterSum(
+                digitHistogram(unsignedKey, valid, round, prefix, radix));
+          },
+          radix);
+      // Every rank's keys above and equal to the threshold (above in the
+      // low 16 bits: a row has fewer than 65536 slots), then the sum over
+      // the ranks before this one.
+      Value above = valid & (key > threshold.key);
+      Value equal = valid & (key == threshold.key);
+      Value counts = tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)));
+      Value ranks = kb.arange(0, plan.mergeCluster);
+      Value all = kb.clusterSum(tb::where(ranks == clusterRank, counts, 0));
+      Value before = tb::sum(tb::where(ranks < clusterRank, all, 0));
+      writeSelected(f, selectTile(key, valid, threshold, before & 0xFFFF,
+                                  tb::shrLogical(before, 16)));
+    } else if (tiles == 1) {
       // The candidates fit one register tile: load them once.
       auto slots = slotsOf(zero);
       Value f = slots.first, valid = slots.second;
@@ -967,7 +1004,27 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
     }
   }
 
-  // The fixed parts: sink, window, padding, length, the other weights.
+  // The fixed parts: sink, window, padding, length, the other weights (by
+  // the first program of a cluster).
+  if (plan.mergeCluster > 1) {
+    kb.ifThen(clusterRank == 0, [&] {
+      emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
+    });
+    return;
+  }
+  emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
+}
+
+/// The parts of a row's outputs that do not depend on the scores: the sink
+/// and window positions and the padding of sparse_list, sparse_len, and the
+/// weights outside the candidate range (dense) or all of them (sparse).
+void emitFixedParts(KernelBuilder &kb, const IndexerConfig &config,
+                    const MergePointers &io, const Value &rowBase,
+                    const Value &listRow, const Value &weightRow) {
+  const int64_t K = config.K(), sink = config.sink, window = config.window;
+  const int64_t Sk = config.Sk, L = config.L(), Lmax = config.Lmax();
+  const tb::DType weightType = builderType(config.weightDType);
+  const bool dense = config.weightLayout == WeightLayout::Dense;
   fillRange(kb, listRow, 0, sink,
             [](const Value &i) { return i.to(tb::DType::I64); });
   fillRange(kb, listRow, sink + K, Lmax, [&](const Value &i) {
@@ -1003,8 +1060,16 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
   // candidates, and the weights' zeros the ones must land after).
   if (plan.overlapMerge)
     kb.gridDependencyWait();
-  emitRowMerge(kb, config, plan, kb.programId(0).named("row"), io,
-               /*fromOtherPrograms=*/false);
+  if (plan.mergeCluster > 1) {
+    // A cluster of programs per row, consecutive along x.
+    kb.setClusterSize(static_cast<int>(plan.mergeCluster));
+    emitRowMerge(kb, config, plan,
+                 (kb.programId(0) / plan.mergeCluster).named("row"), io,
+                 /*fromOtherPrograms=*/false, kb.clusterRank().named("rank"));
+  } else {
+    emitRowMerge(kb, config, plan, kb.programId(0).named("row"), io,
+                 /*fromOtherPrograms=*/false, Value());
+  }
   return {kb.name(), kb.tritonIR(), plan.mergeWarps};
 }
 
@@ -1028,7 +1093,7 @@ void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
     tb::store(counter, kb.constant(0, tb::DType::I32));
     for (int64_t r = 0; r < rows; ++r)
       emitRowMerge(kb, config, plan, firstRow + r, fused.io,
-                   /*fromOtherPrograms=*/true);
+                   /*fromOtherPrograms=*/true, Value());
   });
 }
 
@@ -1110,8 +1175,11 @@ std::string IndexerPlan::describe() const {
              : std::string())
      << (selectStages > 1 ? ", " + std::to_string(selectStages) + " stages"
                           : std::string())
-     << (selectRoundsLoop ? ", rounds loop" : "") << "), merge " << mergeTiles
-     << "x" << mergeTile << " slots ("
+     << (selectRoundsLoop ? ", rounds loop" : "") << "), merge "
+     << (mergeCluster > 1
+             ? "clusters of " + std::to_string(mergeCluster) + " programs x "
+             : std::string())
+     << mergeTiles << "x" << mergeTile << " slots ("
      << (fusedMerge ? "in the select's last program per row group"
                     : std::to_string(mergeWarps) + " warps")
      << (overlapMerge ? ", overlapping the select" : "") << "), workspace "
@@ -1362,6 +1430,47 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // fast with 4 warps as with 8).
   plan.mergeTile = std::min<int64_t>(nextPowerOfTwo(slots), 16384);
   plan.mergeTiles = (slots + plan.mergeTile - 1) / plan.mergeTile;
+  // Rows of more than one tile on sm_90a: a cluster of programs per row,
+  // one tile each, sharing their histograms through distributed shared
+  // memory, instead of one program streaming the tiles from L2 every round
+  // (indexer v18 in perf-notes: exact-gqa-128k 177.1 -> 165.7 µs on the
+  // H100). Smaller clusters are no faster: a merge's rounds cost about the
+  // same for 4096 slots as for 16384 (exact-gqa-32k's merge with 4 programs
+  // of 4096: 21.5 µs against 19.2 with one program; with 8, two waves of
+  // clusters, 43).
+  // (Longer rows stream as before: a cluster's counts are packed in 16
+  // bits, see below.)
+  plan.mergeCluster =
+      targetHasWgmma && overrides.fusedMerge != 1 && plan.mergeTiles > 1 &&
+              plan.mergeTiles <= kMaxMergeCluster && slots < kMaxClusterRow
+          ? nextPowerOfTwo(plan.mergeTiles)
+          : 1;
+  if (overrides.mergeCluster) {
+    const int64_t programs = overrides.mergeCluster;
+    if (programs < 1 || programs > kMaxMergeCluster || !isPowerOfTwo(programs))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: cluster must be 1, 2, 4 or 8, got " +
+                      std::to_string(programs));
+    if (programs > 1 && (!targetHasWgmma || overrides.fusedMerge == 1))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: cluster (merge programs per row) needs an "
+                  "sm_90a target and a separate merge");
+    plan.mergeCluster = programs;
+  }
+  if (plan.mergeCluster > 1) {
+    plan.mergeTile =
+        std::max<int64_t>(nextPowerOfTwo(slots) / plan.mergeCluster, 256);
+    plan.mergeTiles = 1;
+    // One tile a program, and a row's above/equal counts packed in 16 bits
+    // each (selectTile).
+    if (plan.mergeTile > 16384 || slots >= kMaxClusterRow)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: a cluster of " +
+                      std::to_string(plan.mergeCluster) +
+                      " merge programs cannot hold " + std::to_string(slots) +
+                      " candidate slots per row (16384 a program, 65535 a "
+                      "row)");
+  }
   plan.mergeWarps = static_cast<unsigned>(
       std::clamp<int64_t>(plan.mergeTile / (32 * 16), 4, 16));
   if (overrides.mergeWarps)

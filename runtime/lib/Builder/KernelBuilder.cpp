@@ -9,6 +9,8 @@
 
 #include "Internal.h"
 
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -644,6 +646,7 @@ void loadDialects(MLIRContext &context) {
   context.getOrLoadDialect<scf::SCFDialect>();
   context.getOrLoadDialect<cf::ControlFlowDialect>();
   context.getOrLoadDialect<gpu::GPUDialect>();
+  context.getOrLoadDialect<tx::TritiumDialect>();
 }
 
 void initialize(KernelBuilder::Impl &impl, std::string_view kernelName) {
@@ -1124,6 +1127,31 @@ void KernelBuilder::gridDependencyWait() {
 void KernelBuilder::launchDependents() {
   inlineAsmElementwise("griddepcontrol.launch_dependents; // dummy $0", "=r",
                        {}, DType::I32, /*pure=*/false);
+}
+
+void KernelBuilder::setClusterSize(int programs) {
+  checkOpen(*state, "setClusterSize");
+  if (programs < 1 || programs > 16)
+    fail("setClusterSize: a cluster has 1 to 16 programs, got " +
+         std::to_string(programs));
+  state->func->setAttr(tx::TritiumDialect::kClusterSizeAttrName,
+                       state->builder.getI32IntegerAttr(programs));
+}
+
+Value KernelBuilder::clusterRank() {
+  checkOpen(*state, "clusterRank");
+  auto op = create<tx::ClusterRankOp>(*this, state->builder.getI32Type());
+  return ValueAccess::make(*this, op.getResult(), DType::I32);
+}
+
+Value KernelBuilder::clusterSum(const Value &x) {
+  checkOpen(*state, "clusterSum");
+  checkUsable(*this, "clusterSum", x, "its argument");
+  if (!x.isTensor() || (x.dtype() != DType::I32 && x.dtype() != DType::F32))
+    fail("clusterSum: needs a tensor of i32 or f32, got " + x.typeString());
+  Value v = materializeAlone(*this, "clusterSum", x);
+  auto op = create<tx::ClusterSumOp>(*this, ValueAccess::ir(v));
+  return ValueAccess::make(*this, op.getResult(), x.dtype());
 }
 
 void KernelBuilder::print(std::string_view prefix, const Values &values,

@@ -1,18 +1,24 @@
 // tx.cluster_rank and tx.cluster_sum: a kernel with tx.cluster_size = n gets
 // nvvm.cluster_dim (PTX .reqnctapercluster n, 1, 1, so an ordinary launch runs
 // it in clusters); the rank is %cluster_ctarank; a sum writes the tensor to
-// the program's scratch, passes a cluster barrier, adds the element at the
-// same place in every program's scratch (mapa + ld.shared::cluster, rank 0
-// first, so float sums agree everywhere) and passes a second cluster
-// barrier before anyone may write that scratch again or exit. Without the
-// attribute the rank is 0 and the sum the tensor itself; before sm_90 a
-// cluster op is an error.
+// the program's scratch, passes a cluster barrier, adds the elements at the
+// same place in every program's scratch (mapa + ld.shared::cluster) and
+// passes a second cluster barrier before anyone may write that scratch
+// again or exit. Runs of 4 consecutive elements a thread holds move as one
+// 16-byte access. Integer sums start at the program's own rank (the
+// programs do not all read rank 0 first); float sums add in rank order, so
+// every program gets the same bits. Without the attribute the rank is 0
+// and the sum the tensor itself; before sm_90 a cluster op is an error.
 //
 // RUN: split-file %s %t
 // RUN: tritium-opt %t/sum.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=LLVM
 // RUN: tritiumc %t/sum.ttir --arch=sm_90a --emit=ptx -o %t/sum.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t/sum.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/sum.ptx -o %t/sum.cubin %}
+// RUN: tritium-opt %t/floats.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=FLOAT
+// RUN: tritiumc %t/floats.ttir --arch=sm_90a --emit=ptx -o %t/floats.ptx
+// RUN: FileCheck %s --check-prefix=PTXF < %t/floats.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/floats.ptx -o %t/floats.cubin %}
 // RUN: tritium-opt %t/alone.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=ALONE
 // RUN: not tritium-opt %t/sum.ttir --tritium-ttir-to-llvm="compute-capability=80" 2>&1 | FileCheck %s --check-prefix=SM80
 
@@ -22,13 +28,15 @@
 // copies), so one store, four remote loads and three adds a thread.
 // LLVM-LABEL: llvm.func @cluster_histogram
 // LLVM-SAME: nvvm.cluster_dim = array<i32: 4, 1, 1>
-// LLVM: nvvm.read.ptx.sreg.cluster.ctarank : i32
+// LLVM: %[[RANK:.*]] = nvvm.read.ptx.sreg.cluster.ctarank : i32
 // LLVM: nvvm.cluster.arrive {aligned}
 // LLVM-NEXT: nvvm.cluster.wait {aligned}
-// LLVM-NEXT: %[[R0:.*]] = nvvm.mapa %[[ADDR:.*]], %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
-// LLVM-NEXT: %[[V0:.*]] = llvm.load %[[R0]] : !llvm.ptr<7> -> i32
-// LLVM: nvvm.mapa %[[ADDR]], %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
-// LLVM: %[[V1:.*]] = llvm.load %{{.*}} : !llvm.ptr<7> -> i32
+// LLVM-NEXT: %[[R0:.*]] = nvvm.mapa %[[ADDR:.*]], %[[RANK]] : !llvm.ptr<3> -> !llvm.ptr<7>
+// LLVM-NEXT: %[[V0:.*]] = llvm.load %[[R0]] {alignment = 4 : i64} : !llvm.ptr<7> -> i32
+// LLVM-NEXT: %[[NEXT:.*]] = llvm.add %[[RANK]], %{{.*}} : i32
+// LLVM-NEXT: %[[WRAPPED:.*]] = llvm.urem %[[NEXT]], %{{.*}} : i32
+// LLVM-NEXT: %[[R1:.*]] = nvvm.mapa %[[ADDR]], %[[WRAPPED]] : !llvm.ptr<3> -> !llvm.ptr<7>
+// LLVM-NEXT: %[[V1:.*]] = llvm.load %[[R1]] {alignment = 4 : i64} : !llvm.ptr<7> -> i32
 // LLVM-NEXT: llvm.add %[[V0]], %[[V1]] : i32
 // LLVM-COUNT-2: nvvm.mapa
 // LLVM: nvvm.cluster.arrive {aligned}
@@ -63,6 +71,37 @@ tt.func public @cluster_histogram(%keys: !tt.ptr<i32> {tt.divisibility = 16 : i3
   %first = arith.cmpi eq, %rank, %c0 : i32
   %m = tt.splat %first : i1 -> tensor<64xi1>
   tt.store %op, %total, %m : tensor<64x!tt.ptr<i32>>
+  tt.return
+}
+
+//--- floats.ttir
+
+// 512 floats over 128 threads, runs of 4: one 16-byte store, then per rank
+// (0, 1 in order) one 16-byte remote load, added element by element.
+// FLOAT-LABEL: llvm.func @cluster_floats
+// FLOAT-SAME: nvvm.cluster_dim = array<i32: 2, 1, 1>
+// FLOAT: llvm.store %{{.*}}, %[[ADDR:.*]] {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<3>
+// FLOAT-NEXT: nvvm.cluster.arrive {aligned}
+// FLOAT-NEXT: nvvm.cluster.wait {aligned}
+// FLOAT: %[[R0:.*]] = nvvm.mapa %[[ADDR]], %[[ZERO:.*]] : !llvm.ptr<3> -> !llvm.ptr<7>
+// FLOAT-NEXT: llvm.load %[[R0]] {alignment = 16 : i64} : !llvm.ptr<7> -> vector<4xf32>
+// FLOAT-COUNT-4: llvm.extractelement
+// FLOAT-NEXT: %[[R1:.*]] = nvvm.mapa %[[ADDR]], %[[ONE:.*]] : !llvm.ptr<3> -> !llvm.ptr<7>
+// FLOAT-NEXT: llvm.load %[[R1]] {alignment = 16 : i64} : !llvm.ptr<7> -> vector<4xf32>
+// FLOAT-COUNT-4: llvm.fadd
+// FLOAT: nvvm.cluster.arrive {aligned}
+// PTXF: .reqnctapercluster 2, 1, 1
+// PTXF: st.shared.v4.b32
+// PTXF-COUNT-2: ld.shared::cluster.v4.b32
+tt.func public @cluster_floats(%in: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %out: !tt.ptr<f32> {tt.divisibility = 16 : i32}) attributes {tx.cluster_size = 2 : i32} {
+  %r = tt.make_range {end = 512 : i32, start = 0 : i32} : tensor<512xi32>
+  %ps = tt.splat %in : !tt.ptr<f32> -> tensor<512x!tt.ptr<f32>>
+  %pp = tt.addptr %ps, %r : tensor<512x!tt.ptr<f32>>, tensor<512xi32>
+  %x = tt.load %pp : tensor<512x!tt.ptr<f32>>
+  %s = tx.cluster_sum %x : tensor<512xf32>
+  %os = tt.splat %out : !tt.ptr<f32> -> tensor<512x!tt.ptr<f32>>
+  %op = tt.addptr %os, %r : tensor<512x!tt.ptr<f32>>, tensor<512xi32>
+  tt.store %op, %s : tensor<512x!tt.ptr<f32>>
   tt.return
 }
 

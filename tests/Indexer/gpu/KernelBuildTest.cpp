@@ -347,6 +347,55 @@ TEST_CASE("the merge launch overlaps the select's where asked, on sm_90a "
   REQUIRE_THROWS_AS(planIndexer(config, 132, overlap, false), Error);
 }
 
+TEST_CASE("long rows merge in a cluster of programs on sm_90a, sharing "
+          "their histograms",
+          "[indexer][build]") {
+  const IndexerConfig &config = findCase("exact-gqa-128k").config;
+  auto clusterOps = [](const IndexerKernelSource &source, int programs) {
+    return std::make_pair(
+        source.irText.find("tx.cluster_size = " + std::to_string(programs) +
+                           " : i32") != std::string::npos,
+        source.irText.find("tx.cluster_sum") != std::string::npos);
+  };
+  // 32768 slots a row: 2 programs of 16384.
+  IndexerPlan plan = planIndexer(config, 132);
+  CHECK(plan.mergeCluster == 2);
+  CHECK(plan.mergeTile == 16384);
+  CHECK(plan.mergeTiles == 1);
+  std::vector<IndexerKernelSource> kernels = buildIndexerKernels(config, plan);
+  REQUIRE(kernels.size() == 2);
+  CHECK(clusterOps(kernels[0], 2) == std::make_pair(false, false));
+  CHECK(clusterOps(kernels[1], 2) == std::make_pair(true, true));
+  compileAll(config);
+  // Without wgmma (the planner's sm_90a signal), or with the merge fused:
+  // one program per row, in tiles.
+  for (IndexerPlan other :
+       {planIndexer(config, 132, {}, false),
+        planIndexer(config, 132, PlanOverrides{.fusedMerge = 1})}) {
+    CHECK(other.mergeCluster == 1);
+    CHECK(other.mergeTile == 16384);
+    CHECK(other.mergeTiles == 2);
+  }
+  // Rows of one tile: no cluster (exact-gqa-32k: 16384 slots).
+  CHECK(planIndexer(findCase("exact-gqa-32k").config, 132).mergeCluster == 1);
+  // Overrides: 8 programs of 4096 compile; a cluster beyond one tile per
+  // program, or without sm_90a, is refused.
+  PlanOverrides eight{.mergeCluster = 8};
+  plan = planIndexer(config, 132, eight);
+  CHECK(plan.mergeTile == 4096);
+  CHECK(clusterOps(buildIndexerKernels(config, plan)[1], 8) ==
+        std::make_pair(true, true));
+  compileAll(config, eight);
+  REQUIRE_THROWS_AS(planIndexer(config, 132, eight, false), Error);
+  // 65536 slots a row: beyond what a cluster merges; streamed by default.
+  IndexerConfig longer = config;
+  longer.Sk = 2 * config.Sk;
+  CHECK(planIndexer(longer, 132).mergeCluster == 1);
+  CHECK(planIndexer(longer, 132).mergeTiles == 4);
+  REQUIRE_THROWS_AS(planIndexer(longer, 132, PlanOverrides{.mergeCluster = 4}),
+                    Error);
+}
+
 TEST_CASE("indexer kernels compile for edge shapes", "[indexer][build]") {
   IndexerConfig pq = findCase("seed-pq-32k").config;
   pq.Sk = 3000;

@@ -64,6 +64,40 @@ struct ClusterRankOpConversion : public OpConversionPattern<tx::ClusterRankOp> {
   LoweringContext &state;
 };
 
+/// How many consecutive registers of `view` hold consecutive elements in
+/// row-major order, 16-byte aligned, in every thread: 4, 2 or 1. Registers
+/// advance along the layout's fastest dimension first; where that is the
+/// tensor's last dimension and a thread holds runs of 2 or 4 along it
+/// (starting at multiples of the run), groups of them are contiguous.
+unsigned vectorWidth(const ttg::LayoutView &view, ArrayRef<int64_t> shape) {
+  const unsigned rank = view.getRank();
+  if (rank == 0)
+    return 1;
+  const unsigned last = rank - 1;
+  unsigned fastest = view.root.getOrder()[0];
+  if (view.keptDims[last] != fastest)
+    return 1;
+  for (unsigned width : {4u, 2u}) {
+    if (view.root.getSizePerThread()[fastest] % width != 0 ||
+        shape[last] % width != 0 || view.getNumRegisters() % width != 0)
+      continue;
+    bool contiguous = true;
+    for (unsigned r = 0; r < view.getNumRegisters() && contiguous; r += width) {
+      SmallVector<int64_t> first = view.tensorOffsets(r);
+      contiguous = first[last] % width == 0;
+      for (unsigned i = 1; i < width && contiguous; ++i) {
+        SmallVector<int64_t> next = view.tensorOffsets(r + i);
+        SmallVector<int64_t> expected = first;
+        expected[last] += i;
+        contiguous = next == expected;
+      }
+    }
+    if (contiguous)
+      return width;
+  }
+  return 1;
+}
+
 /// Every thread of every program of the cluster arrives (releasing its
 /// earlier shared-memory writes to the cluster) and waits for all others
 /// (acquiring theirs).
@@ -106,35 +140,70 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
     Value base = sharedScratch(rewriter, loc, op, state, numElements * 4);
 
     // Each thread writes the elements it holds at their row-major index
-    // (threads holding the same element write the same value).
+    // (threads holding the same element write the same value), `width`
+    // consecutive elements at a time where its registers hold runs of them:
+    // a warp's remote reads are then 16-byte pieces of one contiguous span
+    // (4-byte reads of a run layout conflicted in the banks and took four
+    // times the requests).
+    const unsigned width = vectorWidth(*view, type.getShape());
+    auto vectorType = VectorType::get({width}, elementType);
+    SmallVector<SmallVector<Value>> coordinates =
+        emitCoordinates(rewriter, loc, *view);
     SmallVector<Value> addresses;
-    for (auto [coords, value] :
-         llvm::zip(emitCoordinates(rewriter, loc, *view), values)) {
-      Value index = linearize(rewriter, loc, coords, type.getShape());
+    for (unsigned r = 0; r < values.size(); r += width) {
+      Value index = linearize(rewriter, loc, coordinates[r], type.getShape());
       Value address = LLVM::GEPOp::create(rewriter, loc, sharedPtr, elementType,
                                           base, ValueRange{index});
-      LLVM::StoreOp::create(rewriter, loc, value, address);
+      Value run = values[r];
+      if (width > 1) {
+        run = LLVM::PoisonOp::create(rewriter, loc, vectorType);
+        for (unsigned i = 0; i < width; ++i)
+          run = LLVM::InsertElementOp::create(rewriter, loc, run, values[r + i],
+                                              i32Const(rewriter, loc, i));
+      }
+      LLVM::StoreOp::create(rewriter, loc, run, address, width * 4);
       addresses.push_back(address);
     }
     clusterBarrier(rewriter, loc);
 
-    // Add the element from every program of the cluster, in rank order, so
-    // that float sums come out the same everywhere.
+    // Add the elements from every program of the cluster. Float sums add
+    // in rank order, so that every program gets the same bits; integer
+    // sums start at the program's own rank, so that the programs do not
+    // all read rank 0's shared memory first.
+    const bool isFloat = isa<FloatType>(elementType);
+    Value ownRank =
+        NVVM::ClusterId::create(rewriter, loc, rewriter.getI32Type());
     SmallVector<Value> sums;
     for (Value address : addresses) {
-      Value sum;
-      for (int rank = 0; rank < programs; ++rank) {
-        Value remote = NVVM::MapaOp::create(rewriter, loc, clusterPtr, address,
-                                            i32Const(rewriter, loc, rank));
-        Value element =
-            LLVM::LoadOp::create(rewriter, loc, elementType, remote);
-        sum =
-            !sum ? element
-            : isa<FloatType>(elementType)
-                ? LLVM::FAddOp::create(rewriter, loc, sum, element).getResult()
-                : LLVM::AddOp::create(rewriter, loc, sum, element).getResult();
+      SmallVector<Value> sum(width);
+      for (int step = 0; step < programs; ++step) {
+        Value rank = i32Const(rewriter, loc, step);
+        if (!isFloat && step > 0)
+          rank = LLVM::URemOp::create(
+              rewriter, loc, LLVM::AddOp::create(rewriter, loc, ownRank, rank),
+              i32Const(rewriter, loc, programs));
+        else if (!isFloat)
+          rank = ownRank;
+        Value remote =
+            NVVM::MapaOp::create(rewriter, loc, clusterPtr, address, rank);
+        Value run = LLVM::LoadOp::create(
+            rewriter, loc, width > 1 ? Type(vectorType) : elementType, remote,
+            width * 4);
+        for (unsigned i = 0; i < width; ++i) {
+          Value element =
+              width > 1 ? LLVM::ExtractElementOp::create(
+                              rewriter, loc, run, i32Const(rewriter, loc, i))
+                              .getResult()
+                        : run;
+          sum[i] = !sum[i] ? element
+                   : isFloat
+                       ? LLVM::FAddOp::create(rewriter, loc, sum[i], element)
+                             .getResult()
+                       : LLVM::AddOp::create(rewriter, loc, sum[i], element)
+                             .getResult();
+        }
       }
-      sums.push_back(sum);
+      sums.append(sum.begin(), sum.end());
     }
     // No program may leave (or write this scratch again) while others
     // still read it.

@@ -83,12 +83,17 @@ struct PlanOverrides {
   /// sm_90a target and a separate merge) or only after it (0, the
   /// planner's); -1: the planner's.
   int overlapMerge = -1;
+  /// Merge programs per row, a cluster sharing its histograms (1, 2, 4 or
+  /// 8; more than 1 needs an sm_90a target and a separate merge, and at
+  /// most 16384 candidate slots per program); 0: the planner's.
+  int64_t mergeCluster = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
            tensorCores >= 0 || selectStages || radixDigitBits ||
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
-           jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0;
+           jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
+           mergeCluster;
   }
 };
 
@@ -167,6 +172,11 @@ struct IndexerPlan {
   /// The merge program reads the candidates in tiles of this many slots.
   int64_t mergeTile = 0;
   int64_t mergeTiles = 0;
+  /// Merge programs per row (sm_90a): a thread-block cluster whose programs
+  /// each hold one tile of the row's slots (rank r: slots r * mergeTile ..)
+  /// and add up their radix histograms through distributed shared memory,
+  /// so that every one finds the row's threshold; 1: one program per row.
+  int64_t mergeCluster = 1;
   unsigned selectWarps = 8;
   /// Warps of the merge launch (a fused merge runs on the select's warps).
   unsigned mergeWarps = 8;

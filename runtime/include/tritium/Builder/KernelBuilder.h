@@ -330,6 +330,20 @@ public:
   /// and later only (ptxas rejects it for older targets).
   void gridDependencyWait();
   void launchDependents();
+
+  // --- Thread-block clusters (Tritium's `tx` dialect; sm_90 and later) ---
+  /// Runs the kernel's programs in clusters of `programs` consecutive
+  /// programs along x (2-16; 8 is the portable limit; the grid's x extent
+  /// must be a multiple): the programs of a cluster are scheduled together
+  /// and clusterSum exchanges data between them. Sets tx.cluster_size.
+  void setClusterSize(int programs);
+  /// This program's rank in its cluster (program_id(0) % cluster size; 0
+  /// without clusters), i32.
+  Value clusterRank();
+  /// The element-wise sum of a 32-bit tensor (i32 or f32) over the programs
+  /// of the cluster, the same in each. Every program of the cluster must
+  /// reach it, outside divergent control flow, like a barrier.
+  Value clusterSum(const Value &x);
   /// tt.print (device_print) of the values with a prefix.
   void print(std::string_view prefix, const Values &values, bool hex = false);
   /// tt.assert: `cond` (scalar or tensor of i1) must hold.
