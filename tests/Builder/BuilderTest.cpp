@@ -192,6 +192,22 @@ TEST_CASE("misuse is an InvalidArgument error naming the op and shapes",
     CHECK_THAT(error.what(),
                Contains("+") && Contains("[64]") && Contains("[128]"));
   }
+  SECTION("cluster sums need a cluster and every program") {
+    auto noCluster = errorOf([&] { (void)kb.clusterSum(kb.arange(0, 64)); });
+    CHECK(noCluster.kind() == Kind::InvalidArgument);
+    CHECK_THAT(noCluster.what(), Contains("setClusterSize"));
+    auto tooLarge = errorOf([&] { kb.setClusterSize(16); });
+    CHECK_THAT(tooLarge.what(), Contains("1 to 8"));
+    kb.setClusterSize(2);
+    auto notInt =
+        errorOf([&] { (void)kb.clusterSum(kb.arange(0, 64).to(DType::I64)); });
+    CHECK_THAT(notInt.what(), Contains("i32 or f32"));
+    auto divergent = errorOf([&] {
+      kb.ifThen(kb.clusterRank() == 0,
+                [&] { (void)kb.clusterSum(kb.arange(0, 64)); });
+    });
+    CHECK_THAT(divergent.what(), Contains("not inside ifThen"));
+  }
   SECTION("loading from a non-pointer") {
     auto error = errorOf([&] { (void)load(f.offs); });
     CHECK(error.kind() == Kind::InvalidArgument);

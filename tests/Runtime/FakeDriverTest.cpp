@@ -13,6 +13,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 #include <dlfcn.h>
 
 #include <atomic>
@@ -148,6 +151,43 @@ TEST_CASE("a launch may overlap the previous kernel on its stream", "[fake]") {
   REQUIRE_THROWS_WITH(scale.launch(Grid(1), args, nullptr,
                                    LaunchOptions{.overlapPrevious = true}),
                       Catch::Contains("launching kernel 'scale'"));
+}
+
+TEST_CASE("a kernel in clusters records them and needs a grid of whole "
+          "clusters",
+          "[fake]") {
+  Fresh fresh;
+  // Each program writes its rank (programs of a cluster of 2 along x).
+  Kernel ranks = Kernel::fromIR(R"(module {
+  tt.func public @ranks(%out: !tt.ptr<f32>) attributes {tx.cluster_size = 2 : i32} {
+    %rank = tx.cluster_rank : i32
+    %pid = tt.get_program_id x : i32
+    %p = tt.addptr %out, %pid : !tt.ptr<f32>, i32
+    %v = arith.sitofp %rank : i32 to f32
+    tt.store %p, %v : !tt.ptr<f32>
+    tt.return
+  }
+})");
+  float *out = address(0x7f0000001000);
+  ranks.launch(Grid(4), out);
+  CHECK(fake().lastLaunch()->grid[0] == 4);
+  std::shared_ptr<const CompiledKernel> compiled =
+      ranks.compile(ranks.specializationFor(std::vector<ArgValue>{out}));
+  CHECK(compiled->metadata.clusterSize == 2);
+  // Triton's field (pretty-printed: [2, 1, 1] over several lines).
+  std::string json = compiled->metadataJson();
+  json.erase(std::remove_if(json.begin(), json.end(),
+                            [](char c) { return std::isspace(c); }),
+             json.end());
+  CHECK_THAT(json, Catch::Contains("\"cluster_dims\":[2,1,1]"));
+  CHECK(compiled->ptx.find(".reqnctapercluster 2, 1, 1") != std::string::npos);
+  // A grid that is not whole clusters: refused before the driver sees it.
+  int launchesBefore = fake().stats()->launches;
+  std::string message = errorMessage([&] { ranks.launch(Grid(3), out); },
+                                     Error::Kind::InvalidArgument);
+  CHECK_THAT(message, Catch::Contains("clusters of 2"));
+  CHECK_THAT(message, Catch::Contains("not 3"));
+  CHECK(fake().stats()->launches == launchesBefore);
 }
 
 TEST_CASE("warm launches load nothing and cost little host time", "[fake]") {

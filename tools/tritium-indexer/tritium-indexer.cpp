@@ -277,7 +277,7 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.fusedMerge = v != 0 ? 1 : 0; }},
       {"overlap",
        [](PlanOverrides &o, int64_t v) { o.overlapMerge = v != 0 ? 1 : 0; }},
-      {"cluster", [](PlanOverrides &o, int64_t v) { o.mergeCluster = v; }},
+      {"cluster", [](PlanOverrides &o, int64_t v) { o.mergeCluster = int(v); }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -693,15 +693,20 @@ int commandCheck(const Args &a) {
   headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge
-  // of one program per row (cluster=1) or clusters of 2 where the planner
-  // takes clusters of 4-8 for long rows (sm_90a). The hard inputs and every
-  // case.
+  // of one program per row (cluster=1, where the planner clusters rows of
+  // 2-8 tiles) or in clusters of 8 (most programs with no or few slots,
+  // ties spread over them). The hard inputs and every case.
   std::vector<std::pair<std::string, PlanOverrides>> mergeVariants;
   mergeVariants.push_back({" fused=1", PlanOverrides{.fusedMerge = 1}});
   if (archHasWgmma(device.arch())) {
     mergeVariants.push_back({" overlap=1", PlanOverrides{.overlapMerge = 1}});
     mergeVariants.push_back({" cluster=1", PlanOverrides{.mergeCluster = 1}});
-    mergeVariants.push_back({" cluster=2", PlanOverrides{.mergeCluster = 2}});
+    mergeVariants.push_back({" cluster=8", PlanOverrides{.mergeCluster = 8}});
+    // Rows of 3 merge tiles (49152 slots): a cluster of 4, one program
+    // without slots.
+    IndexerConfig threeTiles = findCase("exact-gqa-128k").config;
+    threeTiles.Sk = 196608;
+    one("exact rows of 3 merge tiles", threeTiles, {.seed = a.seed + 10}, {});
   }
   for (const auto &[suffix, overrides] : mergeVariants) {
     for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})

@@ -43,11 +43,8 @@ struct Radix {
     return std::max(32 - digitBits * (index + 1), 0);
   }
 };
-/// The most programs of a merge cluster (the portable limit), and the
-/// candidate slots of a row a cluster may merge (its above/equal counts
-/// are exchanged packed in 16 bits each).
+/// The most programs of a merge cluster (the portable cluster size).
 constexpr int64_t kMaxMergeCluster = 8;
-constexpr int64_t kMaxClusterRow = 65536;
 /// Positions one program of the fallback kernel writes.
 constexpr int64_t kFillBlock = 1024;
 /// Largest codebook alphabet the select kernel keeps as a register table.
@@ -934,6 +931,12 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
                   {.mask = sel.selected});
     };
     Value zero = kb.constant(0, tb::DType::I32);
+    if (plan.mergeCluster > 1 &&
+        (!clusterRank.isValid() || fromOtherPrograms || tiles != 1 ||
+         tile * plan.mergeCluster < total))
+      throw Error(Error::Kind::Internal,
+                  "indexer: a clustered merge needs a rank, a launch of its "
+                  "own and one tile a program covering the row");
     if (plan.mergeCluster > 1) {
       // A cluster per row: rank r holds the row's tile r. Each round's
       // histogram is the sum of the cluster's, so every program finds the
@@ -950,17 +953,25 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
                 digitHistogram(unsignedKey, valid, round, prefix, radix));
           },
           radix);
-      // Every rank's keys above and equal to the threshold (above in the
-      // low 16 bits: a row has fewer than 65536 slots), then the sum over
-      // the ranks before this one.
+      // This program's keys above and equal to the threshold (one sum,
+      // above in the low 16 bits: a tile has fewer than 65536 slots), every
+      // rank's two counts at [2 * rank] and [2 * rank + 1] of one cluster
+      // sum, and the counts of the ranks before this one.
       Value above = valid & (key > threshold.key);
       Value equal = valid & (key == threshold.key);
       Value counts = tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)));
-      Value ranks = kb.arange(0, plan.mergeCluster);
-      Value all = kb.clusterSum(tb::where(ranks == clusterRank, counts, 0));
-      Value before = tb::sum(tb::where(ranks < clusterRank, all, 0));
-      writeSelected(f, selectTile(key, valid, threshold, before & 0xFFFF,
-                                  tb::shrLogical(before, 16)));
+      Value index = kb.arange(0, 2 * plan.mergeCluster);
+      Value isAbove = (index & 1) == 0;
+      Value mine = tb::where(
+          tb::shrLogical(index, 1) == clusterRank,
+          tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
+      Value all = kb.clusterSum(mine);
+      Value earlier = tb::shrLogical(index, 1) < clusterRank;
+      Value aboveBefore = tb::sum(tb::where(earlier & isAbove, all, 0));
+      Value equalBefore =
+          tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0));
+      writeSelected(
+          f, selectTile(key, valid, threshold, aboveBefore, equalBefore));
     } else if (tiles == 1) {
       // The candidates fit one register tile: load them once.
       auto slots = slotsOf(zero);
@@ -1062,7 +1073,7 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
     kb.gridDependencyWait();
   if (plan.mergeCluster > 1) {
     // A cluster of programs per row, consecutive along x.
-    kb.setClusterSize(static_cast<int>(plan.mergeCluster));
+    kb.setClusterSize(plan.mergeCluster);
     emitRowMerge(kb, config, plan,
                  (kb.programId(0) / plan.mergeCluster).named("row"), io,
                  /*fromOtherPrograms=*/false, kb.clusterRank().named("rank"));
@@ -1177,9 +1188,10 @@ std::string IndexerPlan::describe() const {
                           : std::string())
      << (selectRoundsLoop ? ", rounds loop" : "") << "), merge "
      << (mergeCluster > 1
-             ? "clusters of " + std::to_string(mergeCluster) + " programs x "
-             : std::string())
-     << mergeTiles << "x" << mergeTile << " slots ("
+             ? "clusters of " + std::to_string(mergeCluster) + " programs x " +
+                   std::to_string(mergeTile)
+             : std::to_string(mergeTiles) + "x" + std::to_string(mergeTile))
+     << " slots ("
      << (fusedMerge ? "in the select's last program per row group"
                     : std::to_string(mergeWarps) + " warps")
      << (overlapMerge ? ", overlapping the select" : "") << "), workspace "
@@ -1437,14 +1449,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // H100). Smaller clusters are no faster: a merge's rounds cost about the
   // same for 4096 slots as for 16384 (exact-gqa-32k's merge with 4 programs
   // of 4096: 21.5 µs against 19.2 with one program; with 8, two waves of
-  // clusters, 43).
-  // (Longer rows stream as before: a cluster's counts are packed in 16
-  // bits, see below.)
-  plan.mergeCluster =
-      targetHasWgmma && overrides.fusedMerge != 1 && plan.mergeTiles > 1 &&
-              plan.mergeTiles <= kMaxMergeCluster && slots < kMaxClusterRow
-          ? nextPowerOfTwo(plan.mergeTiles)
-          : 1;
+  // clusters, 43). Rows of more than 8 tiles stream as before.
+  plan.mergeCluster = targetHasWgmma && overrides.fusedMerge != 1 &&
+                              plan.mergeTiles > 1 &&
+                              plan.mergeTiles <= kMaxMergeCluster
+                          ? int(nextPowerOfTwo(plan.mergeTiles))
+                          : 1;
   if (overrides.mergeCluster) {
     const int64_t programs = overrides.mergeCluster;
     if (programs < 1 || programs > kMaxMergeCluster || !isPowerOfTwo(programs))
@@ -1455,21 +1465,19 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: cluster (merge programs per row) needs an "
                   "sm_90a target and a separate merge");
-    plan.mergeCluster = programs;
+    plan.mergeCluster = int(programs);
   }
   if (plan.mergeCluster > 1) {
     plan.mergeTile =
         std::max<int64_t>(nextPowerOfTwo(slots) / plan.mergeCluster, 256);
     plan.mergeTiles = 1;
-    // One tile a program, and a row's above/equal counts packed in 16 bits
-    // each (selectTile).
-    if (plan.mergeTile > 16384 || slots >= kMaxClusterRow)
+    // One tile (of at most 16384 slots, held in registers) a program.
+    if (plan.mergeTile > 16384)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: a cluster of " +
                       std::to_string(plan.mergeCluster) +
                       " merge programs cannot hold " + std::to_string(slots) +
-                      " candidate slots per row (16384 a program, 65535 a "
-                      "row)");
+                      " candidate slots per row (16384 a program)");
   }
   plan.mergeWarps = static_cast<unsigned>(
       std::clamp<int64_t>(plan.mergeTile / (32 * 16), 4, 16));

@@ -1131,9 +1131,10 @@ void KernelBuilder::launchDependents() {
 
 void KernelBuilder::setClusterSize(int programs) {
   checkOpen(*state, "setClusterSize");
-  if (programs < 1 || programs > 16)
-    fail("setClusterSize: a cluster has 1 to 16 programs, got " +
-         std::to_string(programs));
+  if (programs < 1 || programs > tx::TritiumDialect::kMaxClusterSize)
+    fail("setClusterSize: a cluster has 1 to " +
+         std::to_string(tx::TritiumDialect::kMaxClusterSize) +
+         " programs (the portable sizes), got " + std::to_string(programs));
   state->func->setAttr(tx::TritiumDialect::kClusterSizeAttrName,
                        state->builder.getI32IntegerAttr(programs));
 }
@@ -1149,6 +1150,16 @@ Value KernelBuilder::clusterSum(const Value &x) {
   checkUsable(*this, "clusterSum", x, "its argument");
   if (!x.isTensor() || (x.dtype() != DType::I32 && x.dtype() != DType::F32))
     fail("clusterSum: needs a tensor of i32 or f32, got " + x.typeString());
+  if (tx::TritiumDialect::getClusterSize(state->func) < 2)
+    fail("clusterSum: call setClusterSize(n > 1) first (without clusters "
+         "there is nothing to sum over)");
+  for (mlir::Operation *parent =
+           state->builder.getInsertionBlock()->getParentOp();
+       parent && parent != state->func.getOperation();
+       parent = parent->getParentOp())
+    if (isa<scf::IfOp, scf::WhileOp>(parent))
+      fail("clusterSum: every program of the cluster must reach it, so not "
+           "inside ifThen, ifThenElse or whileLoop");
   Value v = materializeAlone(*this, "clusterSum", x);
   auto op = create<tx::ClusterSumOp>(*this, ValueAccess::ir(v));
   return ValueAccess::make(*this, op.getResult(), x.dtype());

@@ -13,6 +13,8 @@
 #include "tritium/Dialect/TritonGPU/IR/Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -516,6 +518,13 @@ tritium::detail::compileKernel(const CompileJob &job) {
   if (auto shared = (*module)->getAttrOfType<IntegerAttr>(
           triton::gpu::TritonGPUDialect::kSharedAttrName))
     sharedBytes = unsigned(shared.getInt());
+  // Clusters (tx.cluster_size), as the lowered kernel declares them.
+  unsigned clusterSize = 1;
+  if (auto kernel = (*module).lookupSymbol<LLVM::LLVMFuncOp>(job.kernelName))
+    if (auto dims = kernel->getAttrOfType<DenseI32ArrayAttr>(
+            NVVM::NVVMDialect::getClusterDimAttrName()))
+      if (!dims.asArrayRef().empty())
+        clusterSize = unsigned(dims.asArrayRef()[0]);
 
   // Stage 4: LLVM IR (libdevice linked, O3).
   start = Clock::now();
@@ -582,6 +591,7 @@ tritium::detail::compileKernel(const CompileJob &job) {
   meta.numWarps = job.numWarps;
   meta.numStages = job.numStages;
   meta.sharedBytes = sharedBytes;
+  meta.clusterSize = clusterSize;
   if (job.signature) {
     for (unsigned i = 0; i < job.signature->params.size(); ++i) {
       if (job.specialization.args[i] == ArgSpecialization::EqualsOne)

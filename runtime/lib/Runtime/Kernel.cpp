@@ -103,6 +103,7 @@ struct Variant {
   CUcontext context = nullptr;
   unsigned blockThreads = 128;
   unsigned sharedBytes = 0;
+  unsigned clusterSize = 1;
   unsigned numLaunchParams = 0;
   std::vector<ParamType> launchTypes;
   std::vector<unsigned> launchSource;
@@ -164,6 +165,7 @@ llvm::json::Object metadataObject(const CompiledKernel &kernel) {
       {"num_warps", int64_t(meta.numWarps)},
       {"num_stages", int64_t(meta.numStages)},
       {"num_ctas", 1},
+      {"cluster_dims", llvm::json::Array{int64_t(meta.clusterSize), 1, 1}},
       {"shared", int64_t(meta.sharedBytes)},
       {"arch", "sm" + capability},
       {"target", meta.arch},
@@ -218,6 +220,14 @@ bool fromCacheEntry(const CacheEntry &entry, CompiledKernel &kernel,
   meta.numWarps = unsigned(integer("num_warps"));
   meta.numStages = unsigned(integer("num_stages"));
   meta.sharedBytes = unsigned(integer("shared"));
+  meta.clusterSize = 1;
+  if (const llvm::json::Array *cluster = object->getArray("cluster_dims"))
+    if (!cluster->empty())
+      meta.clusterSize = unsigned((*cluster)[0].getAsInteger().value_or(1));
+  if (meta.clusterSize == 0) {
+    why = "metadata has a cluster of no programs";
+    return false;
+  }
   meta.globalScratchSize = std::uint64_t(integer("global_scratch_size"));
   meta.globalScratchAlign = std::uint64_t(integer("global_scratch_align"));
   meta.profileScratchSize = std::uint64_t(integer("profile_scratch_size"));
@@ -648,6 +658,7 @@ const Variant &Kernel::Impl::load(int device,
   variant->context = loaded->context;
   variant->blockThreads = 32 * meta.numWarps;
   variant->sharedBytes = meta.sharedBytes;
+  variant->clusterSize = meta.clusterSize;
   variant->launchTypes = meta.launchParams;
   variant->launchSource = meta.launchParamSource;
   variant->numLaunchParams = unsigned(meta.launchParams.size());
@@ -864,6 +875,17 @@ void Kernel::launch(const Grid &grid, std::span<const ArgValue> args,
   // Triton launches nothing for an empty grid.
   if (grid.x == 0 || grid.y == 0 || grid.z == 0)
     return;
+  if (grid.x % variant->clusterSize != 0)
+    throw Error(
+        Error::Kind::InvalidArgument,
+        "launching kernel '" + k.signature.kernelName +
+            "': its programs "
+            "run in clusters of " +
+            std::to_string(variant->clusterSize) +
+            " along x (tx.cluster_size), so the grid's x extent must be a "
+            "multiple of " +
+            std::to_string(variant->clusterSize) + ", not " +
+            std::to_string(grid.x));
 
   PackedArguments packed;
   packed.reset(variant->numLaunchParams + 2);

@@ -5,10 +5,11 @@
 // same place in every program's scratch (mapa + ld.shared::cluster) and
 // passes a second cluster barrier before anyone may write that scratch
 // again or exit. Runs of 4 consecutive elements a thread holds move as one
-// 16-byte access. Integer sums start at the program's own rank (the
-// programs do not all read rank 0 first); float sums add in rank order, so
-// every program gets the same bits. Without the attribute the rank is 0
-// and the sum the tensor itself; before sm_90 a cluster op is an error.
+// 16-byte access. Integer sums start at the program's own rank, read
+// locally (the programs do not all read rank 0 first); float sums add in
+// rank order, so every program gets the same bits. Without the attribute
+// the rank is 0 and a sum is an error (it would be the identity); before
+// sm_90 a kernel with clusters is an error.
 //
 // RUN: split-file %s %t
 // RUN: tritium-opt %t/sum.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=LLVM
@@ -20,25 +21,27 @@
 // RUN: FileCheck %s --check-prefix=PTXF < %t/floats.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/floats.ptx -o %t/floats.cubin %}
 // RUN: tritium-opt %t/alone.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=ALONE
+// RUN: not tritium-opt %t/nosize.ttir --tritium-ttir-to-llvm 2>&1 | FileCheck %s --check-prefix=NOSIZE
+// RUN: tritium-opt %t/helper.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=HELPER
 // RUN: not tritium-opt %t/sum.ttir --tritium-ttir-to-llvm="compute-capability=80" 2>&1 | FileCheck %s --check-prefix=SM80
 
 //--- sum.ttir
 
 // 64 bins over 128 threads: each thread holds one bin (threads 64-127 hold
-// copies), so one store, four remote loads and three adds a thread.
+// copies), so one store, its own bin read back, three remote loads and
+// three adds a thread.
 // LLVM-LABEL: llvm.func @cluster_histogram
 // LLVM-SAME: nvvm.cluster_dim = array<i32: 4, 1, 1>
 // LLVM: %[[RANK:.*]] = nvvm.read.ptx.sreg.cluster.ctarank : i32
 // LLVM: nvvm.cluster.arrive {aligned}
 // LLVM-NEXT: nvvm.cluster.wait {aligned}
-// LLVM-NEXT: %[[R0:.*]] = nvvm.mapa %[[ADDR:.*]], %[[RANK]] : !llvm.ptr<3> -> !llvm.ptr<7>
-// LLVM-NEXT: %[[V0:.*]] = llvm.load %[[R0]] {alignment = 4 : i64} : !llvm.ptr<7> -> i32
+// LLVM-NEXT: %[[V0:.*]] = llvm.load %[[ADDR:.*]] {alignment = 4 : i64} : !llvm.ptr<3> -> i32
 // LLVM-NEXT: %[[NEXT:.*]] = llvm.add %[[RANK]], %{{.*}} : i32
 // LLVM-NEXT: %[[WRAPPED:.*]] = llvm.urem %[[NEXT]], %{{.*}} : i32
 // LLVM-NEXT: %[[R1:.*]] = nvvm.mapa %[[ADDR]], %[[WRAPPED]] : !llvm.ptr<3> -> !llvm.ptr<7>
 // LLVM-NEXT: %[[V1:.*]] = llvm.load %[[R1]] {alignment = 4 : i64} : !llvm.ptr<7> -> i32
 // LLVM-NEXT: llvm.add %[[V0]], %[[V1]] : i32
-// LLVM-COUNT-2: nvvm.mapa
+// LLVM-COUNT-2: nvvm.mapa %[[ADDR]]
 // LLVM: nvvm.cluster.arrive {aligned}
 // LLVM-NEXT: nvvm.cluster.wait {aligned}
 // LLVM-NOT: nvvm.mapa
@@ -48,7 +51,8 @@
 // PTX: mov.u32 {{.*}}%cluster_ctarank;
 // PTX: barrier.cluster.arrive.aligned;
 // PTX-NEXT: barrier.cluster.wait.aligned;
-// PTX-COUNT-4: ld.shared::cluster.b32
+// PTX-NEXT: ld.shared.b32
+// PTX-COUNT-3: ld.shared::cluster.b32
 // PTX: barrier.cluster.arrive.aligned;
 // PTX-NEXT: barrier.cluster.wait.aligned;
 // SM80: error: tx.cluster_size needs sm_90 or newer (thread-block clusters), not sm_80
@@ -110,14 +114,47 @@ tt.func public @cluster_floats(%in: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %
 // ALONE-LABEL: llvm.func @alone
 // ALONE-NOT: nvvm.cluster_dim
 // ALONE-NOT: ctarank
-// ALONE-NOT: nvvm.cluster
-// ALONE-NOT: nvvm.mapa
 // ALONE: llvm.return
 tt.func public @alone(%out: !tt.ptr<f32> {tt.divisibility = 16 : i32}) {
   %rank = tx.cluster_rank : i32
   %f = arith.sitofp %rank : i32 to f32
   %t = tt.splat %f : f32 -> tensor<128xf32>
+  %b = tt.make_range {end = 128 : i32, start = 0 : i32} : tensor<128xi32>
+  %os = tt.splat %out : !tt.ptr<f32> -> tensor<128x!tt.ptr<f32>>
+  %op = tt.addptr %os, %b : tensor<128x!tt.ptr<f32>>, tensor<128xi32>
+  tt.store %op, %t : tensor<128x!tt.ptr<f32>>
+  tt.return
+}
+
+//--- nosize.ttir
+
+// NOSIZE: error: 'tx.cluster_sum' op needs its kernel's tx.cluster_size (> 1)
+tt.func public @nosize(%out: !tt.ptr<f32> {tt.divisibility = 16 : i32}) {
+  %t = arith.constant dense<1.0> : tensor<128xf32>
   %s = tx.cluster_sum %t : tensor<128xf32>
+  %b = tt.make_range {end = 128 : i32, start = 0 : i32} : tensor<128xi32>
+  %os = tt.splat %out : !tt.ptr<f32> -> tensor<128x!tt.ptr<f32>>
+  %op = tt.addptr %os, %b : tensor<128x!tt.ptr<f32>>, tensor<128xi32>
+  tt.store %op, %s : tensor<128x!tt.ptr<f32>>
+  tt.return
+}
+
+//--- helper.ttir
+
+// A helper that sums over the cluster is inlined into its kernel, whose
+// cluster size it then uses.
+// HELPER-LABEL: llvm.func @with_helper
+// HELPER-SAME: nvvm.cluster_dim = array<i32: 2, 1, 1>
+// HELPER-NOT: llvm.call
+// HELPER: nvvm.cluster.arrive
+// HELPER: nvvm.mapa
+tt.func private @total(%t: tensor<128xf32>) -> tensor<128xf32> {
+  %s = tx.cluster_sum %t : tensor<128xf32>
+  tt.return %s : tensor<128xf32>
+}
+tt.func public @with_helper(%out: !tt.ptr<f32> {tt.divisibility = 16 : i32}) attributes {tx.cluster_size = 2 : i32} {
+  %t = arith.constant dense<1.0> : tensor<128xf32>
+  %s = tt.call @total(%t) : (tensor<128xf32>) -> tensor<128xf32>
   %b = tt.make_range {end = 128 : i32, start = 0 : i32} : tensor<128xi32>
   %os = tt.splat %out : !tt.ptr<f32> -> tensor<128x!tt.ptr<f32>>
   %op = tt.addptr %os, %b : tensor<128x!tt.ptr<f32>>, tensor<128xi32>

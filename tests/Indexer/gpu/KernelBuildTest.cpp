@@ -387,12 +387,21 @@ TEST_CASE("long rows merge in a cluster of programs on sm_90a, sharing "
         std::make_pair(true, true));
   compileAll(config, eight);
   REQUIRE_THROWS_AS(planIndexer(config, 132, eight, false), Error);
-  // 65536 slots a row: beyond what a cluster merges; streamed by default.
+  // Rows of 3 and 4 tiles: clusters of 4 (with 3 tiles, one program holds
+  // no slots); of more than 8 tiles: streamed by one program.
   IndexerConfig longer = config;
-  longer.Sk = 2 * config.Sk;
+  for (int64_t sk : {int64_t(196608), 2 * config.Sk}) {
+    longer.Sk = sk;
+    plan = planIndexer(longer, 132);
+    CHECK(plan.mergeCluster == 4);
+    CHECK(plan.mergeTile == 16384);
+    CHECK(plan.mergeTiles == 1);
+  }
+  compileAll(longer);
+  longer.Sk = 8 * config.Sk;
   CHECK(planIndexer(longer, 132).mergeCluster == 1);
-  CHECK(planIndexer(longer, 132).mergeTiles == 4);
-  REQUIRE_THROWS_AS(planIndexer(longer, 132, PlanOverrides{.mergeCluster = 4}),
+  CHECK(planIndexer(longer, 132).mergeTiles == 16);
+  REQUIRE_THROWS_AS(planIndexer(longer, 132, PlanOverrides{.mergeCluster = 8}),
                     Error);
 }
 

@@ -33,15 +33,6 @@ int clusterSize(Operation *op) {
   return tx::TritiumDialect::getClusterSize(op);
 }
 
-/// Checks what a cluster op needs of its target.
-LogicalResult checkTarget(Operation *op, const LoweringContext &state) {
-  if (state.computeCapability < 90)
-    return op->emitError() << "needs sm_90 or newer (thread-block clusters), "
-                              "not sm_"
-                           << state.computeCapability;
-  return success();
-}
-
 struct ClusterRankOpConversion : public OpConversionPattern<tx::ClusterRankOp> {
   ClusterRankOpConversion(TritiumTypeConverter &converter,
                           LoweringContext &state)
@@ -50,14 +41,12 @@ struct ClusterRankOpConversion : public OpConversionPattern<tx::ClusterRankOp> {
   LogicalResult
   matchAndRewrite(tx::ClusterRankOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (clusterSize(op) == 1) {
-      // No clusters: every program is alone in its own.
+    // Without clusters every program is alone in its own. (A kernel with
+    // clusters before sm_90 is reported at its function.)
+    if (clusterSize(op) == 1)
       rewriter.replaceOp(op, i32Const(rewriter, op.getLoc(), 0));
-      return success();
-    }
-    if (failed(checkTarget(op, state)))
-      return failure();
-    rewriter.replaceOpWithNewOp<NVVM::ClusterId>(op, rewriter.getI32Type());
+    else
+      rewriter.replaceOpWithNewOp<NVVM::ClusterId>(op, rewriter.getI32Type());
     return success();
   }
 
@@ -121,15 +110,17 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
     Type structType = getTypeConverter()->convertType(type);
     if (failed(view) || !structType)
       return rewriter.notifyMatchFailure(op, "unsupported layout");
+    // Without tx.cluster_size the op would silently be the identity: a
+    // kernel that sums over a cluster must say how large it is. (Before
+    // sm_90 the kernel's attribute is reported at its function.)
+    const int programs = clusterSize(op);
+    if (programs == 1)
+      return op.emitOpError()
+             << "needs its kernel's "
+             << tx::TritiumDialect::kClusterSizeAttrName
+             << " (> 1) (in a kernel function; helpers that use it are "
+                "inlined into theirs)";
     SmallVector<Value> values = unpack(rewriter, loc, adaptor.getSrc());
-    int programs = clusterSize(op);
-    if (programs == 1) {
-      // A cluster of one: the sum is the program's own tensor.
-      rewriter.replaceOp(op, adaptor.getSrc());
-      return success();
-    }
-    if (failed(checkTarget(op, state)))
-      return failure();
 
     MLIRContext *context = rewriter.getContext();
     Type elementType = type.getElementType();
@@ -168,8 +159,8 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
 
     // Add the elements from every program of the cluster. Float sums add
     // in rank order, so that every program gets the same bits; integer
-    // sums start at the program's own rank, so that the programs do not
-    // all read rank 0's shared memory first.
+    // sums start at the program's own rank (read locally), so that the
+    // programs do not all read rank 0's shared memory first.
     const bool isFloat = isa<FloatType>(elementType);
     Value ownRank =
         NVVM::ClusterId::create(rewriter, loc, rewriter.getI32Type());
@@ -177,17 +168,18 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
     for (Value address : addresses) {
       SmallVector<Value> sum(width);
       for (int step = 0; step < programs; ++step) {
-        Value rank = i32Const(rewriter, loc, step);
-        if (!isFloat && step > 0)
-          rank = LLVM::URemOp::create(
-              rewriter, loc, LLVM::AddOp::create(rewriter, loc, ownRank, rank),
-              i32Const(rewriter, loc, programs));
-        else if (!isFloat)
-          rank = ownRank;
-        Value remote =
-            NVVM::MapaOp::create(rewriter, loc, clusterPtr, address, rank);
+        Value from = address;
+        if (isFloat || step > 0) {
+          Value rank = i32Const(rewriter, loc, step);
+          if (!isFloat)
+            rank = LLVM::URemOp::create(
+                rewriter, loc,
+                LLVM::AddOp::create(rewriter, loc, ownRank, rank),
+                i32Const(rewriter, loc, programs));
+          from = NVVM::MapaOp::create(rewriter, loc, clusterPtr, address, rank);
+        }
         Value run = LLVM::LoadOp::create(
-            rewriter, loc, width > 1 ? Type(vectorType) : elementType, remote,
+            rewriter, loc, width > 1 ? Type(vectorType) : elementType, from,
             width * 4);
         for (unsigned i = 0; i < width; ++i) {
           Value element =

@@ -86,7 +86,7 @@ struct PlanOverrides {
   /// Merge programs per row, a cluster sharing its histograms (1, 2, 4 or
   /// 8; more than 1 needs an sm_90a target and a separate merge, and at
   /// most 16384 candidate slots per program); 0: the planner's.
-  int64_t mergeCluster = 0;
+  int mergeCluster = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -176,7 +176,7 @@ struct IndexerPlan {
   /// each hold one tile of the row's slots (rank r: slots r * mergeTile ..)
   /// and add up their radix histograms through distributed shared memory,
   /// so that every one finds the row's threshold; 1: one program per row.
-  int64_t mergeCluster = 1;
+  int mergeCluster = 1;
   unsigned selectWarps = 8;
   /// Warps of the merge launch (a fused merge runs on the select's warps).
   unsigned mergeWarps = 8;

@@ -333,16 +333,19 @@ public:
 
   // --- Thread-block clusters (Tritium's `tx` dialect; sm_90 and later) ---
   /// Runs the kernel's programs in clusters of `programs` consecutive
-  /// programs along x (2-16; 8 is the portable limit; the grid's x extent
-  /// must be a multiple): the programs of a cluster are scheduled together
-  /// and clusterSum exchanges data between them. Sets tx.cluster_size.
+  /// programs along x (1-8, the portable sizes; the grid's x extent must be
+  /// a multiple, which Kernel::launch checks): the programs of a cluster are
+  /// scheduled together and clusterSum exchanges data between them. Sets
+  /// tx.cluster_size.
   void setClusterSize(int programs);
   /// This program's rank in its cluster (program_id(0) % cluster size; 0
   /// without clusters), i32.
   Value clusterRank();
   /// The element-wise sum of a 32-bit tensor (i32 or f32) over the programs
-  /// of the cluster, the same in each. Every program of the cluster must
-  /// reach it, outside divergent control flow, like a barrier.
+  /// of the cluster, the same in each. Needs setClusterSize(n > 1) first.
+  /// Every program of the cluster must reach it, like a barrier: not inside
+  /// ifThen / ifThenElse / whileLoop (rejected), and forLoop bounds the same
+  /// in every program.
   Value clusterSum(const Value &x);
   /// tt.print (device_print) of the values with a prefix.
   void print(std::string_view prefix, const Values &values, bool hex = false);

@@ -102,6 +102,10 @@ struct KernelMetadata {
   unsigned numWarps = 4;
   unsigned numStages = 3;
   unsigned sharedBytes = 0; ///< dynamic shared memory per block
+  /// Programs per thread-block cluster along x (the kernel's
+  /// tx.cluster_size; 1 without clusters). A launch's grid x extent must be
+  /// a multiple of it. JSON: Triton's "cluster_dims".
+  unsigned clusterSize = 1;
   std::uint64_t globalScratchSize = 0, globalScratchAlign = 1;
   std::uint64_t profileScratchSize = 0, profileScratchAlign = 1;
   /// The parameters passed at launch, in order, before the two scratch

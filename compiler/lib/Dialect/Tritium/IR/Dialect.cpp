@@ -2,8 +2,10 @@
 
 #include "tritium/Dialect/Tritium/IR/Dialect.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 
 using namespace mlir;
 using namespace mlir::tx;
@@ -13,11 +15,23 @@ using namespace mlir::tx;
 #define GET_OP_CLASSES
 #include "tritium/Dialect/Tritium/IR/TritiumOps.cpp.inc"
 
+namespace {
+/// Helpers that use tx ops inline into their kernels like any tt code (a
+/// cluster op needs its kernel's tx.cluster_size, which a helper lacks).
+struct TritiumInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void TritiumDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "tritium/Dialect/Tritium/IR/TritiumOps.cpp.inc"
       >();
+  addInterfaces<TritiumInlinerInterface>();
 }
 
 int TritiumDialect::getClusterSize(Operation *op) {
@@ -37,9 +51,10 @@ TritiumDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << kClusterSizeAttrName << " belongs on a tt.func";
   auto size = dyn_cast<IntegerAttr>(attribute.getValue());
   if (!size || !size.getType().isInteger(32) || size.getInt() < 1 ||
-      size.getInt() > 16)
+      size.getInt() > kMaxClusterSize)
     return op->emitError() << kClusterSizeAttrName
-                           << " must be an i32 from 1 to 16";
+                           << " must be an i32 from 1 to " << kMaxClusterSize
+                           << " (the portable cluster sizes)";
   return success();
 }
 
@@ -47,5 +62,18 @@ LogicalResult ClusterSumOp::verify() {
   Type element = getSrc().getType().getElementType();
   if (!element.isInteger(32) && !element.isF32())
     return emitOpError("sums i32 or f32 elements, not ") << element;
+  // Every program of the cluster must reach the op (its cluster barriers
+  // wait for all of them): not under a condition or a while loop, whose
+  // outcome may differ between programs. (scf.for with uniform bounds is
+  // the caller's promise, as for a barrier.)
+  for (Operation *parent = (*this)->getParentOp(); parent;
+       parent = parent->getParentOp()) {
+    if (isa<triton::FuncOp>(parent))
+      break;
+    if (isa<scf::IfOp, scf::WhileOp>(parent))
+      return emitOpError("must be reached by every program of the cluster: "
+                         "not inside ")
+             << parent->getName();
+  }
   return success();
 }

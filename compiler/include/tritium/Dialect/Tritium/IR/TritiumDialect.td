@@ -20,7 +20,7 @@ def Tritium_Dialect : Dialect {
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Attribute of a `tt.func` kernel: its programs run in clusters of this
-    /// many consecutive programs along x (an i32, 2-16; portable up to 8).
+    /// many consecutive programs along x (an i32, 1-8: the portable sizes).
     /// A cluster's programs are scheduled together, and `tx.cluster_*` ops
     /// exchange data between them through distributed shared memory. The
     /// kernel's grid must be a multiple of it along x.
@@ -28,6 +28,7 @@ def Tritium_Dialect : Dialect {
         "tx.cluster_size";
     /// The cluster size of `op`'s kernel; 1 without the attribute.
     static int getClusterSize(::mlir::Operation *op);
+    static constexpr int kMaxClusterSize = 8;
   }];
 }
 

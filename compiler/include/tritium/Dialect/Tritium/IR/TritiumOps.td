@@ -31,8 +31,10 @@ def TX_ClusterSumOp : TX_Op<"cluster_sum", [SameOperandsAndResultType,
     sums are added in rank order, so every program gets the same bits).
     The exchange goes through distributed shared memory and two cluster
     barriers, so every program of the cluster must reach the op, the same
-    number of times, outside divergent control flow (as with a barrier).
-    The kernel needs `tx.cluster_size` and sm_90 or newer. Elements are 32
+    number of times, outside divergent control flow (as with a barrier; the
+    verifier rejects it inside scf.if and scf.while). The kernel needs
+    `tx.cluster_size` and sm_90 or newer (else the lowering reports it);
+    helpers that use it are inlined into their kernel. Elements are 32
     bits (i32 or f32).
   }];
   let arguments = (ins AnyRankedTensor:$src);
