@@ -20,7 +20,8 @@
 //       key tile slices of D), joint (pq heads selected together, 0/1),
 //       fused (the merge in the select launch, 0/1), overlap (the merge
 //       launch overlapping the select's, 0/1), cluster (merge
-//       programs per row: 1, 2, 4 or 8)
+//       programs per row: 1, 2, 4 or 8), slsr (the NVPTX backend's
+//       straight-line strength reduction in every kernel, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -278,6 +279,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
       {"overlap",
        [](PlanOverrides &o, int64_t v) { o.overlapMerge = v != 0 ? 1 : 0; }},
       {"cluster", [](PlanOverrides &o, int64_t v) { o.mergeCluster = int(v); }},
+      {"slsr",
+       [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

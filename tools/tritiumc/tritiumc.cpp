@@ -69,6 +69,12 @@ cl::opt<std::string> archName("arch", cl::desc("sm_80, sm_90 or sm_90a"),
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                            cl::init(3), cl::Prefix);
 cl::opt<unsigned> numWarps("num-warps", cl::desc("warps per CTA"), cl::init(4));
+cl::opt<bool> strengthReduction(
+    "strength-reduction",
+    cl::desc("the NVPTX backend's straight-line strength reduction (on by "
+             "default; =false makes large kernels' PTX much faster to "
+             "generate)"),
+    cl::init(true));
 cl::opt<unsigned> numStages("num-stages",
                             cl::desc("software pipelining depth (recorded; "
                                      "not used yet)"),
@@ -181,6 +187,7 @@ int main(int argc, char **argv) {
     tritium::PTXOptions options;
     options.arch = *arch;
     options.optLevel = optLevel;
+    options.strengthReduction = strengthReduction;
     LLVMContext llvmContext;
     std::unique_ptr<Module> llvmModule =
         tritium::translateToLLVMIR(*module, llvmContext, options);

@@ -9,6 +9,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/OptBisect.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -197,6 +198,20 @@ tritium::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
   return llvmModule;
 }
 
+namespace {
+/// Turns off the NVPTX backend's straight-line strength reduction, which the
+/// backend adds whenever it optimises (there is no option for it). The
+/// legacy pass manager asks the context's gate before each function pass,
+/// by the pass's argument name.
+class WithoutStrengthReduction : public llvm::OptPassGate {
+public:
+  bool isEnabled() const override { return true; }
+  bool shouldRunPass(llvm::StringRef passName, llvm::StringRef) const override {
+    return passName != "slsr";
+  }
+};
+} // namespace
+
 FailureOr<std::string> tritium::emitPTX(llvm::Module &module,
                                         const PTXOptions &options,
                                         Location diagnosticLoc) {
@@ -213,7 +228,12 @@ FailureOr<std::string> tritium::emitPTX(llvm::Module &module,
     if (machine->addPassesToEmitFile(passes, stream, nullptr,
                                      llvm::CodeGenFileType::AssemblyFile))
       return emitError(diagnosticLoc) << "the NVPTX backend cannot emit PTX";
+    WithoutStrengthReduction gate;
+    llvm::OptPassGate &previous = module.getContext().getOptPassGate();
+    if (!options.strengthReduction)
+      module.getContext().setOptPassGate(gate);
     passes.run(module);
+    module.getContext().setOptPassGate(previous);
   }
   return ptx;
 }

@@ -125,6 +125,7 @@ KernelOptions indexerKernelOptions(const IndexerKernelSource &source,
   kernelOptions.numStages = source.numStages;
   kernelOptions.device = options.device;
   kernelOptions.arch = options.arch;
+  kernelOptions.strengthReduction = source.strengthReduction;
   return kernelOptions;
 }
 

@@ -555,7 +555,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   }
   if (fused)
     mergeInLastProgram(kb, config, plan, group, b * H + firstHead, R, *fused);
-  return {kb.name(), kb.tritonIR(), plan.selectWarps};
+  return {kb.name(), kb.tritonIR(), plan.selectWarps, 1,
+          plan.selectStrengthReduction};
 }
 
 //===----------------------------------------------------------------------===//
@@ -856,7 +857,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   }
   if (fused)
     mergeInLastProgram(kb, config, plan, group, b * H + firstHead, R, *fused);
-  return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages};
+  return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages,
+          plan.selectStrengthReduction};
 }
 
 //===----------------------------------------------------------------------===//
@@ -1081,7 +1083,8 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
     emitRowMerge(kb, config, plan, kb.programId(0).named("row"), io,
                  /*fromOtherPrograms=*/false, Value());
   }
-  return {kb.name(), kb.tritonIR(), plan.mergeWarps};
+  return {kb.name(), kb.tritonIR(), plan.mergeWarps, 1,
+          plan.mergeStrengthReduction};
 }
 
 /// The merge in the select launch (plan.fusedMerge): the select program
@@ -1512,6 +1515,18 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       ? aligned(plan.rowGroups * int64_t(sizeof(int32_t)))
                       : 0);
   plan.launches = plan.fusedMerge ? 1 : 2;
+  // Straight-line strength reduction (NVPTX) takes 60-75% of code
+  // generation on these kernels (up to ~150 ms each on the 2-core machine;
+  // perf-notes "Indexer v18"). Without it, on the H100: seed-pq-32k,
+  // pq-b8-32k (-1.5%) and exact-gqa-32k as fast or faster; pq-128k +1%,
+  // exact-gqa-128k and exact-gqa-b8-32k +2% (their 16384 x 2 selects
+  // spill 188 bytes instead of 104). Kept for the selects whose threads
+  // hold 32+ keys (those three), dropped elsewhere.
+  plan.selectStrengthReduction = plan.selectRoundsLoop;
+  plan.mergeStrengthReduction = false;
+  if (overrides.strengthReduction >= 0)
+    plan.selectStrengthReduction = plan.mergeStrengthReduction =
+        overrides.strengthReduction == 1;
   return plan;
 }
 

@@ -531,6 +531,7 @@ tritium::detail::compileKernel(const CompileJob &job) {
   PTXOptions ptxOptions;
   ptxOptions.arch = *arch;
   ptxOptions.optLevel = job.optLevel;
+  ptxOptions.strengthReduction = job.strengthReduction;
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule;
   if (std::optional<std::string> text =

@@ -37,6 +37,7 @@ struct CompileJob {
   unsigned numWarps = 4;
   unsigned numStages = 3;
   unsigned optLevel = 3;
+  bool strengthReduction = true; ///< PTXOptions::strengthReduction
   /// Stage files are written to / read from <dir>/<variantTag>/<kernel>.<ext>
   /// (overrides also from <overrideDir>/<kernel>.<ext>). Empty: none.
   std::string dumpDir;

@@ -425,6 +425,8 @@ std::string Kernel::Impl::cacheKeyFor(const Specialization &specialization,
   text += "num_warps " + std::to_string(options.numWarps) + "\n";
   text += "num_stages " + std::to_string(options.numStages) + "\n";
   text += "opt_level " + std::to_string(options.optLevel) + "\n";
+  if (!options.strengthReduction)
+    text += "no_strength_reduction\n";
   text += "arch " + arch + "\n";
   return cacheKeyOf(text);
 }
@@ -458,6 +460,7 @@ Kernel::Impl::compileNow(const Specialization &specialization,
   job.numWarps = options.numWarps;
   job.numStages = options.numStages;
   job.optLevel = options.optLevel;
+  job.strengthReduction = options.strengthReduction;
   job.dumpDir = options.dumpDir;
   job.overrideDir = options.overrideDir;
   job.variantTag = signature.kernelName + "-" + key.substr(0, 16);

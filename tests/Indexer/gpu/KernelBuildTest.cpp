@@ -405,6 +405,32 @@ TEST_CASE("long rows merge in a cluster of programs on sm_90a, sharing "
                     Error);
 }
 
+TEST_CASE("strength reduction is kept where the kernel spilled without it",
+          "[indexer][build]") {
+  auto flags = [](const char *name, const PlanOverrides &overrides = {}) {
+    const IndexerConfig &config = findCase(name).config;
+    std::vector<bool> on;
+    for (const IndexerKernelSource &source :
+         buildIndexerKernels(config, planIndexer(config, 132, overrides)))
+      on.push_back(source.strengthReduction);
+    return on;
+  };
+  // Selects whose threads hold 32+ keys (rounds loops) keep it; the other
+  // selects and every merge drop it.
+  CHECK(flags("exact-gqa-128k") == std::vector<bool>{true, false});
+  CHECK(flags("pq-128k") == std::vector<bool>{true, false});
+  CHECK(flags("seed-pq-32k") == std::vector<bool>{false, false});
+  CHECK(flags("exact-gqa-32k") == std::vector<bool>{false, false});
+  CHECK(flags("seed-pq-32k", PlanOverrides{.strengthReduction = 1}) ==
+        std::vector<bool>{true, true});
+  CHECK(flags("exact-gqa-128k", PlanOverrides{.strengthReduction = 0}) ==
+        std::vector<bool>{false, false});
+  // The Indexer compiles them so.
+  IndexerKernelSource source;
+  source.strengthReduction = false;
+  CHECK_FALSE(indexerKernelOptions(source, {}).strengthReduction);
+}
+
 TEST_CASE("indexer kernels compile for edge shapes", "[indexer][build]") {
   IndexerConfig pq = findCase("seed-pq-32k").config;
   pq.Sk = 3000;

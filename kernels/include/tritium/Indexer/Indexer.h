@@ -87,13 +87,16 @@ struct PlanOverrides {
   /// 8; more than 1 needs an sm_90a target and a separate merge, and at
   /// most 16384 candidate slots per program); 0: the planner's.
   int mergeCluster = 0;
+  /// The NVPTX backend's straight-line strength reduction for every kernel
+  /// (1) or none (0); -1: the planner's.
+  int strengthReduction = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
            tensorCores >= 0 || selectStages || radixDigitBits ||
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
-           mergeCluster;
+           mergeCluster || strengthReduction >= 0;
   }
 };
 
@@ -177,6 +180,12 @@ struct IndexerPlan {
   /// and add up their radix histograms through distributed shared memory,
   /// so that every one finds the row's threshold; 1: one program per row.
   int mergeCluster = 1;
+  /// The NVPTX backend's straight-line strength reduction (SLSR) for the
+  /// select and the merge kernels. SLSR is most of their code generation
+  /// time; the planner keeps it where it made faster code (the selects
+  /// whose threads hold 32+ keys: without it they spill more).
+  bool selectStrengthReduction = true;
+  bool mergeStrengthReduction = true;
   unsigned selectWarps = 8;
   /// Warps of the merge launch (a fused merge runs on the select's warps).
   unsigned mergeWarps = 8;
@@ -227,6 +236,8 @@ struct IndexerKernelSource {
   std::string irText; ///< Triton IR, every size a constant
   unsigned numWarps = 4;
   unsigned numStages = 1;
+  /// KernelOptions::strengthReduction (IndexerPlan).
+  bool strengthReduction = true;
 };
 
 /// The kernels of `plan` for `config`, in launch order. Needs no GPU.

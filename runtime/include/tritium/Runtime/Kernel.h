@@ -77,6 +77,9 @@ struct KernelOptions {
   /// device's own (Device::arch()).
   std::string arch;
   unsigned optLevel = 3;
+  /// The NVPTX backend's straight-line strength reduction (PTXOptions):
+  /// off, large kernels compile much faster, sometimes into slower code.
+  bool strengthReduction = true;
   /// Which public tt.func to launch when the module holds several.
   std::string kernelName;
   /// Parameters (by name, or "#N" by index) never specialised on their
