@@ -234,7 +234,13 @@ Value lowering::dedicatedShared(OpBuilder &b, Location loc, unsigned offset) {
 //    fresh and the first user needs no barrier;
 //  - ops that reach global_smem other than through sharedScratch (the
 //    double-buffered dot) and calls make both regions dirty and busy up to
-//    their last access.
+//    their last access;
+//  - other programs of a cluster read a tx.cluster_sum's region (nvvm.mapa
+//    of its address, which counts as an access here) only between the op's
+//    two cluster barriers, and the second one waits for every program: so
+//    no remote read is pending when a later op takes the region, even with
+//    its CTA barrier dropped (a cluster barrier is not counted as one here,
+//    which only keeps barriers that are not needed).
 // Region 1 starts after the largest extent used at offset 0, so the two never
 // overlap. It must not cost occupancy: the plan is kept only if the kernel's
 // shared memory still allows as many blocks per SM as with one region (or as
