@@ -939,54 +939,47 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
       throw Error(Error::Kind::Internal,
                   "indexer: a clustered merge needs a rank, a launch of its "
                   "own and one tile a program covering the row");
-    if (plan.mergeCluster > 1) {
-      // A cluster per row: rank r holds the row's tile r. Each round's
+    if (tiles == 1) {
+      // The candidates fit one register tile a program: load them once.
+      // With a cluster per row, rank r holds the row's tile r; each round's
       // histogram is the sum of the cluster's, so every program finds the
-      // row's threshold; a program's selected keys come after those of the
-      // ranks before it (the row's slots are in position order).
-      auto slots = slotsOf(clusterRank);
+      // row's threshold, and a program's selected keys come after those of
+      // the ranks before it (the row's slots are in position order).
+      const bool clustered = plan.mergeCluster > 1;
+      auto slots = slotsOf(clustered ? clusterRank : zero);
       Value f = slots.first, valid = slots.second;
       Value key = loadKeys(f, valid);
       Value unsignedKey = key ^ kIntMin;
       Threshold threshold = radixSelect(
           kb, kb.constant(K, tb::DType::I32), total,
           [&](const Round &round, const Value &prefix) {
-            return kb.clusterSum(
-                digitHistogram(unsignedKey, valid, round, prefix, radix));
+            Value hist =
+                digitHistogram(unsignedKey, valid, round, prefix, radix);
+            return clustered ? kb.clusterSum(hist) : hist;
           },
           radix);
-      // This program's keys above and equal to the threshold (one sum,
-      // above in the low 16 bits: a tile has fewer than 65536 slots), every
-      // rank's two counts at [2 * rank] and [2 * rank + 1] of one cluster
-      // sum, and the counts of the ranks before this one.
-      Value above = valid & (key > threshold.key);
-      Value equal = valid & (key == threshold.key);
-      Value counts = tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)));
-      Value index = kb.arange(0, 2 * plan.mergeCluster);
-      Value isAbove = (index & 1) == 0;
-      Value mine = tb::where(
-          tb::shrLogical(index, 1) == clusterRank,
-          tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
-      Value all = kb.clusterSum(mine);
-      Value earlier = tb::shrLogical(index, 1) < clusterRank;
-      Value aboveBefore = tb::sum(tb::where(earlier & isAbove, all, 0));
-      Value equalBefore =
-          tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0));
+      Value aboveBefore = zero, equalBefore = zero;
+      if (clustered) {
+        // This program's keys above and equal to the threshold (one sum,
+        // above in the low 16 bits: a tile has fewer than 65536 slots),
+        // every rank's two counts at [2 * rank] and [2 * rank + 1] of one
+        // cluster sum, and the counts of the ranks before this one.
+        Value above = valid & (key > threshold.key);
+        Value equal = valid & (key == threshold.key);
+        Value counts =
+            tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)));
+        Value index = kb.arange(0, 2 * plan.mergeCluster);
+        Value isAbove = (index & 1) == 0;
+        Value mine = tb::where(
+            tb::shrLogical(index, 1) == clusterRank,
+            tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
+        Value all = kb.clusterSum(mine);
+        Value earlier = tb::shrLogical(index, 1) < clusterRank;
+        aboveBefore = tb::sum(tb::where(earlier & isAbove, all, 0));
+        equalBefore = tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0));
+      }
       writeSelected(
           f, selectTile(key, valid, threshold, aboveBefore, equalBefore));
-    } else if (tiles == 1) {
-      // The candidates fit one register tile: load them once.
-      auto slots = slotsOf(zero);
-      Value f = slots.first, valid = slots.second;
-      Value key = loadKeys(f, valid);
-      Value unsignedKey = key ^ kIntMin;
-      Threshold threshold = radixSelect(
-          kb, kb.constant(K, tb::DType::I32), total,
-          [&](const Round &round, const Value &prefix) {
-            return digitHistogram(unsignedKey, valid, round, prefix, radix);
-          },
-          radix);
-      writeSelected(f, selectTile(key, valid, threshold, zero, zero));
     } else {
       // Each round streams the row's candidates (L2-resident) again.
       Threshold threshold = radixSelect(
