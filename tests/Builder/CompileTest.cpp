@@ -164,3 +164,34 @@ TEST_CASE("inline asm and the grid dependency controls compile",
   CHECK(wait < ptx.find("ld.global"));
   CHECK(ptx.find("add.s32") != std::string::npos);
 }
+
+TEST_CASE("a cluster histogram compiles to distributed shared memory",
+          "[builder][compile]") {
+  if (!haveLibdevice()) {
+    WARN("skipped: libdevice.10.bc not found (no CUDA toolkit)");
+    return;
+  }
+  auto context = makeFullContext();
+  KernelBuilder kb(*context, "cluster_histogram");
+  Value keys = kb.pointerArg("keys", DType::I32, {.divisibility = 16});
+  Value out = kb.pointerArg("out", DType::I32, {.divisibility = 16});
+  // 4 programs a cluster, each histograms its 1024 keys; every program gets
+  // the cluster's histogram; rank 0 stores it.
+  kb.setClusterSize(4);
+  Value rank = kb.clusterRank();
+  Value i = kb.programId(0) * 1024 + kb.arange(0, 1024);
+  Value total = kb.clusterSum(histogram(load(keys + i), 256));
+  Value bins = kb.arange(0, 256);
+  store(out + (kb.programId(0) / 4) * 256 + bins, total, {.mask = rank == 0});
+  std::string ttir = kb.tritonIR();
+  CHECK(ttir.find("tx.cluster_size = 4 : i32") != std::string::npos);
+  CHECK(ttir.find("tx.cluster_sum") != std::string::npos);
+  mlir::OwningOpRef<mlir::ModuleOp> module = kb.takeModule();
+  REQUIRE(module);
+  std::string ptx = compileToPTX(*module, "sm_90a");
+  INFO(ptx.substr(0, 4000));
+  CHECK(ptx.find(".reqnctapercluster 4, 1, 1") != std::string::npos);
+  CHECK(ptx.find("%cluster_ctarank") != std::string::npos);
+  CHECK(ptx.find("barrier.cluster.arrive.aligned") != std::string::npos);
+  CHECK(ptx.find("ld.shared::cluster") != std::string::npos);
+}
