@@ -34,9 +34,7 @@ int clusterSize(Operation *op) {
 }
 
 struct ClusterRankOpConversion : public OpConversionPattern<tx::ClusterRankOp> {
-  ClusterRankOpConversion(TritiumTypeConverter &converter,
-                          LoweringContext &state)
-      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+  using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(tx::ClusterRankOp op, OpAdaptor adaptor,
@@ -49,8 +47,6 @@ struct ClusterRankOpConversion : public OpConversionPattern<tx::ClusterRankOp> {
       rewriter.replaceOpWithNewOp<NVVM::ClusterId>(op, rewriter.getI32Type());
     return success();
   }
-
-  LoweringContext &state;
 };
 
 /// How many consecutive registers of `view` hold consecutive elements in
@@ -212,6 +208,6 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
 void mlir::triton::populateClusterOpToLLVMPatterns(
     TritiumTypeConverter &converter, RewritePatternSet &patterns,
     LoweringContext &state) {
-  patterns.add<ClusterRankOpConversion, ClusterSumOpConversion>(converter,
-                                                                state);
+  patterns.add<ClusterRankOpConversion>(converter, &converter.getContext());
+  patterns.add<ClusterSumOpConversion>(converter, state);
 }
