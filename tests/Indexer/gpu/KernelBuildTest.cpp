@@ -26,17 +26,14 @@ void compileAll(const IndexerConfig &config,
   for (const IndexerKernelSource &source : kernels) {
     INFO(config.describe() << "\n"
                            << plan.describe() << "\nkernel " << source.name);
-    KernelOptions options;
-    options.numWarps = source.numWarps;
-    options.numStages = source.numStages;
+    // Compiled as the Indexer compiles it (its warps, stages and code
+    // generation options; every argument a 16-byte aligned pointer).
+    IndexerOptions indexerOptions;
+    indexerOptions.arch = "sm_90a";
+    KernelOptions options = indexerKernelOptions(source, indexerOptions);
     options.useDiskCache = false;
     Kernel kernel(KernelSource::fromIR(source.irText, source.name), options);
-    // Every argument is a 16-byte aligned pointer, as run() requires.
-    std::string text;
-    for (size_t i = 0; i < kernel.signature().params.size(); ++i)
-      text += i ? ",D" : "D";
-    Specialization spec = Specialization::parse(text);
-    auto compiled = kernel.compile(spec, "sm_90a");
+    auto compiled = compileIndexerKernel(kernel, "sm_90a");
     REQUIRE(compiled);
     CHECK(compiled->ptx.find(".entry " + source.name) != std::string::npos);
   }
