@@ -1510,7 +1510,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   plan.launches = plan.fusedMerge ? 1 : 2;
   // Straight-line strength reduction (NVPTX) takes 60-75% of code
   // generation on these kernels (up to ~150 ms each on the 2-core machine;
-  // perf-notes "Indexer v18"). Without it, on the H100: seed-pq-32k,
+  // perf-notes "Indexer v18b"). Without it, on the H100: seed-pq-32k,
   // pq-b8-32k (-1.5%) and exact-gqa-32k as fast or faster; pq-128k +1%,
   // exact-gqa-128k and exact-gqa-b8-32k +2% (their 16384 x 2 selects
   // spill 188 bytes instead of 104). Kept for the selects whose threads

@@ -41,7 +41,7 @@ struct PTXOptions {
   /// straight-line kernels it is most of code generation's time (75% of it
   /// for the indexer's merges, ~150 ms each on the 2-core machine); without
   /// it ptxas often makes code as fast, sometimes with more spills
-  /// (docs/perf-notes.md, "Indexer v18").
+  /// (docs/perf-notes.md, "Indexer v18b").
   bool strengthReduction = true;
   /// libdevice.10.bc; empty: $CUDA_HOME/nvvm/libdevice, then /usr/local/cuda.
   std::string libdevicePath;
