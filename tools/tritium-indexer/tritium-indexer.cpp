@@ -20,8 +20,9 @@
 //       key tile slices of D), joint (pq heads selected together, 0/1),
 //       fused (the merge in the select launch, 0/1), overlap (the merge
 //       launch overlapping the select's, 0/1), cluster (merge
-//       programs per row: 1, 2, 4 or 8), slsr (the NVPTX backend's
-//       straight-line strength reduction in every kernel, 0/1)
+//       programs per row: 1, 2, 4 or 8), chunks (pq: chunks a select
+//       program takes in turn, its tables built once), slsr (the NVPTX
+//       backend's straight-line strength reduction in every kernel, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -279,6 +280,7 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
       {"overlap",
        [](PlanOverrides &o, int64_t v) { o.overlapMerge = v != 0 ? 1 : 0; }},
       {"cluster", [](PlanOverrides &o, int64_t v) { o.mergeCluster = int(v); }},
+      {"chunks", [](PlanOverrides &o, int64_t v) { o.chunksPerProgram = v; }},
       {"slsr",
        [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
   };
@@ -693,6 +695,13 @@ int commandCheck(const Args &a) {
     }
   };
   headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
+  // pq select programs taking 2 or all of their row group's chunks in turn.
+  for (const BenchmarkCase &bc : benchmarkCases())
+    if (bc.config.score == ScoreKind::PQ)
+      for (int64_t chunks : {int64_t(2), planIndexer(bc.config, 132).splits})
+        one(std::string(bc.name) + " chunks=" + std::to_string(chunks),
+            bc.config, {.seed = a.seed + 5},
+            PlanOverrides{.chunksPerProgram = chunks});
   headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge

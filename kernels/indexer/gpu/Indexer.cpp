@@ -316,7 +316,7 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
       s.workspace.address() + static_cast<DevicePtr>(s.plan.positionsOffset));
   if (index == 0) {
     Grid selectGrid(gridDim(s.plan.rowGroups, "select"),
-                    gridDim(s.plan.splits, "select"));
+                    gridDim(s.plan.selectPrograms(), "select"));
     // The score inputs, the dense weights and the candidate arrays; with
     // the merge fused, also its outputs and the arrival counters.
     std::array<ArgValue, 9> args;

@@ -433,14 +433,28 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   // A program scores R adjacent query heads (plan.headsPerProgram; R > 1
   // only where Hkv == H, so their codes are adjacent in a key-major row).
   const int64_t R = plan.headsPerProgram;
+  const int64_t chunks = plan.chunksPerProgram;
   Value group = kb.programId(0).named("group");
-  Value split = kb.programId(1).named("split");
+  // With plan.chunksPerProgram > 1 this program takes splits firstSplit ..
+  // firstSplit + chunks - 1 in turn.
+  Value firstSplit =
+      (chunks == 1 ? kb.programId(1) : kb.programId(1) * int(chunks))
+          .named("split");
   Value b = group / (H / R);
   Value firstHead = (group % (H / R)) * R;
-  Value chunkBegin = config.candidateBegin() + split * chunk;
-  Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
-  Value valid = position < config.candidateEnd();
-  Value j = (position - config.pq.initOffset).to(tb::DType::I64);
+  struct ChunkPositions {
+    Value position, valid, j;
+  };
+  auto positionsOf = [&](const Value &split) {
+    Value chunkBegin = config.candidateBegin() + split * chunk;
+    Value position = (chunkBegin + kb.arange(0, chunk)).named("pos");
+    Value valid = position < config.candidateEnd();
+    Value j = (position - config.pq.initOffset).to(tb::DType::I64);
+    return ChunkPositions{position, valid, j};
+  };
+  ChunkPositions first;
+  if (chunks == 1)
+    first = positionsOf(firstSplit);
 
   // Per head r and sub-vector m, the table T[c] = q_m . centroid_c
   // (asymmetric PQ distance); a key's score is then M table lookups. Where
@@ -485,73 +499,99 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   const bool keyMajor = config.pq.codebookLayout == CodebookLayout::KeyMajor;
   const int64_t codesPerKey = R * M;
   Value codeColumn = kb.arange(0, nextPowerOfTwo(codesPerKey)).row();
-  Value keyCodes;
-  if (keyMajor) {
+  auto loadKeyCodes = [&](const ChunkPositions &at) -> Value {
+    if (!keyMajor)
+      return Value();
     Value firstKvHead = firstHead / G;
-    Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
-    keyCodes = tableIndex(
-        tb::load(
-            codebook + (keyBase.column() + codeColumn),
-            {.mask = valid.column() & (codeColumn < codesPerKey), .other = 0}),
+    Value keyBase =
+        ((b.to(tb::DType::I64) * Nq + at.j) * Hkv + firstKvHead) * M;
+    return tableIndex(
+        tb::load(codebook + (keyBase.column() + codeColumn),
+                 {.mask = at.valid.column() & (codeColumn < codesPerKey),
+                  .other = 0}),
         config);
-  }
+  };
+  Value firstCodes;
+  if (chunks == 1)
+    firstCodes = loadKeyCodes(first);
 
+  // Tables: built while the first chunk's codes are in flight; with more
+  // chunks a program, all of them before the chunks (loaded per table
+  // where they do not fit at once).
   std::vector<Value> tables;
   for (const auto &inputs : tableInputs)
     tables.push_back(buildTable(inputs));
+  if (chunks > 1 && !preloadTables)
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t m = 0; m < M; ++m)
+        tables.push_back(buildTable(loadTableInputs(r, m)));
+  const bool tablesBuilt = !tables.empty();
 
   // plan.jointHeadSelect: the R heads' keys selected together as the rows
   // of one [R, chunk] tensor (one histogram, scan and reduction per round).
   const bool joint = plan.jointHeadSelect && R > 1 && config.heavy > 0;
-  std::vector<Value> jointKeys;
-  for (int64_t r = 0; r < R; ++r) {
-    Value head = firstHead + r;
-    Value row = b * H + head;
-    Value kvRow = (b * Hkv + head / G).to(tb::DType::I64);
-    Value score = kb.zeros({chunk}, tb::DType::F32);
-    for (int64_t m = 0; m < M; ++m) {
-      Value table =
-          preloadTables ? tables[r * M + m] : buildTable(loadTableInputs(r, m));
-      Value code;
-      if (keyMajor) {
-        code = tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1);
-      } else {
-        // Key-minor codes of one (head, m) are contiguous along the keys.
-        code = tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
-                                   {.mask = valid, .other = 0}),
-                          config);
+  auto selectChunk = [&](const Value &split, const ChunkPositions &at,
+                         const Value &keyCodes) {
+    const Value &position = at.position, &valid = at.valid, &j = at.j;
+    std::vector<Value> jointKeys;
+    for (int64_t r = 0; r < R; ++r) {
+      Value head = firstHead + r;
+      Value row = b * H + head;
+      Value kvRow = (b * Hkv + head / G).to(tb::DType::I64);
+      Value score = kb.zeros({chunk}, tb::DType::F32);
+      for (int64_t m = 0; m < M; ++m) {
+        Value table =
+            tablesBuilt ? tables[r * M + m] : buildTable(loadTableInputs(r, m));
+        Value code;
+        if (keyMajor) {
+          code = tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1);
+        } else {
+          // Key-minor codes of one (head, m) are contiguous along the keys.
+          code = tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
+                                     {.mask = valid, .other = 0}),
+                            config);
+        }
+        score = score + tb::gather(table, code, 0);
       }
-      score = score + tb::gather(table, code, 0);
-    }
 
-    Value rowBase = row.to(tb::DType::I64);
-    if (config.weightLayout == WeightLayout::Dense)
-      tb::store(weights + rowBase * Sk + position,
-                kb.zeros({chunk}, builderType(config.weightDType)),
-                {.mask = valid});
-    if (joint) {
-      jointKeys.push_back(orderKey(score).row());
-    } else if (config.heavy > 0) {
-      Value key = orderKey(score).named("key");
-      Value want = candidatesOfSplit(config, plan, split);
-      Value slotBase =
-          (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
-      selectAndWriteCandidates(kb, key, position, valid, want,
-                               candKey + slotBase, candPos + slotBase,
-                               plan.selectRoundsLoop,
-                               Radix{plan.radixDigitBits});
+      Value rowBase = row.to(tb::DType::I64);
+      if (config.weightLayout == WeightLayout::Dense)
+        tb::store(weights + rowBase * Sk + position,
+                  kb.zeros({chunk}, builderType(config.weightDType)),
+                  {.mask = valid});
+      if (joint) {
+        jointKeys.push_back(orderKey(score).row());
+      } else if (config.heavy > 0) {
+        Value key = orderKey(score).named("key");
+        Value want = candidatesOfSplit(config, plan, split);
+        Value slotBase =
+            (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
+        selectAndWriteCandidates(kb, key, position, valid, want,
+                                 candKey + slotBase, candPos + slotBase,
+                                 plan.selectRoundsLoop,
+                                 Radix{plan.radixDigitBits});
+      }
     }
-  }
-  if (joint) {
-    Value headIndex = kb.arange(0, R).column();
-    Value slotBase = ((b * H + firstHead + headIndex) * plan.splits + split)
-                         .to(tb::DType::I64) *
-                     config.heavy;
-    selectAndWriteRows(kb, stackRows(jointKeys), position,
-                       tb::broadcastTo(valid.row(), {R, chunk}),
-                       candidatesOfSplit(config, plan, split),
-                       candKey + slotBase, candPos + slotBase,
-                       plan.selectRoundsLoop, Radix{plan.radixDigitBits});
+    if (joint) {
+      Value headIndex = kb.arange(0, R).column();
+      Value slotBase = ((b * H + firstHead + headIndex) * plan.splits + split)
+                           .to(tb::DType::I64) *
+                       config.heavy;
+      selectAndWriteRows(kb, stackRows(jointKeys), position,
+                         tb::broadcastTo(valid.row(), {R, chunk}),
+                         candidatesOfSplit(config, plan, split),
+                         candKey + slotBase, candPos + slotBase,
+                         plan.selectRoundsLoop, Radix{plan.radixDigitBits});
+    }
+  };
+  if (chunks == 1) {
+    selectChunk(firstSplit, first, firstCodes);
+  } else {
+    kb.forLoop(0, chunks, 1, [&](const Value &i) {
+      Value split = firstSplit + i;
+      ChunkPositions at = positionsOf(split);
+      selectChunk(split, at, loadKeyCodes(at));
+    });
   }
   if (fused)
     mergeInLastProgram(kb, config, plan, group, b * H + firstHead, R, *fused);
@@ -1096,7 +1136,7 @@ void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
   kb.debugBarrier();
   Value counter = fused.counters + group;
   Value arrived = tb::atomicAdd(counter, kb.constant(1, tb::DType::I32));
-  kb.ifThen(arrived == plan.splits - 1, [&] {
+  kb.ifThen(arrived == plan.selectPrograms() - 1, [&] {
     tb::store(counter, kb.constant(0, tb::DType::I32));
     for (int64_t r = 0; r < rows; ++r)
       emitRowMerge(kb, config, plan, firstRow + r, fused.io,
@@ -1165,9 +1205,12 @@ std::string IndexerPlan::describe() const {
     os << "full attention: 1 launch";
     return os.str();
   }
-  os << "select " << rowGroups << "x" << splits << " programs (" << chunk
-     << " positions, " << headsPerProgram << " head(s), " << selectWarps
-     << " warps" << (exactScoreByDims ? ", scores by D steps" : "")
+  os << "select " << rowGroups << "x" << selectPrograms() << " programs ("
+     << (chunksPerProgram > 1 ? std::to_string(chunksPerProgram) + " chunks of "
+                              : std::string())
+     << chunk << " positions, " << headsPerProgram << " head(s), "
+     << selectWarps << " warps"
+     << (exactScoreByDims ? ", scores by D steps" : "")
      << (exactScoreOnTensorCores ? ", scores on tensor cores" : "")
      << (exactScoreLoops > 1
              ? ", " + std::to_string(exactScoreLoops) + " score loops"
@@ -1321,6 +1364,16 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(warps));
   plan.chunk = chunk;
   plan.splits = (candidates + chunk - 1) / chunk;
+  if (overrides.chunksPerProgram) {
+    if (!pq || overrides.chunksPerProgram < 1 ||
+        plan.splits % overrides.chunksPerProgram != 0)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: chunks (per select program) is for pq and "
+                  "must divide the " +
+                      std::to_string(plan.splits) + " splits, got " +
+                      std::to_string(overrides.chunksPerProgram));
+    plan.chunksPerProgram = overrides.chunksPerProgram;
+  }
   plan.selectWarps = pq ? (chunk * plan.headsPerProgram >= 8192 ? 16 : 8)
                         : (chunk * config.G() >= 16384 ? 16 : 8);
   if (overrides.selectWarps)

@@ -152,6 +152,35 @@ TEST_CASE("pq kernels with several heads per program compile",
   }
 }
 
+TEST_CASE("pq select programs take several chunks in turn, tables built "
+          "once",
+          "[indexer][build]") {
+  const IndexerConfig &config = findCase("pq-b8-32k").config;
+  IndexerPlan one = planIndexer(config, 132);
+  CHECK(one.chunksPerProgram == 1);
+  CHECK(one.selectPrograms() == one.splits);
+  PlanOverrides overrides{.chunksPerProgram = 4};
+  IndexerPlan four = planIndexer(config, 132, overrides);
+  CHECK(four.chunksPerProgram == 4);
+  CHECK(four.splits == one.splits);
+  CHECK(four.selectPrograms() == one.splits / 4);
+  // The same workspace (a slot range per split); the chunks in a loop after
+  // the tables, each table built once (one reduction per table, outside it).
+  CHECK(four.workspaceBytes == one.workspaceBytes);
+  std::string ir = buildIndexerKernels(config, four)[0].irText;
+  size_t loop = ir.find("scf.for");
+  REQUIRE(loop != std::string::npos);
+  CHECK(ir.find("tt.gather") > loop);
+  CHECK(ir.rfind("\"tt.reduce\"", loop) != std::string::npos);
+  compileAll(config, overrides);
+  // Not a divisor of the splits, or exact scores: refused.
+  REQUIRE_THROWS_AS(
+      planIndexer(config, 132, PlanOverrides{.chunksPerProgram = 3}), Error);
+  REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132,
+                                PlanOverrides{.chunksPerProgram = 2}),
+                    Error);
+}
+
 TEST_CASE("exact kernels with 1, 2 or G heads per program compile",
           "[indexer][build]") {
   for (int64_t heads : {1, 2, 4}) {

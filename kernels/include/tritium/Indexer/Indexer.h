@@ -87,6 +87,9 @@ struct PlanOverrides {
   /// 8; more than 1 needs an sm_90a target and a separate merge, and at
   /// most 16384 candidate slots per program); 0: the planner's.
   int mergeCluster = 0;
+  /// pq: chunks one select program takes in turn, building its tables once
+  /// (a divisor of the splits); 0: the planner's.
+  int64_t chunksPerProgram = 0;
   /// The NVPTX backend's straight-line strength reduction for every kernel
   /// (1) or none (0); -1: the planner's.
   int strengthReduction = -1;
@@ -96,7 +99,7 @@ struct PlanOverrides {
            tensorCores >= 0 || selectStages || radixDigitBits ||
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
-           mergeCluster || strengthReduction >= 0;
+           mergeCluster || chunksPerProgram || strengthReduction >= 0;
   }
 };
 
@@ -135,6 +138,14 @@ struct IndexerPlan {
   int64_t chunk = 0;
   /// Select programs per row group: ceil(candidates / chunk), at least 1.
   int64_t splits = 0;
+  /// pq: chunks (splits) one select program takes in turn, its tables built
+  /// once for all of them (the grid then has ceil(splits / this) programs
+  /// per row group).
+  int64_t chunksPerProgram = 1;
+  /// Select programs per row group.
+  int64_t selectPrograms() const {
+    return (splits + chunksPerProgram - 1) / chunksPerProgram;
+  }
   /// Positions one select program scores per pass over D (exact: a part of
   /// the chunk, interleaved with the other parts; pq: the chunk).
   int64_t subTile = 0;
