@@ -695,13 +695,18 @@ int commandCheck(const Args &a) {
     }
   };
   headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
-  // pq select programs taking 2 or all of their row group's chunks in turn.
-  for (const BenchmarkCase &bc : benchmarkCases())
-    if (bc.config.score == ScoreKind::PQ)
-      for (int64_t chunks : {int64_t(2), planIndexer(bc.config, 132).splits})
+  // pq select programs taking 1, 2 or all of their row group's chunks in
+  // turn (those the planner does not choose).
+  for (const BenchmarkCase &bc : benchmarkCases()) {
+    if (bc.config.score != ScoreKind::PQ)
+      continue;
+    const IndexerPlan plan = planIndexer(bc.config, 132);
+    for (int64_t chunks : {int64_t(1), int64_t(2), plan.splits})
+      if (chunks != plan.chunksPerProgram && plan.splits % chunks == 0)
         one(std::string(bc.name) + " chunks=" + std::to_string(chunks),
             bc.config, {.seed = a.seed + 5},
             PlanOverrides{.chunksPerProgram = chunks});
+  }
   headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge

@@ -1364,6 +1364,20 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(warps));
   plan.chunk = chunk;
   plan.splits = (candidates + chunk - 1) / chunk;
+  // pq grids of many waves: a program takes several of its row group's
+  // chunks in turn and builds its tables once, as many as leave about one
+  // program an SM (pq-b8-32k on the H100, indexer v20 in perf-notes: 1024
+  // programs of one chunk 154.8 µs, 128 of 8 chunks 152.6; 2 or 4 chunks a
+  // program 157.8 / 156.7; seed-pq-32k, one wave, with 2 chunks a program
+  // 37.1 against 24.2).
+  if (pq && plan.rowGroups * plan.splits >= 4 * int64_t(multiprocessors)) {
+    int64_t chunks = plan.splits;
+    while (chunks > 1 && (plan.splits % chunks != 0 ||
+                          10 * plan.rowGroups * (plan.splits / chunks) <
+                              9 * int64_t(multiprocessors)))
+      --chunks;
+    plan.chunksPerProgram = chunks;
+  }
   if (overrides.chunksPerProgram) {
     if (!pq || overrides.chunksPerProgram < 1 ||
         plan.splits % overrides.chunksPerProgram != 0)

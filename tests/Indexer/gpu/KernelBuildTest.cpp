@@ -155,9 +155,16 @@ TEST_CASE("pq kernels with several heads per program compile",
 TEST_CASE("pq select programs take several chunks in turn, tables built "
           "once",
           "[indexer][build]") {
+  // One wave of programs (seed-pq-32k: 128 for 132 SMs): a chunk each.
+  CHECK(planIndexer(findCase("seed-pq-32k").config, 132).chunksPerProgram == 1);
+  // Eight waves (pq-b8-32k: 1024 programs of one chunk): a program takes
+  // its row group's 8 chunks, 128 programs.
   const IndexerConfig &config = findCase("pq-b8-32k").config;
-  IndexerPlan one = planIndexer(config, 132);
-  CHECK(one.chunksPerProgram == 1);
+  IndexerPlan plan = planIndexer(config, 132);
+  CHECK(plan.chunksPerProgram == 8);
+  CHECK(plan.selectPrograms() == 1);
+  IndexerPlan one =
+      planIndexer(config, 132, PlanOverrides{.chunksPerProgram = 1});
   CHECK(one.selectPrograms() == one.splits);
   PlanOverrides overrides{.chunksPerProgram = 4};
   IndexerPlan four = planIndexer(config, 132, overrides);
