@@ -931,8 +931,8 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
                   const IndexerPlan &plan, const Value &row,
                   const MergePointers &io, bool fromOtherPrograms,
                   const Value &clusterRank) {
-  const int64_t K = config.K(), sink = config.sink, window = config.window;
-  const int64_t Sk = config.Sk, L = config.L(), Lmax = config.Lmax();
+  const int64_t K = config.K(), sink = config.sink;
+  const int64_t Sk = config.Sk, Lmax = config.Lmax();
   const int64_t total = plan.candidatesPerRow, tile = plan.mergeTile;
   const Radix radix{plan.radixDigitBits};
   const int64_t tiles = plan.mergeTiles;
