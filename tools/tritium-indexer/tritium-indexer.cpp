@@ -21,8 +21,9 @@
 //       fused (the merge in the select launch, 0/1), overlap (the merge
 //       launch overlapping the select's, 0/1), cluster (merge
 //       programs per row: 1, 2, 4 or 8), chunks (pq: chunks a select
-//       program takes in turn, its tables built once), slsr (the NVPTX
-//       backend's straight-line strength reduction in every kernel, 0/1)
+//       program takes in turn, its tables built once), head_loop (exact:
+//       the heads selected in a loop, 0/1), slsr (the NVPTX backend's
+//       straight-line strength reduction in every kernel, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -281,6 +282,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.overlapMerge = v != 0 ? 1 : 0; }},
       {"cluster", [](PlanOverrides &o, int64_t v) { o.mergeCluster = int(v); }},
       {"chunks", [](PlanOverrides &o, int64_t v) { o.chunksPerProgram = v; }},
+      {"head_loop",
+       [](PlanOverrides &o, int64_t v) { o.exactHeadLoop = v != 0 ? 1 : 0; }},
       {"slsr",
        [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
   };

@@ -878,7 +878,11 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   Value valid = position < config.candidateEnd();
   Value want =
       config.heavy > 0 ? candidatesOfSplit(config, plan, split) : Value();
-  for (int64_t g = 0; g < R; ++g) {
+  // Head g's zero weights and selection; g is a constant, or (plan.
+  // exactHeadLoop) the index of a loop over the heads, whose scores are
+  // then picked with a select per element: one copy of the selection's
+  // code for all heads.
+  auto selectHead = [&](const auto &g, const Value &scoresOfHead) {
     Value row = b * H + firstHead + g;
     Value rowBase = row.to(tb::DType::I64);
     if (config.weightLayout == WeightLayout::Dense)
@@ -886,14 +890,26 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                 kb.zeros({chunk}, builderType(config.weightDType)),
                 {.mask = valid});
     if (config.heavy == 0)
-      continue;
-    Value key = orderKey(
-        scores[g].rank() == 1 ? scores[g] : tb::reshape(scores[g], {chunk}));
+      return;
+    Value key =
+        orderKey(scoresOfHead.rank() == 1 ? scoresOfHead
+                                          : tb::reshape(scoresOfHead, {chunk}));
     Value slotBase =
         (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
     selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
                              candPos + slotBase, plan.selectRoundsLoop,
                              Radix{plan.radixDigitBits});
+  };
+  if (plan.exactHeadLoop && R > 1) {
+    kb.forLoop(0, R, 1, [&](const Value &g) {
+      Value picked = scores[R - 1];
+      for (int64_t k = R - 2; k >= 0; --k)
+        picked = tb::where(g == int(k), scores[k], picked);
+      selectHead(g, picked);
+    });
+  } else {
+    for (int64_t g = 0; g < R; ++g)
+      selectHead(g, scores[g]);
   }
   if (fused)
     mergeInLastProgram(kb, config, plan, group, b * H + firstHead, R, *fused);
@@ -1225,7 +1241,8 @@ std::string IndexerPlan::describe() const {
              : std::string())
      << (selectStages > 1 ? ", " + std::to_string(selectStages) + " stages"
                           : std::string())
-     << (selectRoundsLoop ? ", rounds loop" : "") << "), merge "
+     << (selectRoundsLoop ? ", rounds loop" : "")
+     << (exactHeadLoop ? ", heads selected in a loop" : "") << "), merge "
      << (mergeCluster > 1
              ? "clusters of " + std::to_string(mergeCluster) + " programs x " +
                    std::to_string(mergeTile)
@@ -1494,6 +1511,23 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // The select's radix rounds as a loop where a thread holds 32 or more of
   // a head's keys (pq-128k), unrolled elsewhere (radixSelect).
   plan.selectRoundsLoop = chunk >= 32 * 32 * int64_t(plan.selectWarps);
+  // exact programs of several heads scored on the tensor cores select them
+  // in a loop over the heads where a thread holds few keys of each (no
+  // rounds loop): one copy of the selection's code, as fast (exact-gqa-32k
+  // on the H100, indexer v20 in perf-notes: 55.6 / 55.6 µs against 55.8 /
+  // 55.4) and a third less to compile (tritiumc 0.19 -> 0.13 s, ptxas 0.11
+  // -> 0.07 on the 2-core machine). Where they hold 32+ (16384 x 2), the
+  // loop spills the scores: 2.5x slower. (The FMA paths, not measured with
+  // it, stay unrolled.)
+  plan.exactHeadLoop = !pq && plan.headsPerProgram > 1 &&
+                       !plan.selectRoundsLoop && plan.exactScoreOnTensorCores;
+  if (overrides.exactHeadLoop >= 0) {
+    if (overrides.exactHeadLoop == 1 && pq)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: head_loop (the heads' selections as a loop) "
+                  "is for exact scores");
+    plan.exactHeadLoop = overrides.exactHeadLoop == 1;
+  }
   plan.candidatesPerRow = plan.splits * heavy;
   const int64_t slots = std::max<int64_t>(plan.candidatesPerRow, 1);
   // The merge holds a row's candidates in registers (up to 32 per thread of

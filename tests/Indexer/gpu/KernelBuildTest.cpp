@@ -188,6 +188,38 @@ TEST_CASE("pq select programs take several chunks in turn, tables built "
                     Error);
 }
 
+TEST_CASE("exact programs of few keys a thread select their heads in a "
+          "loop",
+          "[indexer][build]") {
+  // exact-gqa-32k: 4096 x 2 heads, 8 keys a thread: one copy of the
+  // selection's code, in an scf.for over the heads.
+  const IndexerConfig &small = findCase("exact-gqa-32k").config;
+  IndexerPlan plan = planIndexer(small, 132);
+  CHECK(plan.exactHeadLoop);
+  std::string looped = buildIndexerKernels(small, plan)[0].irText;
+  PlanOverrides unrolled{.exactHeadLoop = 0};
+  std::string straight =
+      buildIndexerKernels(small, planIndexer(small, 132, unrolled))[0].irText;
+  auto count = [](const std::string &text, const std::string &what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos;
+         at = text.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  CHECK(count(looped, "tt.histogram") * 2 == count(straight, "tt.histogram"));
+  compileAll(small, unrolled);
+  // 16384 x 2 heads (32 keys a thread, rounds loop): unrolled (the loop
+  // spilled the scores); one head a program: nothing to loop over.
+  CHECK_FALSE(
+      planIndexer(findCase("exact-gqa-128k").config, 132).exactHeadLoop);
+  CHECK_FALSE(planIndexer(small, 132, PlanOverrides{.headsPerProgram = 1})
+                  .exactHeadLoop);
+  REQUIRE_THROWS_AS(planIndexer(findCase("seed-pq-32k").config, 132,
+                                PlanOverrides{.exactHeadLoop = 1}),
+                    Error);
+}
+
 TEST_CASE("exact kernels with 1, 2 or G heads per program compile",
           "[indexer][build]") {
   for (int64_t heads : {1, 2, 4}) {

@@ -90,6 +90,9 @@ struct PlanOverrides {
   /// pq: chunks one select program takes in turn, building its tables once
   /// (a divisor of the splits); 0: the planner's.
   int64_t chunksPerProgram = 0;
+  /// exact: the heads' selections as a loop over the heads (1) or one after
+  /// the other in straight-line code (0); -1: the planner's.
+  int exactHeadLoop = -1;
   /// The NVPTX backend's straight-line strength reduction for every kernel
   /// (1) or none (0); -1: the planner's.
   int strengthReduction = -1;
@@ -99,7 +102,8 @@ struct PlanOverrides {
            tensorCores >= 0 || selectStages || radixDigitBits ||
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
-           mergeCluster || chunksPerProgram || strengthReduction >= 0;
+           mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
+           strengthReduction >= 0;
   }
 };
 
@@ -142,6 +146,10 @@ struct IndexerPlan {
   /// once for all of them (the grid then has ceil(splits / this) programs
   /// per row group).
   int64_t chunksPerProgram = 1;
+  /// exact: a program's R heads selected in a loop over the heads (their
+  /// scores picked by a select per element), so that the selection's code
+  /// is there once instead of R times.
+  bool exactHeadLoop = false;
   /// Select programs per row group.
   int64_t selectPrograms() const {
     return (splits + chunksPerProgram - 1) / chunksPerProgram;
