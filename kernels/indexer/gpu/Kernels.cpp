@@ -1511,16 +1511,16 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // The select's radix rounds as a loop where a thread holds 32 or more of
   // a head's keys (pq-128k), unrolled elsewhere (radixSelect).
   plan.selectRoundsLoop = chunk >= 32 * 32 * int64_t(plan.selectWarps);
-  // exact programs of several heads scored on the tensor cores select them
-  // in a loop over the heads where a thread holds few keys of each (no
-  // rounds loop): one copy of the selection's code, as fast (exact-gqa-32k
-  // on the H100, indexer v20 in perf-notes: 55.6 / 55.6 µs against 55.8 /
+  // exact programs of several heads may select them in a loop over the
+  // heads (--plan head_loop=1): one copy of the selection's code. With
+  // tensor-core scores and few keys a thread it was as fast (exact-gqa-32k
+  // on the H100, indexer v20b in perf-notes: 55.6 / 55.6 µs against 55.8 /
   // 55.4) and a third less to compile (tritiumc 0.19 -> 0.13 s, ptxas 0.11
-  // -> 0.07 on the 2-core machine). Where they hold 32+ (16384 x 2), the
-  // loop spills the scores: 2.5x slower. (The FMA paths, not measured with
-  // it, stay unrolled.)
-  plan.exactHeadLoop = !pq && plan.headsPerProgram > 1 &&
-                       !plan.selectRoundsLoop && plan.exactScoreOnTensorCores;
+  // -> 0.07 on the 2-core machine); with 32+ keys a thread (16384 x 2) the
+  // loop spills the scores: 2.5x slower. Off by default until `check` has
+  // run every edge shape with it on a GPU (only exact-gqa-32k's checked
+  // runs have so far).
+  plan.exactHeadLoop = false;
   if (overrides.exactHeadLoop >= 0) {
     if (overrides.exactHeadLoop == 1 && pq)
       throw Error(Error::Kind::InvalidArgument,
