@@ -711,6 +711,15 @@ int commandCheck(const Args &a) {
             PlanOverrides{.chunksPerProgram = chunks});
   }
   headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
+  // exact heads selected in a loop (--plan head_loop=1, an option the
+  // planner leaves off until this has run on a GPU): the hard inputs and
+  // every exact case.
+  one("exact ties+NaN+inf head_loop=1", tiesShape(ScoreKind::Exact),
+      hardInputs(a.seed + 11), PlanOverrides{.exactHeadLoop = 1});
+  for (const BenchmarkCase &bc : benchmarkCases())
+    if (bc.config.score == ScoreKind::Exact)
+      one(std::string(bc.name) + " head_loop=1", bc.config,
+          {.seed = a.seed + 12}, PlanOverrides{.exactHeadLoop = 1});
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge
   // of one program per row (cluster=1, where the planner clusters rows of
