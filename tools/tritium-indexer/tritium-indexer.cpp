@@ -22,7 +22,8 @@
 //       launch overlapping the select's, 0/1), cluster (merge
 //       programs per row: 1, 2, 4 or 8), chunks (pq: chunks a select
 //       program takes in turn, its tables built once), head_loop (exact:
-//       the heads selected in a loop, 0/1), slsr (the NVPTX backend's
+//       the heads selected in a loop, 0/1), pairs (pq: select over the
+//       code tuples weighted by their keys, 0/1), slsr (the NVPTX backend's
 //       straight-line strength reduction in every kernel, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
@@ -284,6 +285,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
       {"chunks", [](PlanOverrides &o, int64_t v) { o.chunksPerProgram = v; }},
       {"head_loop",
        [](PlanOverrides &o, int64_t v) { o.exactHeadLoop = v != 0 ? 1 : 0; }},
+      {"pairs",
+       [](PlanOverrides &o, int64_t v) { o.pqPairSelect = v != 0 ? 1 : 0; }},
       {"slsr",
        [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
   };
@@ -720,6 +723,20 @@ int commandCheck(const Args &a) {
     if (bc.config.score == ScoreKind::Exact)
       one(std::string(bc.name) + " head_loop=1", bc.config,
           {.seed = a.seed + 12}, PlanOverrides{.exactHeadLoop = 1});
+  // pq selects over the code tuples (--plan pairs): every pq edge shape and
+  // the hard inputs with it on, every pq case the other way from its plan.
+  one("pq ties+NaN+inf pairs=1", tiesShape(ScoreKind::PQ),
+      hardInputs(a.seed + 13), PlanOverrides{.pqPairSelect = 1});
+  for (const auto &[name, shape] : edgeShapes())
+    if (shape.score == ScoreKind::PQ)
+      one(name + " pairs=1", shape, {.seed = a.seed + 14},
+          PlanOverrides{.pqPairSelect = 1});
+  for (const BenchmarkCase &bc : benchmarkCases())
+    if (bc.config.score == ScoreKind::PQ) {
+      const bool pairs = planIndexer(bc.config, 132).pqPairSelect;
+      one(std::string(bc.name) + (pairs ? " pairs=0" : " pairs=1"), bc.config,
+          {.seed = a.seed + 15}, PlanOverrides{.pqPairSelect = pairs ? 0 : 1});
+    }
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge
   // of one program per row (cluster=1, where the planner clusters rows of

@@ -279,6 +279,17 @@ TileSelection selectTile(const Value &key, const Value &valid,
   return {selected, slot, totals[0], totals[1]};
 }
 
+/// Writes the (key, position) of each key of one tile that `threshold`
+/// selects at its slot of the candidate arrays.
+void writeSelected(KernelBuilder &kb, const Value &key, const Value &position,
+                   const Value &valid, const Threshold &threshold,
+                   const Value &candKeyBase, const Value &candPosBase) {
+  Value zero = kb.constant(0, tb::DType::I32);
+  TileSelection sel = selectTile(key, valid, threshold, zero, zero);
+  tb::store(candKeyBase + sel.slot, key, {.mask = sel.selected});
+  tb::store(candPosBase + sel.slot, position, {.mask = sel.selected});
+}
+
 /// Selects the `want` best of keys held in registers (one tile) and writes
 /// each selected key's (key, position) at `slot` of the candidate arrays.
 void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
@@ -293,10 +304,33 @@ void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
         return digitHistogram(unsignedKey, valid, round, prefix, radix);
       },
       radix, roundsLoop);
-  Value zero = kb.constant(0, tb::DType::I32);
-  TileSelection sel = selectTile(key, valid, threshold, zero, zero);
-  tb::store(candKeyBase + sel.slot, key, {.mask = sel.selected});
-  tb::store(candPosBase + sel.slot, position, {.mask = sel.selected});
+  writeSelected(kb, key, position, valid, threshold, candKeyBase, candPosBase);
+}
+
+/// selectAndWriteCandidates for keys that take few distinct values: each
+/// key is the `valueKeys` entry its `valueIndex` names. The radix rounds
+/// run over the values, each weighted by how many valid keys carry it
+/// (tx.weighted_histogram), so the keys are counted once instead of
+/// histogrammed every round; the selection then gathers each key's value.
+/// Same threshold, same selection: the multiset of keys is the same.
+void selectByValuesAndWriteCandidates(
+    KernelBuilder &kb, const Value &valueKeys, const Value &valueIndex,
+    const Value &position, const Value &valid, const Value &want,
+    const Value &candKeyBase, const Value &candPosBase, const Radix &radix) {
+  const int64_t values = valueKeys.numel(), keys = valueIndex.numel();
+  Value carriers = tb::histogram(valueIndex, values, valid);
+  Value unsignedValueKey = valueKeys ^ kIntMin;
+  Value carried = carriers > 0;
+  Threshold threshold = radixSelect(
+      kb, want, keys,
+      [&](const Round &round, const Value &prefix) {
+        return tb::weightedHistogram(
+            roundBins(unsignedValueKey, carried, round, prefix, radix),
+            carriers, radix.bins());
+      },
+      radix);
+  Value key = tb::gather(valueKeys, valueIndex, 0);
+  writeSelected(kb, key, position, valid, threshold, candKeyBase, candPosBase);
 }
 
 /// selectAndWriteCandidates for R rows of keys selected together
@@ -402,6 +436,18 @@ void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
 /// codes' 16-byte loads whole. With only the low words live, ptxas split
 /// each into two 4-byte loads, and every warp request then touched a sector
 /// per lane (ncu, seed-pq-32k select: 4x the ideal L2 sectors of the codes).
+/// Distinct code tuples of a pq key (C^M) where a select over them fits
+/// (at most 4096: one histogram of that many bins), else 0.
+int64_t pqTupleCount(const IndexerConfig &config) {
+  int64_t tuples = 1;
+  for (int64_t m = 0; m < config.pq.M; ++m) {
+    tuples *= config.C();
+    if (tuples > 4096)
+      return 0;
+  }
+  return tuples;
+}
+
 Value tableIndex(const Value &codes, const IndexerConfig &config) {
   Value index = codes.to(tb::DType::I32);
   if (config.pq.codebookDType == DType::I64)
@@ -538,27 +584,61 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
       Value head = firstHead + r;
       Value row = b * H + head;
       Value kvRow = (b * Hkv + head / G).to(tb::DType::I64);
-      Value score = kb.zeros({chunk}, tb::DType::F32);
+      std::vector<Value> headTables, codes;
       for (int64_t m = 0; m < M; ++m) {
-        Value table =
-            tablesBuilt ? tables[r * M + m] : buildTable(loadTableInputs(r, m));
-        Value code;
+        headTables.push_back(tablesBuilt ? tables[r * M + m]
+                                         : buildTable(loadTableInputs(r, m)));
         if (keyMajor) {
-          code = tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1);
+          codes.push_back(
+              tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1));
         } else {
           // Key-minor codes of one (head, m) are contiguous along the keys.
-          code = tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
-                                     {.mask = valid, .other = 0}),
-                            config);
+          codes.push_back(
+              tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
+                                  {.mask = valid, .other = 0}),
+                         config));
         }
-        score = score + tb::gather(table, code, 0);
       }
+      // A key's score, added in the same order for a key and for its code
+      // tuple (plan.pqPairSelect), so both give the same bits.
+      auto scoreOf = [&](auto &&codeOf, const tb::Shape &shape) {
+        Value score = kb.zeros(shape, tb::DType::F32);
+        for (int64_t m = 0; m < M; ++m)
+          score = score + tb::gather(headTables[m], codeOf(m), 0);
+        return score;
+      };
 
       Value rowBase = row.to(tb::DType::I64);
       if (config.weightLayout == WeightLayout::Dense)
         tb::store(weights + rowBase * Sk + position,
                   kb.zeros({chunk}, builderType(config.weightDType)),
                   {.mask = valid});
+      if (plan.pqPairSelect) {
+        if (config.heavy == 0)
+          continue;
+        // Tuple t's codes are its base-C digits, code 0 the most
+        // significant.
+        const int bits = int(config.pq.bits);
+        Value tuple = codes[0];
+        for (int64_t m = 1; m < M; ++m)
+          tuple = (tuple << bits) | codes[m];
+        const int64_t tuples = pqTupleCount(config);
+        Value t = kb.arange(0, tuples);
+        Value tupleKey = orderKey(scoreOf(
+            [&](int64_t m) {
+              return tb::shrLogical(t, int(bits * (M - 1 - m))) &
+                     int(config.C() - 1);
+            },
+            {tuples}));
+        Value slotBase =
+            (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
+        selectByValuesAndWriteCandidates(kb, tupleKey, tuple, position, valid,
+                                         candidatesOfSplit(config, plan, split),
+                                         candKey + slotBase, candPos + slotBase,
+                                         Radix{plan.radixDigitBits});
+        continue;
+      }
+      Value score = scoreOf([&](int64_t m) { return codes[m]; }, {chunk});
       if (joint) {
         jointKeys.push_back(orderKey(score).row());
       } else if (config.heavy > 0) {
@@ -1236,6 +1316,7 @@ std::string IndexerPlan::describe() const {
              ? ", key tile in " + std::to_string(exactDimSlices) + " slices"
              : "")
      << (jointHeadSelect ? ", heads selected together" : "")
+     << (pqPairSelect ? ", select over code tuples" : "")
      << (radixDigitBits != 11
              ? ", " + std::to_string(radixDigitBits) + "-bit digits"
              : std::string())
@@ -1511,16 +1592,42 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // The select's radix rounds as a loop where a thread holds 32 or more of
   // a head's keys (pq-128k), unrolled elsewhere (radixSelect).
   plan.selectRoundsLoop = chunk >= 32 * 32 * int64_t(plan.selectWarps);
-  // exact programs of several heads may select them in a loop over the
-  // heads (--plan head_loop=1): one copy of the selection's code. With
-  // tensor-core scores and few keys a thread it was as fast (exact-gqa-32k
-  // on the H100, indexer v20b in perf-notes: 55.6 / 55.6 µs against 55.8 /
+  // pq chunks with at least twice as many keys as code tuples (C^M <=
+  // 4096) select over the tuples, weighted by their keys (pqPairSelect):
+  // one count per key instead of a histogram per round, rounds over 4096
+  // tuples instead of the chunk's keys. (Rounds over as many tuples as
+  // there are keys would cost what they save.)
+  const int64_t tuples = pq ? pqTupleCount(config) : 0;
+  plan.pqPairSelect =
+      tuples > 0 && chunk >= 2 * tuples && !plan.jointHeadSelect;
+  if (overrides.pqPairSelect >= 0) {
+    if (overrides.pqPairSelect == 1 && tuples == 0)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: pairs (a select over the code tuples) is "
+                  "for pq with at most 4096 tuples (C^M), got " +
+                      (pq ? "C = " + std::to_string(config.C()) +
+                                ", M = " + std::to_string(config.pq.M)
+                          : std::string("exact scores")));
+    plan.pqPairSelect = overrides.pqPairSelect == 1;
+  }
+  if (plan.pqPairSelect && plan.jointHeadSelect)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: pairs and joint (heads selected together) "
+                "exclude each other");
+  // Over the tuples the rounds see 4096 values whatever the chunk: unrolled.
+  if (plan.pqPairSelect)
+    plan.selectRoundsLoop = false;
+  // exact programs of several heads scored on the tensor cores select them
+  // in a loop over the heads where a thread holds few keys of each (no
+  // rounds loop): one copy of the selection's code, as fast (exact-gqa-32k
+  // on the H100, indexer v20 in perf-notes: 55.6 / 55.6 µs against 55.8 /
   // 55.4) and a third less to compile (tritiumc 0.19 -> 0.13 s, ptxas 0.11
-  // -> 0.07 on the 2-core machine); with 32+ keys a thread (16384 x 2) the
-  // loop spills the scores: 2.5x slower. Off by default until `check` has
-  // run every edge shape with it on a GPU (only exact-gqa-32k's checked
-  // runs have so far).
-  plan.exactHeadLoop = false;
+  // -> 0.07 on the 2-core machine); `check` passed every edge shape with
+  // it (91/91 on an H100). Where they hold 32+ (16384 x 2), the loop spills
+  // the scores: 2.5x slower. (The FMA paths, not measured with it, stay
+  // unrolled.)
+  plan.exactHeadLoop = !pq && plan.headsPerProgram > 1 &&
+                       !plan.selectRoundsLoop && plan.exactScoreOnTensorCores;
   if (overrides.exactHeadLoop >= 0) {
     if (overrides.exactHeadLoop == 1 && pq)
       throw Error(Error::Kind::InvalidArgument,
@@ -1616,7 +1723,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // exact-gqa-128k and exact-gqa-b8-32k +2% (their 16384 x 2 selects
   // spill 188 bytes instead of 104). Kept for the selects whose threads
   // hold 32+ keys (those three), dropped elsewhere.
-  plan.selectStrengthReduction = plan.selectRoundsLoop;
+  plan.selectStrengthReduction =
+      plan.chunk >= 32 * 32 * int64_t(plan.selectWarps);
   plan.mergeStrengthReduction = false;
   if (overrides.strengthReduction >= 0)
     plan.selectStrengthReduction = plan.mergeStrengthReduction =

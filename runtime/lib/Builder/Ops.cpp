@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -1540,6 +1541,32 @@ Value histogram(const Value &x, int64_t numBins, const Value &mask) {
   if (mask.isValid())
     m = ir(conformMask(kb, op, mask, x.shape()));
   return wrap(kb, create<tt::HistogramOp>(kb, type, ir(x), m), DType::I32);
+}
+
+Value weightedHistogram(const Value &x, const Value &weights, int64_t numBins,
+                        const Value &mask) {
+  const char *op = "weightedHistogram";
+  KernelBuilder &kb = ownerOf(op, {&x, &weights});
+  requireTensor(op, x);
+  if (x.rank() != 1)
+    fail(str(op) + ": needs a 1-D tensor, got shape " +
+         shapeToString(x.shape()));
+  if (isFloat(x.dtype()) || x.isPointer())
+    fail(str(op) + ": needs integers, got " + x.typeString());
+  if (numBins <= 0)
+    fail(str(op) + ": the number of bins must be positive, got " +
+         std::to_string(numBins));
+  checkUsable(kb, op, weights, "the weights");
+  if (weights.isPointer() || (!weights.isLiteral() && isFloat(weights.dtype())))
+    fail(str(op) + ": the weights must be integers, got " +
+         weights.typeString());
+  Value w = conform(kb, op, weights, DType::I32, x.shape());
+  Type type = typeLike(kb, op, {numBins}, DType::I32);
+  mlir::Value m;
+  if (mask.isValid())
+    m = ir(conformMask(kb, op, mask, x.shape()));
+  return wrap(kb, create<tx::WeightedHistogramOp>(kb, type, ir(x), ir(w), m),
+              DType::I32);
 }
 
 //===----------------------------------------------------------------------===//

@@ -188,18 +188,8 @@ TEST_CASE("pq select programs take several chunks in turn, tables built "
                     Error);
 }
 
-TEST_CASE("exact programs may select their heads in a loop",
+TEST_CASE("pq selects may run their rounds over the code tuples",
           "[indexer][build]") {
-  // exact-gqa-32k: 4096 x 2 heads, 8 keys a thread. head_loop=1: one copy
-  // of the selection's code, in an scf.for over the heads.
-  const IndexerConfig &small = findCase("exact-gqa-32k").config;
-  IndexerPlan plan = planIndexer(small, 132);
-  CHECK_FALSE(plan.exactHeadLoop);
-  std::string straight = buildIndexerKernels(small, plan)[0].irText;
-  PlanOverrides loop{.exactHeadLoop = 1};
-  IndexerPlan looped = planIndexer(small, 132, loop);
-  CHECK(looped.exactHeadLoop);
-  std::string loopedIr = buildIndexerKernels(small, looped)[0].irText;
   auto count = [](const std::string &text, const std::string &what) {
     size_t n = 0;
     for (size_t at = text.find(what); at != std::string::npos;
@@ -207,8 +197,74 @@ TEST_CASE("exact programs may select their heads in a loop",
       ++n;
     return n;
   };
-  CHECK(count(loopedIr, "tt.histogram") * 2 == count(straight, "tt.histogram"));
-  compileAll(small, loop);
+  // pq-128k: 16384 keys a chunk, 4096 tuples (M = 2, C = 64): over the
+  // tuples by default, one count of the keys and 3 weighted rounds, the
+  // rounds unrolled; seed-pq-32k (4096 keys a chunk): over the keys.
+  const IndexerConfig &large = findCase("pq-128k").config;
+  IndexerPlan plan = planIndexer(large, 132);
+  CHECK(plan.pqPairSelect);
+  CHECK_FALSE(plan.selectRoundsLoop);
+  std::string ir = buildIndexerKernels(large, plan)[0].irText;
+  CHECK(count(ir, "tx.weighted_histogram") == 3);
+  CHECK(count(ir, "tt.histogram") == 1);
+  CHECK(ir.find("tensor<4096xi32>") != std::string::npos);
+  compileAll(large);
+  PlanOverrides keys{.pqPairSelect = 0};
+  IndexerPlan overKeys = planIndexer(large, 132, keys);
+  CHECK_FALSE(overKeys.pqPairSelect);
+  CHECK(overKeys.selectRoundsLoop);
+  CHECK(buildIndexerKernels(large, overKeys)[0].irText.find(
+            "tx.weighted_histogram") == std::string::npos);
+  const IndexerConfig &seed = findCase("seed-pq-32k").config;
+  CHECK_FALSE(planIndexer(seed, 132).pqPairSelect);
+  // Asked for: 2 heads a program, a select over the tuples each; and M = 3
+  // codes of 4 bits (4096 tuples).
+  PlanOverrides pairs{.pqPairSelect = 1};
+  std::string seedIr =
+      buildIndexerKernels(seed, planIndexer(seed, 132, pairs))[0].irText;
+  CHECK(count(seedIr, "tx.weighted_histogram") == 6);
+  compileAll(seed, pairs);
+  IndexerConfig threeCodes = seed;
+  threeCodes.D = 96;
+  threeCodes.pq.M = 3;
+  threeCodes.pq.bits = 4;
+  compileAll(threeCodes, pairs);
+  // More than 4096 tuples (C = 256), or exact scores: refused.
+  IndexerConfig wide = seed;
+  wide.pq.bits = 8;
+  REQUIRE_THROWS_AS(planIndexer(wide, 132, pairs), Error);
+  CHECK_FALSE(planIndexer(wide, 132).pqPairSelect);
+  REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132, pairs),
+                    Error);
+}
+
+TEST_CASE("exact programs of few keys a thread select their heads in a "
+          "loop",
+          "[indexer][build]") {
+  // exact-gqa-32k: 4096 x 2 heads, 8 keys a thread: one copy of the
+  // selection's code, in an scf.for over the heads.
+  const IndexerConfig &small = findCase("exact-gqa-32k").config;
+  IndexerPlan plan = planIndexer(small, 132);
+  CHECK(plan.exactHeadLoop);
+  std::string looped = buildIndexerKernels(small, plan)[0].irText;
+  PlanOverrides unrolled{.exactHeadLoop = 0};
+  std::string straight =
+      buildIndexerKernels(small, planIndexer(small, 132, unrolled))[0].irText;
+  auto count = [](const std::string &text, const std::string &what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos;
+         at = text.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  CHECK(count(looped, "tt.histogram") * 2 == count(straight, "tt.histogram"));
+  compileAll(small, unrolled);
+  // 16384 x 2 heads (32 keys a thread, rounds loop): unrolled (the loop
+  // spilled the scores); one head a program: nothing to loop over.
+  CHECK_FALSE(
+      planIndexer(findCase("exact-gqa-128k").config, 132).exactHeadLoop);
+  CHECK_FALSE(planIndexer(small, 132, PlanOverrides{.headsPerProgram = 1})
+                  .exactHeadLoop);
   REQUIRE_THROWS_AS(planIndexer(findCase("seed-pq-32k").config, 132,
                                 PlanOverrides{.exactHeadLoop = 1}),
                     Error);
@@ -474,7 +530,7 @@ TEST_CASE("strength reduction is kept where the kernel spilled without it",
       on.push_back(source.strengthReduction);
     return on;
   };
-  // Selects whose threads hold 32+ keys (rounds loops) keep it; the other
+  // Selects whose threads hold 32+ keys keep it; the other
   // selects and every merge drop it.
   CHECK(flags("exact-gqa-128k") == std::vector<bool>{true, false});
   CHECK(flags("pq-128k") == std::vector<bool>{true, false});

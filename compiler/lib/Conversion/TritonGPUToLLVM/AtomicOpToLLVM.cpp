@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Utility.h"
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -541,15 +542,23 @@ struct AtomicCASOpConversion : public AtomicConversionBase<AtomicCASOp> {
   }
 };
 
-/// Counts through bins in shared memory: zero them, add 1 per distinct
-/// counted element with a predicated `red.shared.add`, read them back in the
-/// result's layout.
-struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
+/// Counts through bins in shared memory: zero them, add 1 (tt.histogram) or
+/// the lane's weight (tx.weighted_histogram) per distinct counted element
+/// with a predicated `red.shared.add`, read them back in the result's
+/// layout.
+template <typename HistogramLikeOp>
+struct HistogramOpConversion : public OpConversionPattern<HistogramLikeOp> {
+  using OpAdaptor = typename HistogramLikeOp::Adaptor;
+  static constexpr bool kWeighted =
+      std::is_same_v<HistogramLikeOp, tx::WeightedHistogramOp>;
+
   HistogramOpConversion(TritiumTypeConverter &converter, LoweringContext &state)
-      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+      : OpConversionPattern<HistogramLikeOp>(converter,
+                                             &converter.getContext()),
+        state(state) {}
 
   LogicalResult
-  matchAndRewrite(HistogramOp op, OpAdaptor adaptor,
+  matchAndRewrite(HistogramLikeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType srcType = op.getSrc().getType();
@@ -558,7 +567,7 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
         ttg::getLayoutView(srcType.getEncoding(), srcType.getShape());
     FailureOr<ttg::LayoutView> resultView =
         ttg::getLayoutView(resultType.getEncoding(), resultType.getShape());
-    Type structType = getTypeConverter()->convertType(resultType);
+    Type structType = this->getTypeConverter()->convertType(resultType);
     if (failed(srcView) || failed(resultView) || !structType)
       return rewriter.notifyMatchFailure(op, "unsupported layout");
     auto countType = dyn_cast<IntegerType>(resultType.getElementType());
@@ -575,6 +584,10 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
     SmallVector<Value> masks;
     if (adaptor.getMask())
       masks = unpack(rewriter, loc, adaptor.getMask());
+    // The weights share the source's layout (tritium-assign-layouts).
+    SmallVector<Value> weights;
+    if constexpr (kWeighted)
+      weights = unpack(rewriter, loc, adaptor.getWeights());
 
     // Zero the bins: with fewer bins than threads, several threads clear
     // the same bin, which is harmless.
@@ -599,8 +612,11 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
     // Count each distinct element once, where it lies in [0, numBins).
     Owners owners = computeOwners(rewriter, loc, *srcView);
     Type i64 = rewriter.getI64Type();
-    std::string text =
-        "@$0 red.shared.add.u" + std::to_string(countBits) + " [ $1 + 0 ], 1;";
+    std::string text = "@$0 red.shared.add.u" + std::to_string(countBits) +
+                       (kWeighted ? " [ $1 + 0 ], $2;" : " [ $1 + 0 ], 1;");
+    std::string constraints =
+        kWeighted ? (countBits == 64 ? "b,r,l,~{memory}" : "b,r,r,~{memory}")
+                  : "b,r,~{memory}";
     for (unsigned r = 0; r < values.size(); ++r) {
       if (owners.firstCopy[r] != r)
         continue;
@@ -621,9 +637,12 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
       // Shared-window addresses fit 32 bits.
       Value address32 = LLVM::PtrToIntOp::create(
           rewriter, loc, rewriter.getI32Type(), address);
+      SmallVector<Value> operands{counted, address32};
+      if constexpr (kWeighted)
+        operands.push_back(weights[r]);
       LLVM::InlineAsmOp::create(
-          rewriter, loc, TypeRange(), ValueRange{counted, address32}, text,
-          "b,r,~{memory}", /*has_side_effects=*/true, /*is_align_stack=*/false,
+          rewriter, loc, TypeRange(), operands, text, constraints,
+          /*has_side_effects=*/true, /*is_align_stack=*/false,
           LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
     }
     barrier(rewriter, loc);
@@ -648,7 +667,8 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramOp> {
 void mlir::triton::populateAtomicOpToLLVMPatterns(
     TritiumTypeConverter &converter, RewritePatternSet &patterns,
     LoweringContext &state) {
-  patterns
-      .add<AtomicRMWOpConversion, AtomicCASOpConversion, HistogramOpConversion>(
-          converter, state);
+  patterns.add<AtomicRMWOpConversion, AtomicCASOpConversion,
+               HistogramOpConversion<HistogramOp>,
+               HistogramOpConversion<tx::WeightedHistogramOp>>(converter,
+                                                               state);
 }

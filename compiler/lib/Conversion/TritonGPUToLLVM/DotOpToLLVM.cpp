@@ -32,6 +32,7 @@
 
 #include "FloatConversion.h"
 #include "Utility.h"
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -1338,7 +1339,8 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
   int64_t scratchBound = 0;
   module.walk([&](Operation *op) {
     if (!isa<ttg::ConvertLayoutOp, ReshapeOp, TransOp, JoinOp, CatOp, SplitOp,
-             ReduceOp, ScanOp, HistogramOp, GatherOp>(op))
+             ReduceOp, ScanOp, HistogramOp, tx::WeightedHistogramOp, GatherOp>(
+            op))
       return;
     for (Value value : llvm::concat<Value>(op->getOperands(), op->getResults()))
       if (auto tensor = dyn_cast<RankedTensorType>(value.getType()))

@@ -93,6 +93,10 @@ struct PlanOverrides {
   /// exact: the heads' selections as a loop over the heads (1) or one after
   /// the other in straight-line code (0); -1: the planner's.
   int exactHeadLoop = -1;
+  /// pq with at most 4096 distinct code tuples (C^M): select over the
+  /// tuples, each weighted by its keys (1), or over the keys (0); -1: the
+  /// planner's.
+  int pqPairSelect = -1;
   /// The NVPTX backend's straight-line strength reduction for every kernel
   /// (1) or none (0); -1: the planner's.
   int strengthReduction = -1;
@@ -103,7 +107,7 @@ struct PlanOverrides {
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
-           strengthReduction >= 0;
+           pqPairSelect >= 0 || strengthReduction >= 0;
   }
 };
 
@@ -150,6 +154,13 @@ struct IndexerPlan {
   /// scores picked by a select per element), so that the selection's code
   /// is there once instead of R times.
   bool exactHeadLoop = false;
+  /// pq: a chunk's radix select runs over the C^M code tuples (at most
+  /// 4096; "pairs" for M = 2), each weighted by how many of the chunk's
+  /// keys carry it (tx.weighted_histogram), instead of over the keys: the
+  /// keys are counted into the tuples' bins once, and each key's order key
+  /// is gathered from its tuple's for the selection. Its rounds then cost
+  /// the same whatever the chunk.
+  bool pqPairSelect = false;
   /// Select programs per row group.
   int64_t selectPrograms() const {
     return (splits + chunksPerProgram - 1) / chunksPerProgram;

@@ -554,6 +554,12 @@ Value cumprod(const Value &x, int axis = 0, bool reverse = false);
 /// tt.histogram of a 1-D integer tensor into `numBins` bins (i32 counts);
 /// values outside [0, numBins) and masked-off lanes are not counted.
 Value histogram(const Value &x, int64_t numBins, const Value &mask = {});
+/// tx.weighted_histogram: bin b gets the sum of `weights` (i32, converted
+/// and broadcast to x's shape) over the lanes whose x is b; values outside
+/// [0, numBins) and masked-off lanes add nothing. For selections over a few
+/// distinct values each standing for many elements.
+Value weightedHistogram(const Value &x, const Value &weights, int64_t numBins,
+                        const Value &mask = {});
 
 // Sorting (Triton's standard library, built from reshapes, reductions and
 // xor as Triton does it).

@@ -77,3 +77,27 @@ LogicalResult ClusterSumOp::verify() {
   }
   return success();
 }
+
+LogicalResult WeightedHistogramOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto weights = cast<RankedTensorType>(getWeights().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (src.getRank() != 1 || result.getRank() != 1)
+    return emitOpError("takes and produces 1-D tensors");
+  if (!src.getElementType().isInteger())
+    return emitOpError("bins (src) are integers, not ") << src.getElementType();
+  Type count = result.getElementType();
+  if (!count.isInteger(32) && !count.isInteger(64))
+    return emitOpError("sums into i32 or i64 bins, not ") << count;
+  if (weights.getShape() != src.getShape() || weights.getElementType() != count)
+    return emitOpError("weights must have the source's shape and the "
+                       "result's element type, got ")
+           << weights;
+  if (getMask()) {
+    auto mask = cast<RankedTensorType>(getMask().getType());
+    if (mask.getShape() != src.getShape() ||
+        !mask.getElementType().isInteger(1))
+      return emitOpError("mask must be i1 of the source's shape, got ") << mask;
+  }
+  return success();
+}

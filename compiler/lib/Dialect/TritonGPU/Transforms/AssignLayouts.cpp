@@ -12,8 +12,9 @@
 // loop that carries such a dot's result carries it in that layout, so the
 // accumulator never changes layout inside the loop.
 //
-// Small histograms whose bins are scanned or reduced are replicated in every
-// warp, so that those scans and reductions need no shared memory.
+// Small histograms (tt.histogram, tx.weighted_histogram) whose bins are
+// scanned or reduced are replicated in every warp, so that those scans and
+// reductions need no shared memory.
 //
 // A loop value that starts as a splat or constant (the zero accumulator of
 // `acc += tl.sum(x, 1)`) and is only combined element by element with data
@@ -24,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tritium/Analysis/AxisInfo.h"
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 #include "tritium/Dialect/TritonGPU/Transforms/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -154,8 +156,9 @@ bool isComputedFromCheapValues(Value value, unsigned depth = 0) {
 /// combined element by element (so they share one layout).
 bool isElementwiseLike(Operation *op) {
   if (isa<ExpandDimsOp, BroadcastOp, ReduceOp, ScanOp, DotOp, TransOp,
-          ReshapeOp, JoinOp, SplitOp, CatOp, GatherOp, HistogramOp, SplatOp,
-          MakeRangeOp, ConvertLayoutOp, UnsplatOp>(op))
+          ReshapeOp, JoinOp, SplitOp, CatOp, GatherOp, HistogramOp,
+          tx::WeightedHistogramOp, SplatOp, MakeRangeOp, ConvertLayoutOp,
+          UnsplatOp>(op))
     return false;
   if (isa<scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp, scf::ConditionOp>(
           op))
@@ -245,11 +248,11 @@ struct AssignLayouts
   /// or reduction of them goes through shared memory, between barriers.
   /// Bins that are only stored keep the default layout, which stores them
   /// without replicas.
-  Attribute histogramLayout(HistogramOp histogram, RankedTensorType type) {
+  Attribute histogramLayout(Value histogram, RankedTensorType type) {
     int64_t numBins = type.getShape()[0];
     int64_t lanes = kThreadsPerWarp;
     if (numBins % lanes != 0 || numBins > lanes * 16 ||
-        !feedsScanOrReduce(histogram.getResult()))
+        !feedsScanOrReduce(histogram))
       return defaultLayout(type);
     return BlockedEncodingAttr::get(&getContext(), {unsigned(numBins / lanes)},
                                     {unsigned(lanes)}, {numWarps}, {0});
@@ -342,8 +345,8 @@ struct AssignLayouts
         layout = layoutOf(scan.getSrcs()[0]);
       else if (auto dot = dyn_cast<DotOp>(op))
         layout = dotLayout(dot);
-      else if (auto histogram = dyn_cast<HistogramOp>(op))
-        layout = histogramLayout(histogram, tensor);
+      else if (isa<HistogramOp, tx::WeightedHistogramOp>(op))
+        layout = histogramLayout(result, tensor);
       else if (auto addPtr = dyn_cast<AddPtrOp>(op))
         // Addresses are laid out for the access they feed (16 bytes of the
         // pointee per thread), not after their integer offsets; pointers
@@ -439,7 +442,9 @@ struct AssignLayouts
       require(dot.getCMutable(), dot.getD().getType());
       return;
     }
-    if (isa<ReduceOp, ScanOp>(op)) {
+    // A histogram reads each lane's bin, mask (and weight) together: the
+    // mask of a tt.histogram must have its source's type, layout included.
+    if (isa<ReduceOp, ScanOp, HistogramOp, tx::WeightedHistogramOp>(op)) {
       Attribute layout = layoutOf(op->getOperand(0));
       for (OpOperand &operand : op->getOpOperands())
         require(operand, withLayout(operand.get().getType(), layout));

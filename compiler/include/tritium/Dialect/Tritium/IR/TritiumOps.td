@@ -43,4 +43,28 @@ def TX_ClusterSumOp : TX_Op<"cluster_sum", [SameOperandsAndResultType,
   let hasVerifier = 1;
 }
 
+def TX_WeightedHistogramOp : TX_Op<"weighted_histogram", [Pure]> {
+  let summary = "Sums integer weights into unit-width bins from 0";
+  let description = [{
+    `result[b]` is the sum of `weights[i]` over the lanes `i` whose
+    `src[i] == b` (integer sums wrap); values outside [0, number of bins)
+    and lanes whose optional `mask` is false add nothing. With all weights
+    1 it is `tt.histogram`. `src`, `weights` and `mask` are 1-D of one
+    shape; the weights have the result's element type (i32 or i64).
+
+    What it is for: a selection over a few distinct values that each stand
+    for many elements (a radix select over the 4096 code pairs of a
+    product-quantised score, each weighted by how many keys carry it)
+    histograms the values once instead of every element.
+  }];
+  let arguments = (ins AnyRankedTensor:$src, AnyRankedTensor:$weights,
+                       Optional<AnyRankedTensor>:$mask);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $src `,` $weights (`,` $mask^)? attr-dict `:` type($src) `,` type($weights)
+    (`,` type($mask)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif
