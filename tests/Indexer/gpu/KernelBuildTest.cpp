@@ -131,8 +131,12 @@ TEST_CASE("indexer plans", "[indexer][build]") {
       planIndexer(exact, 132,
                   PlanOverrides{.tensorCores = 0, .selectStages = 2}),
       Error);
-  // Radix rounds as a loop only where a thread holds 32+ keys of a head.
-  CHECK(planIndexer(findCase("pq-128k").config, 132).selectRoundsLoop);
+  // Radix rounds as a loop only where a thread holds 32+ keys of a head
+  // and the rounds run over the keys (not over pq code tuples).
+  CHECK(planIndexer(findCase("pq-128k").config, 132,
+                    PlanOverrides{.pqPairSelect = 0})
+            .selectRoundsLoop);
+  CHECK(planIndexer(findCase("exact-gqa-128k").config, 132).selectRoundsLoop);
   CHECK_FALSE(planIndexer(seed, 132).selectRoundsLoop);
   REQUIRE_THROWS_AS(planIndexer(exact, 132, threeHeads), Error);
   // Bad configurations are the configuration's errors.
