@@ -584,7 +584,13 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
       Value head = firstHead + r;
       Value row = b * H + head;
       Value kvRow = (b * Hkv + head / G).to(tb::DType::I64);
+      // A key's score, M table entries added in order; a code tuple's
+      // (plan.pqPairSelect) is added in the same order, so both give the
+      // same bits.
       std::vector<Value> headTables, codes;
+      Value score;
+      if (!plan.pqPairSelect)
+        score = kb.zeros({chunk}, tb::DType::F32);
       for (int64_t m = 0; m < M; ++m) {
         headTables.push_back(tablesBuilt ? tables[r * M + m]
                                          : buildTable(loadTableInputs(r, m)));
@@ -598,15 +604,9 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
                                   {.mask = valid, .other = 0}),
                          config));
         }
+        if (!plan.pqPairSelect)
+          score = score + tb::gather(headTables[m], codes[m], 0);
       }
-      // A key's score, added in the same order for a key and for its code
-      // tuple (plan.pqPairSelect), so both give the same bits.
-      auto scoreOf = [&](auto &&codeOf, const tb::Shape &shape) {
-        Value score = kb.zeros(shape, tb::DType::F32);
-        for (int64_t m = 0; m < M; ++m)
-          score = score + tb::gather(headTables[m], codeOf(m), 0);
-        return score;
-      };
 
       Value rowBase = row.to(tb::DType::I64);
       if (config.weightLayout == WeightLayout::Dense)
@@ -624,12 +624,14 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
           tuple = (tuple << bits) | codes[m];
         const int64_t tuples = pqTupleCount(config);
         Value t = kb.arange(0, tuples);
-        Value tupleKey = orderKey(scoreOf(
-            [&](int64_t m) {
-              return tb::shrLogical(t, int(bits * (M - 1 - m))) &
-                     int(config.C() - 1);
-            },
-            {tuples}));
+        Value tupleScore = kb.zeros({tuples}, tb::DType::F32);
+        for (int64_t m = 0; m < M; ++m)
+          tupleScore = tupleScore +
+                       tb::gather(headTables[m],
+                                  tb::shrLogical(t, int(bits * (M - 1 - m))) &
+                                      int(config.C() - 1),
+                                  0);
+        Value tupleKey = orderKey(tupleScore);
         Value slotBase =
             (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
         selectByValuesAndWriteCandidates(kb, tupleKey, tuple, position, valid,
@@ -638,7 +640,6 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
                                          Radix{plan.radixDigitBits});
         continue;
       }
-      Value score = scoreOf([&](int64_t m) { return codes[m]; }, {chunk});
       if (joint) {
         jointKeys.push_back(orderKey(score).row());
       } else if (config.heavy > 0) {
