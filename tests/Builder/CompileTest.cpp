@@ -195,3 +195,41 @@ TEST_CASE("a cluster histogram compiles to distributed shared memory",
   CHECK(ptx.find("barrier.cluster.arrive.aligned") != std::string::npos);
   CHECK(ptx.find("ld.shared::cluster") != std::string::npos);
 }
+
+TEST_CASE("a weighted histogram compiles to shared-memory adds of the weights",
+          "[builder][compile]") {
+  if (!haveLibdevice()) {
+    WARN("skipped: libdevice.10.bc not found (no CUDA toolkit)");
+    return;
+  }
+  auto context = makeFullContext();
+  KernelBuilder kb(*context, "weighted_histogram");
+  Value keys = kb.pointerArg("keys", DType::I32, {.divisibility = 16});
+  Value counts = kb.pointerArg("counts", DType::I32, {.divisibility = 16});
+  Value out = kb.pointerArg("out", DType::I32, {.divisibility = 16});
+  // 1024 values, each standing for counts[i] elements, into 256 bins; the
+  // weights a tensor or a literal (broadcast to the source's shape).
+  Value i = kb.arange(0, 1024);
+  Value v = load(keys + i);
+  Value h = weightedHistogram(v, load(counts + i), 256, v >= 0);
+  Value ones = weightedHistogram(v, 1, 256);
+  Value bins = kb.arange(0, 256);
+  store(out + bins, h);
+  store(out + 256 + bins, ones);
+  std::string ttir = kb.tritonIR();
+  CHECK(ttir.find("tx.weighted_histogram") != std::string::npos);
+  mlir::OwningOpRef<mlir::ModuleOp> module = kb.takeModule();
+  REQUIRE(module);
+  std::string ptx = compileToPTX(*module, "sm_90a");
+  INFO(ptx.substr(0, 4000));
+  CHECK(ptx.find("red.shared.add.u32") != std::string::npos);
+  // Bad operands are the builder's errors, before any IR is made.
+  KernelBuilder bad(*context, "bad_weighted_histogram");
+  Value x = bad.arange(0, 64);
+  CHECK_THROWS_WITH(weightedHistogram(x, x.to(DType::F32), 16),
+                    Catch::Contains("the weights must be integers"));
+  CHECK_THROWS_WITH(weightedHistogram(x.to(DType::F32), x, 16),
+                    Catch::Contains("needs integers"));
+  CHECK_THROWS_WITH(weightedHistogram(x, x, 0),
+                    Catch::Contains("the number of bins must be positive"));
+}

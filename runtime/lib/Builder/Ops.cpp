@@ -1524,9 +1524,13 @@ Value cumprod(const Value &x, int axis, bool reverse) {
       reverse)[0];
 }
 
-Value histogram(const Value &x, int64_t numBins, const Value &mask) {
-  const char *op = "histogram";
-  KernelBuilder &kb = ownerOf(op, {&x});
+namespace {
+/// The checks tt.histogram and tx.weighted_histogram share: a 1-D integer
+/// source, a positive number of bins; the mask, if any, made i1 of the
+/// source's shape.
+mlir::Value checkHistogramOperands(KernelBuilder &kb, const char *op,
+                                   const Value &x, int64_t numBins,
+                                   const Value &mask) {
   requireTensor(op, x);
   if (x.rank() != 1)
     fail(str(op) + ": needs a 1-D tensor, got shape " +
@@ -1536,10 +1540,16 @@ Value histogram(const Value &x, int64_t numBins, const Value &mask) {
   if (numBins <= 0)
     fail(str(op) + ": the number of bins must be positive, got " +
          std::to_string(numBins));
+  return mask.isValid() ? ir(conformMask(kb, op, mask, x.shape()))
+                        : mlir::Value();
+}
+} // namespace
+
+Value histogram(const Value &x, int64_t numBins, const Value &mask) {
+  const char *op = "histogram";
+  KernelBuilder &kb = ownerOf(op, {&x});
+  mlir::Value m = checkHistogramOperands(kb, op, x, numBins, mask);
   Type type = typeLike(kb, op, {numBins}, DType::I32);
-  mlir::Value m;
-  if (mask.isValid())
-    m = ir(conformMask(kb, op, mask, x.shape()));
   return wrap(kb, create<tt::HistogramOp>(kb, type, ir(x), m), DType::I32);
 }
 
@@ -1547,24 +1557,13 @@ Value weightedHistogram(const Value &x, const Value &weights, int64_t numBins,
                         const Value &mask) {
   const char *op = "weightedHistogram";
   KernelBuilder &kb = ownerOf(op, {&x, &weights});
-  requireTensor(op, x);
-  if (x.rank() != 1)
-    fail(str(op) + ": needs a 1-D tensor, got shape " +
-         shapeToString(x.shape()));
-  if (isFloat(x.dtype()) || x.isPointer())
-    fail(str(op) + ": needs integers, got " + x.typeString());
-  if (numBins <= 0)
-    fail(str(op) + ": the number of bins must be positive, got " +
-         std::to_string(numBins));
+  mlir::Value m = checkHistogramOperands(kb, op, x, numBins, mask);
   checkUsable(kb, op, weights, "the weights");
   if (weights.isPointer() || (!weights.isLiteral() && isFloat(weights.dtype())))
     fail(str(op) + ": the weights must be integers, got " +
          weights.typeString());
   Value w = conform(kb, op, weights, DType::I32, x.shape());
   Type type = typeLike(kb, op, {numBins}, DType::I32);
-  mlir::Value m;
-  if (mask.isValid())
-    m = ir(conformMask(kb, op, mask, x.shape()));
   return wrap(kb, create<tx::WeightedHistogramOp>(kb, type, ir(x), ir(w), m),
               DType::I32);
 }

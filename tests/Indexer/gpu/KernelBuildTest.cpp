@@ -39,6 +39,15 @@ void compileAll(const IndexerConfig &config,
   }
 }
 
+/// Occurrences of `what` in `text` (ops in a kernel's IR).
+size_t countOf(const std::string &text, const std::string &what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
 } // namespace
 
 TEST_CASE("indexer kernels compile for every benchmark case",
@@ -194,13 +203,6 @@ TEST_CASE("pq select programs take several chunks in turn, tables built "
 
 TEST_CASE("pq selects may run their rounds over the code tuples",
           "[indexer][build]") {
-  auto count = [](const std::string &text, const std::string &what) {
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos;
-         at = text.find(what, at + 1))
-      ++n;
-    return n;
-  };
   // pq-128k: 16384 keys a chunk, 4096 tuples (M = 2, C = 64): over the
   // tuples by default, one count of the keys and 3 weighted rounds, the
   // rounds unrolled; seed-pq-32k (4096 keys a chunk): over the keys.
@@ -209,8 +211,8 @@ TEST_CASE("pq selects may run their rounds over the code tuples",
   CHECK(plan.pqPairSelect);
   CHECK_FALSE(plan.selectRoundsLoop);
   std::string ir = buildIndexerKernels(large, plan)[0].irText;
-  CHECK(count(ir, "tx.weighted_histogram") == 3);
-  CHECK(count(ir, "tt.histogram") == 1);
+  CHECK(countOf(ir, "tx.weighted_histogram") == 3);
+  CHECK(countOf(ir, "tt.histogram") == 1);
   CHECK(ir.find("tensor<4096xi32>") != std::string::npos);
   compileAll(large);
   PlanOverrides keys{.pqPairSelect = 0};
@@ -226,7 +228,7 @@ TEST_CASE("pq selects may run their rounds over the code tuples",
   PlanOverrides pairs{.pqPairSelect = 1};
   std::string seedIr =
       buildIndexerKernels(seed, planIndexer(seed, 132, pairs))[0].irText;
-  CHECK(count(seedIr, "tx.weighted_histogram") == 6);
+  CHECK(countOf(seedIr, "tx.weighted_histogram") == 6);
   compileAll(seed, pairs);
   IndexerConfig threeCodes = seed;
   threeCodes.D = 96;
@@ -254,14 +256,8 @@ TEST_CASE("exact programs of few keys a thread select their heads in a "
   PlanOverrides unrolled{.exactHeadLoop = 0};
   std::string straight =
       buildIndexerKernels(small, planIndexer(small, 132, unrolled))[0].irText;
-  auto count = [](const std::string &text, const std::string &what) {
-    size_t n = 0;
-    for (size_t at = text.find(what); at != std::string::npos;
-         at = text.find(what, at + 1))
-      ++n;
-    return n;
-  };
-  CHECK(count(looped, "tt.histogram") * 2 == count(straight, "tt.histogram"));
+  CHECK(countOf(looped, "tt.histogram") * 2 ==
+        countOf(straight, "tt.histogram"));
   compileAll(small, unrolled);
   // 16384 x 2 heads (32 keys a thread, rounds loop): unrolled (the loop
   // spilled the scores); one head a program: nothing to loop over.
