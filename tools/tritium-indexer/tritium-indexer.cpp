@@ -596,6 +596,10 @@ std::vector<std::pair<std::string, IndexerConfig>> edgeShapes() {
   c.pq.bits = 4;
   c.pq.codebookDType = DType::I32;
   shapes.push_back({"pq i32 codes D=96 M=3 bits=4", c});
+  c = findCase("seed-pq-32k").config;
+  c.Sk = 6000;
+  c.pq.M = 1;
+  shapes.push_back({"pq M=1", c});
   c = findCase("exact-gqa-32k").config;
   c.Sk = 6000;
   c.heavy = 100;

@@ -429,13 +429,6 @@ void mergeInLastProgram(KernelBuilder &kb, const IndexerConfig &config,
 // Launch 1: select (pq)
 //===----------------------------------------------------------------------===//
 
-/// The table index of loaded codes: the code itself where it is in [0, C).
-/// Unchecked codes outside it (unspecified by the spec) index the table with
-/// their low `bits` bits, for int64 codes after folding the high word into
-/// the low one (pqTableIndex of the reference): using both words keeps the
-/// codes' 16-byte loads whole. With only the low words live, ptxas split
-/// each into two 4-byte loads, and every warp request then touched a sector
-/// per lane (ncu, seed-pq-32k select: 4x the ideal L2 sectors of the codes).
 /// Distinct code tuples of a pq key (C^M) where a select over them fits
 /// (at most 4096: one histogram of that many bins), else 0.
 int64_t pqTupleCount(const IndexerConfig &config) {
@@ -448,6 +441,13 @@ int64_t pqTupleCount(const IndexerConfig &config) {
   return tuples;
 }
 
+/// The table index of loaded codes: the code itself where it is in [0, C).
+/// Unchecked codes outside it (unspecified by the spec) index the table with
+/// their low `bits` bits, for int64 codes after folding the high word into
+/// the low one (pqTableIndex of the reference): using both words keeps the
+/// codes' 16-byte loads whole. With only the low words live, ptxas split
+/// each into two 4-byte loads, and every warp request then touched a sector
+/// per lane (ncu, seed-pq-32k select: 4x the ideal L2 sectors of the codes).
 Value tableIndex(const Value &codes, const IndexerConfig &config) {
   Value index = codes.to(tb::DType::I32);
   if (config.pq.codebookDType == DType::I64)
@@ -1596,11 +1596,15 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // pq chunks with at least twice as many keys as code tuples (C^M <=
   // 4096) select over the tuples, weighted by their keys (pqPairSelect):
   // one count per key instead of a histogram per round, rounds over 4096
-  // tuples instead of the chunk's keys. (Rounds over as many tuples as
-  // there are keys would cost what they save.)
+  // tuples instead of the chunk's keys (pq-128k on the H100: 100.7 -> 91.8
+  // µs, indexer v21 in perf-notes). Rounds over as many tuples as there
+  // are keys cost what they save (seed-pq-32k: 24.4 -> 26.9). By default
+  // only where every thread holds a tuple (fewer tuples than threads give
+  // the tuple tensors replicated layouts, which no GPU run has checked
+  // yet; `--plan pairs=1` and `check` cover them).
   const int64_t tuples = pq ? pqTupleCount(config) : 0;
-  plan.pqPairSelect =
-      tuples > 0 && chunk >= 2 * tuples && !plan.jointHeadSelect;
+  plan.pqPairSelect = tuples >= 32 * int64_t(plan.selectWarps) &&
+                      chunk >= 2 * tuples && !plan.jointHeadSelect;
   if (overrides.pqPairSelect >= 0) {
     if (overrides.pqPairSelect == 1 && tuples == 0)
       throw Error(Error::Kind::InvalidArgument,

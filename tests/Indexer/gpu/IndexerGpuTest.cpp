@@ -158,6 +158,11 @@ TEST_CASE("indexer edge shapes", "[indexer][gpu]") {
     c.pq.codebookDType = DType::I32;
     checkAgainstReference(c, {11});
   }
+  SECTION("pq: M = 1 (Dm = D, 64 code tuples)") {
+    IndexerConfig c = small(ScoreKind::PQ);
+    c.pq.M = 1;
+    checkAgainstReference(c, {13});
+  }
   SECTION("exact: f32 keys, f16 q, scale, G = 3, D = 80") {
     IndexerConfig c = small(ScoreKind::Exact);
     c.H = 6;

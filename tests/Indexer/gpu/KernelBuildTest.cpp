@@ -235,6 +235,12 @@ TEST_CASE("pq selects may run their rounds over the code tuples",
   threeCodes.pq.M = 3;
   threeCodes.pq.bits = 4;
   compileAll(threeCodes, pairs);
+  // M = 1: 64 tuples, fewer than a program's threads: over the keys unless
+  // asked (the tuple tensors then have replicated layouts).
+  IndexerConfig oneCode = seed;
+  oneCode.pq.M = 1;
+  CHECK_FALSE(planIndexer(oneCode, 132).pqPairSelect);
+  compileAll(oneCode, pairs);
   // More than 4096 tuples (C = 256), or exact scores: refused.
   IndexerConfig wide = seed;
   wide.pq.bits = 8;
