@@ -1590,9 +1590,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(overrides.radixDigitBits));
     plan.radixDigitBits = overrides.radixDigitBits;
   }
-  // The select's radix rounds as a loop where a thread holds 32 or more of
-  // a head's keys (pq-128k), unrolled elsewhere (radixSelect).
-  plan.selectRoundsLoop = chunk >= 32 * 32 * int64_t(plan.selectWarps);
+  // Select threads holding 32 or more of a head's keys (pq-128k,
+  // exact-gqa-128k, exact-gqa-b8-32k): their radix rounds over the keys run
+  // as a loop, unrolled elsewhere (radixSelect), and they keep strength
+  // reduction (below).
+  const bool manyKeysPerThread = chunk >= 32 * 32 * int64_t(plan.selectWarps);
+  plan.selectRoundsLoop = manyKeysPerThread;
   // pq chunks with at least twice as many keys as code tuples (C^M <=
   // 4096) select over the tuples, weighted by their keys (pqPairSelect):
   // one count per key instead of a histogram per round, rounds over 4096
@@ -1728,8 +1731,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // exact-gqa-128k and exact-gqa-b8-32k +2% (their 16384 x 2 selects
   // spill 188 bytes instead of 104). Kept for the selects whose threads
   // hold 32+ keys (those three), dropped elsewhere.
-  plan.selectStrengthReduction =
-      plan.chunk >= 32 * 32 * int64_t(plan.selectWarps);
+  plan.selectStrengthReduction = manyKeysPerThread;
   plan.mergeStrengthReduction = false;
   if (overrides.strengthReduction >= 0)
     plan.selectStrengthReduction = plan.mergeStrengthReduction =
