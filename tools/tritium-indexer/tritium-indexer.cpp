@@ -23,7 +23,9 @@
 //       programs per row: 1, 2, 4 or 8), chunks (pq: chunks a select
 //       program takes in turn, its tables built once), head_loop (exact:
 //       the heads selected in a loop, 0/1), pairs (pq: select over the
-//       code tuples weighted by their keys, 0/1), slsr (the NVPTX backend's
+//       code tuples weighted by their keys, 0/1), counts (pq: count keys
+//       per code tuple, then select each row against one threshold, 0/1),
+//       slsr (the NVPTX backend's
 //       straight-line strength reduction in every kernel, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
@@ -287,6 +289,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.exactHeadLoop = v != 0 ? 1 : 0; }},
       {"pairs",
        [](PlanOverrides &o, int64_t v) { o.pqPairSelect = v != 0 ? 1 : 0; }},
+      {"counts",
+       [](PlanOverrides &o, int64_t v) { o.pqTupleCounts = v != 0 ? 1 : 0; }},
       {"slsr",
        [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
   };
@@ -742,6 +746,21 @@ int commandCheck(const Args &a) {
       const bool pairs = planIndexer(bc.config, 132).pqPairSelect;
       one(std::string(bc.name) + (pairs ? " pairs=0" : " pairs=1"), bc.config,
           {.seed = a.seed + 15}, PlanOverrides{.pqPairSelect = pairs ? 0 : 1});
+    }
+  // pq by tuple counts (--plan counts): every pq edge shape and the hard
+  // inputs with it on, every pq case the other way from its plan.
+  one("pq ties+NaN+inf counts=1", tiesShape(ScoreKind::PQ),
+      hardInputs(a.seed + 16), PlanOverrides{.pqTupleCounts = 1});
+  for (const auto &[name, shape] : edgeShapes())
+    if (shape.score == ScoreKind::PQ)
+      one(name + " counts=1", shape, {.seed = a.seed + 17},
+          PlanOverrides{.pqTupleCounts = 1});
+  for (const BenchmarkCase &bc : benchmarkCases())
+    if (bc.config.score == ScoreKind::PQ) {
+      const bool counts = planIndexer(bc.config, 132).pqTupleCounts;
+      one(std::string(bc.name) + (counts ? " counts=0" : " counts=1"),
+          bc.config, {.seed = a.seed + 18},
+          PlanOverrides{.pqTupleCounts = counts ? 0 : 1});
     }
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge

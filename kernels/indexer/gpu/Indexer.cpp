@@ -345,7 +345,7 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
   std::array<ArgValue, 5> mergeArgs{candKey, candPos, ptr(outputs.sparseList),
                                     ptr(outputs.sparseLen),
                                     ptr(outputs.weights)};
-  s.kernels[1].launch(Grid(gridDim(rows * s.plan.mergeCluster, "merge")),
+  s.kernels[1].launch(Grid(gridDim(rows * s.plan.mergePrograms(), "merge")),
                       std::span<const ArgValue>(mergeArgs), stream,
                       LaunchOptions{.overlapPrevious = s.plan.overlapMerge});
 }

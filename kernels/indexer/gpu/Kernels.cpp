@@ -1259,6 +1259,223 @@ fusedMergeArgs(KernelBuilder &kb, const IndexerPlan &plan, const Value &weights,
 }
 
 //===----------------------------------------------------------------------===//
+// pq by tuple counts (plan.pqTupleCounts): launch 1 counts, launch 2 selects
+//===----------------------------------------------------------------------===//
+
+/// A row's tuple counts in the workspace: splits + 1 blocks of C^M int32,
+/// chunk s's counts in block s, the tuples' order keys in the last.
+Value tupleCountsOfRow(const Value &counts, const Value &row,
+                       const IndexerPlan &plan, int64_t tuples) {
+  return counts + row.to(tb::DType::I64) * ((plan.splits + 1) * tuples);
+}
+
+/// Launch 1: each program reads one chunk of a row's codes (in tiles of
+/// plan.subTile keys), writes each key's tuple index and the chunk's count
+/// of valid keys per tuple; the program of chunk 0 also writes the tuples'
+/// order keys (their scores: the M table entries added in the key's order,
+/// as the reference adds a key's). Its arguments are the select's.
+IndexerKernelSource buildPQCount(const IndexerConfig &config,
+                                 const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_pq_count");
+  Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
+  Value centroids = kb.pointerArg("centroids", tb::DType::F32, kAligned);
+  Value codebook =
+      kb.pointerArg("codebook", builderType(config.pq.codebookDType), kAligned);
+  // The dense weights are launch 2's to write; the argument keeps the
+  // select's argument list.
+  kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  Value counts = kb.pointerArg("counts", tb::DType::I32, kAligned);
+  Value tupleIds = kb.pointerArg("tuple_ids", tb::DType::U16, kAligned);
+
+  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
+  const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
+  const int64_t Nq = config.Nq(), chunk = plan.chunk, tile = plan.subTile;
+  const int64_t tuples = pqTupleCount(config), S = plan.splits;
+  const int bits = int(config.pq.bits);
+  Value row = kb.programId(0).named("row");
+  Value split = kb.programId(1).named("split");
+  Value b = row / H, kvHead = (row % H) / G;
+  Value kvRow = (b * Hkv + kvHead).to(tb::DType::I64);
+  Value countsRow = tupleCountsOfRow(counts, row, plan, tuples);
+  Value idsOfChunk = tupleIds + (row * S + split).to(tb::DType::I64) * chunk;
+  Value lane = kb.arange(0, tile);
+  Value codeColumn = kb.arange(0, nextPowerOfTwo(M)).row();
+  const bool keyMajor = config.pq.codebookLayout == CodebookLayout::KeyMajor;
+
+  Values chunkCounts = kb.forLoop(
+      0, chunk / tile, 1, {kb.zeros({tuples}, tb::DType::I32)},
+      [&](const Value &i, const Values &carried) -> Values {
+        Value offset = split * chunk + i * tile;
+        Value position = config.candidateBegin() + offset + lane;
+        Value valid = position < config.candidateEnd();
+        Value j = (position - config.pq.initOffset).to(tb::DType::I64);
+        // Tuple t's codes are its base-C digits, code 0 the most
+        // significant (as the pq select's tuples).
+        Value tuple;
+        if (keyMajor) {
+          // A key's M codes are contiguous: one [tile, M] load.
+          Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + kvHead) * M;
+          Value codes = tableIndex(
+              tb::load(codebook + (keyBase.column() + codeColumn),
+                       {.mask = valid.column() & (codeColumn < M), .other = 0}),
+              config);
+          for (int64_t m = 0; m < M; ++m) {
+            Value code = tb::sum(tb::where(codeColumn == m, codes, 0), 1);
+            tuple = m == 0 ? code : (tuple << bits) | code;
+          }
+        } else {
+          for (int64_t m = 0; m < M; ++m) {
+            Value code =
+                tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
+                                    {.mask = valid, .other = 0}),
+                           config);
+            tuple = m == 0 ? code : (tuple << bits) | code;
+          }
+        }
+        // Every lane (past the candidates: tuple 0, never read as valid).
+        tb::store(idsOfChunk + i * tile + lane, tuple.to(tb::DType::U16));
+        return {carried[0] + tb::histogram(tuple, tuples, valid)};
+      });
+  Value t = kb.arange(0, tuples);
+  tb::store(countsRow + split.to(tb::DType::I64) * tuples + t, chunkCounts[0]);
+
+  kb.ifThen(split == 0, [&] {
+    const int64_t dimsPadded = nextPowerOfTwo(Dm);
+    Value d = kb.arange(0, dimsPadded);
+    Value dimValid = d < Dm;
+    Value centroid = kb.arange(0, C);
+    Value qRow = q + row.to(tb::DType::I64) * D;
+    Value tupleScore = kb.zeros({tuples}, tb::DType::F32);
+    for (int64_t m = 0; m < M; ++m) {
+      Value qm = tb::load(qRow + m * Dm + d, {.mask = dimValid, .other = 0.0f})
+                     .to(tb::DType::F32);
+      Value tileOfM = tb::load(centroids + (kvRow * M + m) * (C * Dm) +
+                                   centroid.column() * Dm + d.row(),
+                               {.mask = dimValid.row(), .other = 0.0f});
+      Value table = tb::sum(tileOfM * qm.row(), 1);
+      tupleScore =
+          tupleScore +
+          tb::gather(table,
+                     tb::shrLogical(t, int(bits * (M - 1 - m))) & (C - 1), 0);
+    }
+    tb::store(countsRow + S * tuples + t, orderKey(tupleScore));
+  });
+  return {kb.name(), kb.tritonIR(), plan.selectWarps, 1,
+          plan.selectStrengthReduction};
+}
+
+/// Launch 2: program (row, chunk) adds up the row's tuple counts, finds the
+/// row's threshold over the tuples (a radix select weighted by the counts),
+/// counts the keys above and equal to it in the earlier chunks (from their
+/// counts), then selects its chunk's keys in position order (in tiles of
+/// plan.mergeTile) and writes their positions to sparse_list and its
+/// chunk's weights; the last chunk's program writes the row's fixed parts.
+IndexerKernelSource buildPQEmit(const IndexerConfig &config,
+                                const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_pq_emit");
+  MergePointers io;
+  Value counts = kb.pointerArg("counts", tb::DType::I32, kAligned);
+  Value tupleIds = kb.pointerArg("tuple_ids", tb::DType::U16, kAligned);
+  io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+  io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  io.weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+
+  const int64_t K = config.K(), sink = config.sink, Sk = config.Sk;
+  const int64_t Lmax = config.Lmax(), chunk = plan.chunk;
+  const int64_t tile = plan.mergeTile, S = plan.splits;
+  const int64_t tuples = pqTupleCount(config);
+  const Radix radix{plan.radixDigitBits};
+  const tb::DType weightType = builderType(config.weightDType);
+  const bool dense = config.weightLayout == WeightLayout::Dense;
+  Value program = kb.programId(0);
+  Value row = (program / S).named("row");
+  Value split = (program % S).named("split");
+  Value rowBase = row.to(tb::DType::I64);
+  Value listRow = io.sparseList + rowBase * Lmax;
+  Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
+  Value idsOfChunk = tupleIds + (row * S + split).to(tb::DType::I64) * chunk;
+  Value lane = kb.arange(0, tile);
+  Value zero = kb.constant(0, tb::DType::I32);
+
+  Threshold threshold{zero, zero};
+  Value aboveBefore = zero, equalBefore = zero, tupleKey;
+  if (K > 0) {
+    Value countsRow = tupleCountsOfRow(counts, row, plan, tuples);
+    Value t = kb.arange(0, tuples);
+    tupleKey = tb::load(countsRow + S * tuples + t);
+    // Every chunk's counts of the row: their sum, and the sum of the
+    // chunks before this one. One [tuples] load per chunk (unrolled up to 8
+    // chunks: their loads in flight together), not one [S, tuples] tile,
+    // whose sums would leave the tuples' tensors replicated over the warps
+    // of the chunk axis (4x the registers: the kernel spilled).
+    Value rowCounts = kb.zeros({tuples}, tb::DType::I32);
+    Value before = rowCounts;
+    auto addChunk = [&](const Value &c, Value &sum, Value &earlier) {
+      Value chunkCounts = tb::load(countsRow + c * int(tuples) + t);
+      sum = sum + chunkCounts;
+      earlier = earlier + tb::where(c < split, chunkCounts, 0);
+    };
+    if (S <= 8) {
+      for (int64_t c = 0; c < S; ++c)
+        addChunk(kb.constant(c, tb::DType::I32), rowCounts, before);
+    } else {
+      Values sums = kb.forLoop(0, S, 1, {rowCounts, before},
+                               [&](const Value &c, const Values &carried) {
+                                 Value sum = carried[0], earlier = carried[1];
+                                 addChunk(c, sum, earlier);
+                                 return Values{sum, earlier};
+                               });
+      rowCounts = sums[0];
+      before = sums[1];
+    }
+    Value unsignedKey = tupleKey ^ kIntMin;
+    Value carried = rowCounts > 0;
+    threshold = radixSelect(
+        kb, kb.constant(K, tb::DType::I32), config.candidates(),
+        [&](const Round &round, const Value &prefix) {
+          return tb::weightedHistogram(
+              roundBins(unsignedKey, carried, round, prefix, radix), rowCounts,
+              radix.bins());
+        },
+        radix);
+    aboveBefore = tb::sum(tb::where(tupleKey > threshold.key, before, 0));
+    equalBefore = tb::sum(tb::where(tupleKey == threshold.key, before, 0));
+  }
+  kb.forLoop(
+      0, chunk / tile, 1, {aboveBefore, equalBefore},
+      [&](const Value &i, const Values &carried) -> Values {
+        Value position =
+            config.candidateBegin() + split * chunk + i * tile + lane;
+        Value valid = position < config.candidateEnd();
+        if (K == 0) {
+          if (dense)
+            tb::store(weightRow + position, kb.zeros({tile}, weightType),
+                      {.mask = valid});
+          return carried;
+        }
+        Value ids =
+            tb::load(idsOfChunk + i * tile + lane, {.mask = valid, .other = 0})
+                .to(tb::DType::I32);
+        Value key = tb::gather(tupleKey, ids, 0);
+        TileSelection sel =
+            selectTile(key, valid, threshold, carried[0], carried[1]);
+        tb::store(listRow + sink + sel.slot, position.to(tb::DType::I64),
+                  {.mask = sel.selected});
+        if (dense)
+          tb::store(weightRow + position,
+                    tb::where(sel.selected, 1.0f, 0.0f).to(weightType),
+                    {.mask = valid});
+        return {carried[0] + sel.aboveCount, carried[1] + sel.equalCount};
+      });
+  kb.ifThen(split == S - 1, [&] {
+    emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
+  });
+  return {kb.name(), kb.tritonIR(), plan.mergeWarps, 1,
+          plan.mergeStrengthReduction};
+}
+
+//===----------------------------------------------------------------------===//
 // Full-attention fallback: one kernel writes everything
 //===----------------------------------------------------------------------===//
 
@@ -1300,6 +1517,14 @@ std::string IndexerPlan::describe() const {
   std::ostringstream os;
   if (fullAttention) {
     os << "full attention: 1 launch";
+    return os.str();
+  }
+  if (pqTupleCounts) {
+    os << "count " << rowGroups << "x" << splits << " programs (" << chunk
+       << " positions in tiles of " << subTile << ", " << selectWarps
+       << " warps), emit " << rowGroups << "x" << splits
+       << " programs (tiles of " << mergeTile << ", " << mergeWarps
+       << " warps), workspace " << workspaceBytes << " B";
     return os.str();
   }
   os << "select " << rowGroups << "x" << selectPrograms() << " programs ("
@@ -1712,9 +1937,56 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: overlap (the merge launch overlapping the "
                 "select's) needs an sm_90a target and a separate merge");
+  auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };
+  // pq by tuple counts (--plan counts=1; off by default until measured):
+  // chunks of about one program an SM (launch 2 reads every chunk's counts
+  // of its row, 16 KB a chunk for 4096 tuples, so fewer chunks read less),
+  // 4096 to 32768 positions; launch 1 in tiles of 16 keys a thread, launch
+  // 2 on 16 warps in tiles of 16 keys a thread.
+  if (overrides.pqTupleCounts == 1) {
+    if (tuples == 0 || overrides.headsPerProgram > 1 ||
+        overrides.chunksPerProgram > 1 || overrides.pqPairSelect == 1 ||
+        overrides.jointHeadSelect == 1 || overrides.fusedMerge == 1 ||
+        overrides.overlapMerge == 1 || overrides.mergeCluster > 1)
+      throw Error(
+          Error::Kind::InvalidArgument,
+          "indexer plan: counts (pq by tuple counts) is for pq with at most "
+          "4096 code tuples (C^M), one head and one chunk a program, "
+          "without pairs, joint, fused, overlap or cluster");
+    plan.pqTupleCounts = true;
+    plan.headsPerProgram = 1;
+    plan.rowGroups = config.B * config.H;
+    plan.chunksPerProgram = 1;
+    plan.pqPairSelect = plan.jointHeadSelect = plan.selectRoundsLoop = false;
+    plan.chunk =
+        overrides.chunk
+            ? overrides.chunk
+            : std::clamp<int64_t>(nextPowerOfTwo((candidates * plan.rowGroups +
+                                                  multiprocessors - 1) /
+                                                 multiprocessors),
+                                  4096, 32768);
+    plan.splits = (candidates + plan.chunk - 1) / plan.chunk;
+    plan.selectWarps = overrides.selectWarps ? overrides.selectWarps : 8;
+    plan.subTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.selectWarps);
+    plan.mergeCluster = 1;
+    plan.mergeWarps = overrides.mergeWarps ? overrides.mergeWarps : 16;
+    plan.mergeTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.mergeWarps);
+    plan.mergeTiles = plan.chunk / plan.mergeTile;
+    plan.candidatesPerRow = 0;
+    // Counts and order keys (int32), then the tuple indices (uint16).
+    plan.positionsOffset =
+        aligned(plan.rowGroups * (plan.splits + 1) * tuples * 4);
+    plan.countersOffset = 0;
+    plan.workspaceBytes =
+        plan.positionsOffset +
+        aligned(plan.rowGroups * plan.splits * plan.chunk * 2);
+    plan.launches = 2;
+    plan.selectStrengthReduction = plan.mergeStrengthReduction =
+        overrides.strengthReduction == 1;
+    return plan;
+  }
   // Keys, then positions (int32 each), then (fused merge) one arrival
   // counter per row group; every array 256-byte aligned.
-  auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };
   const int64_t half = aligned(config.B * config.H * plan.candidatesPerRow *
                                int64_t(sizeof(int32_t)));
   plan.positionsOffset = half;
@@ -1744,6 +2016,8 @@ buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan) {
   if (plan.fullAttention)
     return {buildFallback(config)};
   std::vector<IndexerKernelSource> kernels;
+  if (plan.pqTupleCounts)
+    return {buildPQCount(config, plan), buildPQEmit(config, plan)};
   kernels.push_back(config.score == ScoreKind::PQ
                         ? buildPQSelect(config, plan)
                         : buildExactSelect(config, plan));

@@ -250,6 +250,70 @@ TEST_CASE("pq selects may run their rounds over the code tuples",
                     Error);
 }
 
+TEST_CASE("pq by tuple counts: a count launch and an emit launch",
+          "[indexer][build]") {
+  PlanOverrides counts{.pqTupleCounts = 1};
+  for (const char *name : {"seed-pq-32k", "pq-128k", "pq-b8-32k"}) {
+    const IndexerConfig &config = findCase(name).config;
+    IndexerPlan plan = planIndexer(config, 132, counts);
+    INFO(name << ": " << plan.describe());
+    CHECK(plan.pqTupleCounts);
+    CHECK(plan.launches == 2);
+    CHECK(plan.headsPerProgram == 1);
+    CHECK(plan.mergePrograms() == plan.splits);
+    CHECK(plan.splits * plan.chunk >= config.candidates());
+    // Counts and order keys (int32, a block per chunk and one more per
+    // row), then a uint16 tuple index per position of every chunk.
+    CHECK(plan.positionsOffset >=
+          config.B * config.H * (plan.splits + 1) * 4096 * 4);
+    CHECK(plan.workspaceBytes - plan.positionsOffset >=
+          config.B * config.H * plan.splits * plan.chunk * 2);
+    std::vector<IndexerKernelSource> kernels =
+        buildIndexerKernels(config, plan);
+    REQUIRE(kernels.size() == 2);
+    CHECK(kernels[0].name == "indexer_pq_count");
+    CHECK(kernels[1].name == "indexer_pq_emit");
+    CHECK(countOf(kernels[0].irText, "tt.histogram") == 1);
+    CHECK(countOf(kernels[1].irText, "tx.weighted_histogram") == 3);
+    compileAll(config, counts);
+  }
+  // Other code shapes: M = 3 codes of 4 bits (4096 tuples), M = 1 (64
+  // tuples), a key-minor u8 codebook with GQA, no heavy keys.
+  IndexerConfig seed = findCase("seed-pq-32k").config;
+  seed.Sk = 6000;
+  IndexerConfig threeCodes = seed;
+  threeCodes.D = 96;
+  threeCodes.pq.M = 3;
+  threeCodes.pq.bits = 4;
+  compileAll(threeCodes, counts);
+  IndexerConfig oneCode = seed;
+  oneCode.pq.M = 1;
+  compileAll(oneCode, counts);
+  IndexerConfig keyMinor = seed;
+  keyMinor.H = 8;
+  keyMinor.Hkv = 2;
+  keyMinor.pq.codebookDType = DType::U8;
+  keyMinor.pq.codebookLayout = CodebookLayout::KeyMinor;
+  compileAll(keyMinor, counts);
+  IndexerConfig noHeavy = seed;
+  noHeavy.heavy = 0;
+  compileAll(noHeavy, counts);
+  // Chunks past 8 a row: the emit adds their counts in a loop.
+  compileAll(findCase("pq-128k").config,
+             PlanOverrides{.chunk = 4096, .pqTupleCounts = 1});
+  // Refused: more than 4096 tuples, exact scores, with pairs or a fused
+  // merge.
+  IndexerConfig wide = seed;
+  wide.pq.bits = 8;
+  REQUIRE_THROWS_AS(planIndexer(wide, 132, counts), Error);
+  REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132, counts),
+                    Error);
+  REQUIRE_THROWS_AS(
+      planIndexer(seed, 132,
+                  PlanOverrides{.fusedMerge = 1, .pqTupleCounts = 1}),
+      Error);
+}
+
 TEST_CASE("exact programs of few keys a thread select their heads in a "
           "loop",
           "[indexer][build]") {

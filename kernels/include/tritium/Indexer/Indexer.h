@@ -97,6 +97,11 @@ struct PlanOverrides {
   /// tuples, each weighted by its keys (1), or over the keys (0); -1: the
   /// planner's.
   int pqPairSelect = -1;
+  /// pq with at most 4096 code tuples: count each chunk's keys per tuple
+  /// (launch 1) and select each row against one threshold found over the
+  /// row's tuple counts (launch 2), instead of a select per chunk and a
+  /// merge of the candidates (1); or not (0); -1: the planner's.
+  int pqTupleCounts = -1;
   /// The NVPTX backend's straight-line strength reduction for every kernel
   /// (1) or none (0); -1: the planner's.
   int strengthReduction = -1;
@@ -107,7 +112,7 @@ struct PlanOverrides {
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
-           pqPairSelect >= 0 || strengthReduction >= 0;
+           pqPairSelect >= 0 || pqTupleCounts >= 0 || strengthReduction >= 0;
   }
 };
 
@@ -161,6 +166,16 @@ struct IndexerPlan {
   /// is gathered from its tuple's for the selection. Its rounds then cost
   /// the same whatever the chunk.
   bool pqPairSelect = false;
+  /// pq by tuple counts (at most 4096 tuples, C^M): launch 1 (one program
+  /// per row and chunk, in tiles of subTile keys) writes each key's tuple
+  /// index (uint16) and each chunk's count of keys per tuple, and the
+  /// row's tuple order keys; launch 2 (mergePrograms() programs per row,
+  /// one per chunk, in tiles of mergeTile keys) adds up the row's counts,
+  /// finds the row's threshold by a radix select over the tuples weighted
+  /// by their counts, and writes its chunk's part of sparse_list (its place
+  /// after the earlier chunks' keys, from their counts) and of the weights.
+  /// No candidates, no merge: every byte after the codes is a tuple index.
+  bool pqTupleCounts = false;
   /// Select programs per row group.
   int64_t selectPrograms() const {
     return (splits + chunksPerProgram - 1) / chunksPerProgram;
@@ -210,6 +225,10 @@ struct IndexerPlan {
   /// and add up their radix histograms through distributed shared memory,
   /// so that every one finds the row's threshold; 1: one program per row.
   int mergeCluster = 1;
+  /// Programs of launch 2 per row.
+  int64_t mergePrograms() const {
+    return pqTupleCounts ? splits : mergeCluster;
+  }
   /// The NVPTX backend's straight-line strength reduction (SLSR) for the
   /// select and the merge kernels. SLSR is most of their code generation
   /// time; the planner keeps it where it made faster code (the selects
@@ -233,7 +252,8 @@ struct IndexerPlan {
   /// and wait (griddepcontrol.wait) for the select launch's writes.
   bool overlapMerge = false;
   /// Device memory planned once: candidate keys, then positions (int32
-  /// each, at positionsOffset), then (fused merge) an int32 arrival counter
+  /// each, at positionsOffset; by tuple counts: the counts and order keys,
+  /// then the tuple indices), then (fused merge) an int32 arrival counter
   /// per row group at countersOffset, zero between calls.
   int64_t workspaceBytes = 0;
   int64_t positionsOffset = 0;
