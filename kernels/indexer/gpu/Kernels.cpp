@@ -1291,74 +1291,97 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
   const int64_t Nq = config.Nq(), chunk = plan.chunk, tile = plan.subTile;
   const int64_t tuples = pqTupleCount(config), S = plan.splits;
+  const int64_t R = plan.headsPerProgram;
   const int bits = int(config.pq.bits);
-  Value row = kb.programId(0).named("row");
+  // A program counts R adjacent query heads (R > 1 only where Hkv == H and
+  // the codebook is key-major: their codes share a key's sectors; one
+  // head's 16 bytes use half of a 32-byte sector, and with one head a
+  // program the count kernel read about twice the codes' bytes).
+  Value group = kb.programId(0).named("group");
   Value split = kb.programId(1).named("split");
-  Value b = row / H, kvHead = (row % H) / G;
-  Value kvRow = (b * Hkv + kvHead).to(tb::DType::I64);
-  Value countsRow = tupleCountsOfRow(counts, row, plan, tuples);
-  Value idsOfChunk = tupleIds + (row * S + split).to(tb::DType::I64) * chunk;
+  Value firstRow = group * int(R);
+  Value b = firstRow / H, firstKvHead = (firstRow % H) / G;
   Value lane = kb.arange(0, tile);
-  Value codeColumn = kb.arange(0, nextPowerOfTwo(M)).row();
+  Value codeColumn = kb.arange(0, nextPowerOfTwo(R * M)).row();
   const bool keyMajor = config.pq.codebookLayout == CodebookLayout::KeyMajor;
+  auto idsOfChunk = [&](int64_t r) {
+    return tupleIds + ((firstRow + r) * S + split).to(tb::DType::I64) * chunk;
+  };
 
+  Values zeros(R, kb.zeros({tuples}, tb::DType::I32));
   Values chunkCounts = kb.forLoop(
-      0, chunk / tile, 1, {kb.zeros({tuples}, tb::DType::I32)},
+      0, chunk / tile, 1, zeros,
       [&](const Value &i, const Values &carried) -> Values {
         Value offset = split * chunk + i * tile;
         Value position = config.candidateBegin() + offset + lane;
         Value valid = position < config.candidateEnd();
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
-        // Tuple t's codes are its base-C digits, code 0 the most
-        // significant (as the pq select's tuples).
-        Value tuple;
+        // Head r's code m: column r * M + m of a key-major [tile, R * M]
+        // load (one vector access a key), or a key-minor row's load.
+        Value keyCodes;
         if (keyMajor) {
-          // A key's M codes are contiguous: one [tile, M] load.
-          Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + kvHead) * M;
-          Value codes = tableIndex(
-              tb::load(codebook + (keyBase.column() + codeColumn),
-                       {.mask = valid.column() & (codeColumn < M), .other = 0}),
+          Value keyBase =
+              ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
+          keyCodes = tableIndex(
+              tb::load(
+                  codebook + (keyBase.column() + codeColumn),
+                  {.mask = valid.column() & (codeColumn < R * M), .other = 0}),
               config);
-          for (int64_t m = 0; m < M; ++m) {
-            Value code = tb::sum(tb::where(codeColumn == m, codes, 0), 1);
-            tuple = m == 0 ? code : (tuple << bits) | code;
-          }
-        } else {
+        }
+        Values next;
+        for (int64_t r = 0; r < R; ++r) {
+          Value kvRow = (b * Hkv + (firstRow % H + r) / G).to(tb::DType::I64);
+          // Tuple t's codes are its base-C digits, code 0 the most
+          // significant (as the pq select's tuples).
+          Value tuple;
           for (int64_t m = 0; m < M; ++m) {
             Value code =
-                tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
-                                    {.mask = valid, .other = 0}),
-                           config);
+                keyMajor
+                    ? tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0),
+                              1)
+                    : tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
+                                          {.mask = valid, .other = 0}),
+                                 config);
             tuple = m == 0 ? code : (tuple << bits) | code;
           }
+          // Every lane (past the candidates: tuple 0, never read as valid).
+          tb::store(idsOfChunk(r) + i * tile + lane, tuple.to(tb::DType::U16));
+          next.push_back(carried[r] + tb::histogram(tuple, tuples, valid));
         }
-        // Every lane (past the candidates: tuple 0, never read as valid).
-        tb::store(idsOfChunk + i * tile + lane, tuple.to(tb::DType::U16));
-        return {carried[0] + tb::histogram(tuple, tuples, valid)};
+        return next;
       });
   Value t = kb.arange(0, tuples);
-  tb::store(countsRow + split.to(tb::DType::I64) * tuples + t, chunkCounts[0]);
+  for (int64_t r = 0; r < R; ++r)
+    tb::store(tupleCountsOfRow(counts, firstRow + r, plan, tuples) +
+                  split.to(tb::DType::I64) * tuples + t,
+              chunkCounts[r]);
 
   kb.ifThen(split == 0, [&] {
     const int64_t dimsPadded = nextPowerOfTwo(Dm);
     Value d = kb.arange(0, dimsPadded);
     Value dimValid = d < Dm;
     Value centroid = kb.arange(0, C);
-    Value qRow = q + row.to(tb::DType::I64) * D;
-    Value tupleScore = kb.zeros({tuples}, tb::DType::F32);
-    for (int64_t m = 0; m < M; ++m) {
-      Value qm = tb::load(qRow + m * Dm + d, {.mask = dimValid, .other = 0.0f})
-                     .to(tb::DType::F32);
-      Value tileOfM = tb::load(centroids + (kvRow * M + m) * (C * Dm) +
-                                   centroid.column() * Dm + d.row(),
-                               {.mask = dimValid.row(), .other = 0.0f});
-      Value table = tb::sum(tileOfM * qm.row(), 1);
-      tupleScore =
-          tupleScore +
-          tb::gather(table,
-                     tb::shrLogical(t, int(bits * (M - 1 - m))) & (C - 1), 0);
+    for (int64_t r = 0; r < R; ++r) {
+      Value row = firstRow + r;
+      Value kvRow = (b * Hkv + (row % H) / G).to(tb::DType::I64);
+      Value qRow = q + row.to(tb::DType::I64) * D;
+      Value tupleScore = kb.zeros({tuples}, tb::DType::F32);
+      for (int64_t m = 0; m < M; ++m) {
+        Value qm =
+            tb::load(qRow + m * Dm + d, {.mask = dimValid, .other = 0.0f})
+                .to(tb::DType::F32);
+        Value tileOfM = tb::load(centroids + (kvRow * M + m) * (C * Dm) +
+                                     centroid.column() * Dm + d.row(),
+                                 {.mask = dimValid.row(), .other = 0.0f});
+        Value table = tb::sum(tileOfM * qm.row(), 1);
+        tupleScore =
+            tupleScore +
+            tb::gather(table,
+                       tb::shrLogical(t, int(bits * (M - 1 - m))) & (C - 1), 0);
+      }
+      tb::store(tupleCountsOfRow(counts, row, plan, tuples) + S * tuples + t,
+                orderKey(tupleScore));
     }
-    tb::store(countsRow + S * tuples + t, orderKey(tupleScore));
   });
   return {kb.name(), kb.tritonIR(), plan.selectWarps, 1,
           plan.selectStrengthReduction};
@@ -1521,10 +1544,11 @@ std::string IndexerPlan::describe() const {
   }
   if (pqTupleCounts) {
     os << "count " << rowGroups << "x" << splits << " programs (" << chunk
-       << " positions in tiles of " << subTile << ", " << selectWarps
-       << " warps), emit " << rowGroups << "x" << splits
-       << " programs (tiles of " << mergeTile << ", " << mergeWarps
-       << " warps), workspace " << workspaceBytes << " B";
+       << " positions in tiles of " << subTile << ", " << headsPerProgram
+       << " head(s), " << selectWarps << " warps), emit "
+       << rowGroups * headsPerProgram << "x" << splits << " programs (tiles of "
+       << mergeTile << ", " << mergeWarps << " warps), workspace "
+       << workspaceBytes << " B";
     return os.str();
   }
   os << "select " << rowGroups << "x" << selectPrograms() << " programs ("
@@ -1939,25 +1963,31 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "select's) needs an sm_90a target and a separate merge");
   auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };
   // pq by tuple counts (--plan counts=1; off by default until measured):
-  // chunks of about one program an SM (launch 2 reads every chunk's counts
-  // of its row, 16 KB a chunk for 4096 tuples, so fewer chunks read less),
+  // chunks of about one count program an SM (launch 2 reads every chunk's
+  // counts of its row, 16 KB a chunk for 4096 tuples, so fewer chunks read
+  // less),
   // 4096 to 32768 positions; launch 1 in tiles of 16 keys a thread, launch
   // 2 on 16 warps in tiles of 16 keys a thread.
   if (overrides.pqTupleCounts == 1) {
-    if (tuples == 0 || overrides.headsPerProgram > 1 ||
-        overrides.chunksPerProgram > 1 || overrides.pqPairSelect == 1 ||
-        overrides.jointHeadSelect == 1 || overrides.fusedMerge == 1 ||
-        overrides.overlapMerge == 1 || overrides.mergeCluster > 1)
+    if (tuples == 0 || overrides.chunksPerProgram > 1 ||
+        overrides.pqPairSelect == 1 || overrides.jointHeadSelect == 1 ||
+        overrides.fusedMerge == 1 || overrides.overlapMerge == 1 ||
+        overrides.mergeCluster > 1)
       throw Error(
           Error::Kind::InvalidArgument,
           "indexer plan: counts (pq by tuple counts) is for pq with at most "
-          "4096 code tuples (C^M), one head and one chunk a program, "
+          "4096 code tuples (C^M), one chunk a program, "
           "without pairs, joint, fused, overlap or cluster");
     plan.pqTupleCounts = true;
-    plan.headsPerProgram = 1;
-    plan.rowGroups = config.B * config.H;
+    // Launch 1 counts 2 adjacent heads a program where their codes share a
+    // key's sectors.
+    plan.headsPerProgram = overrides.headsPerProgram
+                               ? overrides.headsPerProgram
+                               : (canGroupHeads(2) ? 2 : 1);
+    plan.rowGroups = config.B * config.H / plan.headsPerProgram;
     plan.chunksPerProgram = 1;
     plan.pqPairSelect = plan.jointHeadSelect = plan.selectRoundsLoop = false;
+    const int64_t rows = config.B * config.H;
     plan.chunk =
         overrides.chunk
             ? overrides.chunk
@@ -1967,19 +1997,18 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                                   4096, 32768);
     plan.splits = (candidates + plan.chunk - 1) / plan.chunk;
     plan.selectWarps = overrides.selectWarps ? overrides.selectWarps : 8;
-    plan.subTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.selectWarps);
+    plan.subTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.selectWarps /
+                                                     plan.headsPerProgram);
     plan.mergeCluster = 1;
     plan.mergeWarps = overrides.mergeWarps ? overrides.mergeWarps : 16;
     plan.mergeTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.mergeWarps);
     plan.mergeTiles = plan.chunk / plan.mergeTile;
     plan.candidatesPerRow = 0;
     // Counts and order keys (int32), then the tuple indices (uint16).
-    plan.positionsOffset =
-        aligned(plan.rowGroups * (plan.splits + 1) * tuples * 4);
+    plan.positionsOffset = aligned(rows * (plan.splits + 1) * tuples * 4);
     plan.countersOffset = 0;
     plan.workspaceBytes =
-        plan.positionsOffset +
-        aligned(plan.rowGroups * plan.splits * plan.chunk * 2);
+        plan.positionsOffset + aligned(rows * plan.splits * plan.chunk * 2);
     plan.launches = 2;
     plan.selectStrengthReduction = plan.mergeStrengthReduction =
         overrides.strengthReduction == 1;
