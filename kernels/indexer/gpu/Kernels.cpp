@@ -1416,6 +1416,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   Value split = (program % S).named("split");
   Value rowBase = row.to(tb::DType::I64);
   Value listRow = io.sparseList + rowBase * Lmax;
+  Value listWords = tb::bitcast(listRow, tb::DType::I32);
   Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
   Value idsOfChunk = tupleIds + (row * S + split).to(tb::DType::I64) * chunk;
   Value lane = kb.arange(0, tile);
@@ -1483,7 +1484,13 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
         Value key = tb::gather(tupleKey, ids, 0);
         TileSelection sel =
             selectTile(key, valid, threshold, carried[0], carried[1]);
-        tb::store(listRow + sink + sel.slot, position.to(tb::DType::I64),
+        // sparse_list entries as two int32 words each (the position, then
+        // 0: positions are below 2^31): stores of the keys' own 32-bit
+        // layout, where int64 values would take one of 2 elements a thread
+        // and a shared-memory conversion of the slots and the mask.
+        Value word = listWords + 2 * (sink + sel.slot);
+        tb::store(word, position, {.mask = sel.selected});
+        tb::store(word + 1, kb.zeros({tile}, tb::DType::I32),
                   {.mask = sel.selected});
         if (dense)
           tb::store(weightRow + position,
