@@ -747,14 +747,15 @@ int commandCheck(const Args &a) {
       one(std::string(bc.name) + (pairs ? " pairs=0" : " pairs=1"), bc.config,
           {.seed = a.seed + 15}, PlanOverrides{.pqPairSelect = pairs ? 0 : 1});
     }
-  // pq by tuple counts (--plan counts): every pq edge shape and the hard
-  // inputs with it on, every pq case the other way from its plan.
-  one("pq ties+NaN+inf counts=1", tiesShape(ScoreKind::PQ),
-      hardInputs(a.seed + 16), PlanOverrides{.pqTupleCounts = 1});
+  // pq by tuple counts (--plan counts, the planner's default for pq): every
+  // pq edge shape and the hard inputs with it off (the select and merge),
+  // every pq case the other way from its plan.
+  one("pq ties+NaN+inf counts=0", tiesShape(ScoreKind::PQ),
+      hardInputs(a.seed + 16), PlanOverrides{.pqTupleCounts = 0});
   for (const auto &[name, shape] : edgeShapes())
     if (shape.score == ScoreKind::PQ)
-      one(name + " counts=1", shape, {.seed = a.seed + 17},
-          PlanOverrides{.pqTupleCounts = 1});
+      one(name + " counts=0", shape, {.seed = a.seed + 17},
+          PlanOverrides{.pqTupleCounts = 0});
   for (const BenchmarkCase &bc : benchmarkCases())
     if (bc.config.score == ScoreKind::PQ) {
       const bool counts = planIndexer(bc.config, 132).pqTupleCounts;

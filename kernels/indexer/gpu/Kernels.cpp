@@ -1969,22 +1969,28 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "indexer plan: overlap (the merge launch overlapping the "
                 "select's) needs an sm_90a target and a separate merge");
   auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };
-  // pq by tuple counts (--plan counts=1; off by default until measured):
-  // chunks of about one count program an SM (launch 2 reads every chunk's
-  // counts of its row, 16 KB a chunk for 4096 tuples, so fewer chunks read
-  // less),
+  // pq by tuple counts (the default for pq with at most 4096 code tuples
+  // and heavy keys, unless options of the select-and-merge path are asked
+  // for; --plan counts=0/1): no candidates and no merge, so every byte
+  // after the codes is a tuple index (indexer v23 in perf-notes). Chunks of
+  // about one count program an SM (launch 2 reads every chunk's counts of
+  // its row, 16 KB a chunk for 4096 tuples, so fewer chunks read less),
   // 4096 to 32768 positions; launch 1 in tiles of 16 keys a thread, launch
   // 2 on 16 warps in tiles of 16 keys a thread.
-  if (overrides.pqTupleCounts == 1) {
-    if (tuples == 0 || overrides.chunksPerProgram > 1 ||
-        overrides.pqPairSelect == 1 || overrides.jointHeadSelect == 1 ||
-        overrides.fusedMerge == 1 || overrides.overlapMerge == 1 ||
-        overrides.mergeCluster > 1)
-      throw Error(
-          Error::Kind::InvalidArgument,
-          "indexer plan: counts (pq by tuple counts) is for pq with at most "
-          "4096 code tuples (C^M), one chunk a program, "
-          "without pairs, joint, fused, overlap or cluster");
+  const bool countsExcluded =
+      tuples == 0 || overrides.chunksPerProgram > 1 ||
+      overrides.pqPairSelect == 1 || overrides.jointHeadSelect == 1 ||
+      overrides.fusedMerge == 1 || overrides.overlapMerge == 1 ||
+      overrides.mergeCluster > 1;
+  if (overrides.pqTupleCounts == 1 && countsExcluded)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: counts (pq by tuple counts) is for pq with at "
+                "most 4096 code tuples (C^M), one chunk a program, without "
+                "pairs, joint, fused, overlap or cluster");
+  const bool counts = overrides.pqTupleCounts >= 0
+                          ? overrides.pqTupleCounts == 1
+                          : pq && !countsExcluded && config.heavy > 0;
+  if (counts) {
     plan.pqTupleCounts = true;
     // Launch 1 counts 2 adjacent heads a program where their codes share a
     // key's sectors.

@@ -143,7 +143,7 @@ TEST_CASE("indexer plans", "[indexer][build]") {
   // Radix rounds as a loop only where a thread holds 32+ keys of a head
   // and the rounds run over the keys (not over pq code tuples).
   CHECK(planIndexer(findCase("pq-128k").config, 132,
-                    PlanOverrides{.pqPairSelect = 0})
+                    PlanOverrides{.pqPairSelect = 0, .pqTupleCounts = 0})
             .selectRoundsLoop);
   CHECK(planIndexer(findCase("exact-gqa-128k").config, 132).selectRoundsLoop);
   CHECK_FALSE(planIndexer(seed, 132).selectRoundsLoop);
@@ -168,16 +168,19 @@ TEST_CASE("pq kernels with several heads per program compile",
 TEST_CASE("pq select programs take several chunks in turn, tables built "
           "once",
           "[indexer][build]") {
-  // One wave of programs (seed-pq-32k: 128 for 132 SMs): a chunk each.
-  CHECK(planIndexer(findCase("seed-pq-32k").config, 132).chunksPerProgram == 1);
+  // The select-and-merge path (the default is pq by tuple counts). One
+  // wave of programs (seed-pq-32k: 128 for 132 SMs): a chunk each.
+  const PlanOverrides selectPath{.pqTupleCounts = 0};
+  CHECK(planIndexer(findCase("seed-pq-32k").config, 132, selectPath)
+            .chunksPerProgram == 1);
   // Eight waves (pq-b8-32k: 1024 programs of one chunk): a program takes
   // its row group's 8 chunks, 128 programs.
   const IndexerConfig &config = findCase("pq-b8-32k").config;
-  IndexerPlan plan = planIndexer(config, 132);
+  IndexerPlan plan = planIndexer(config, 132, selectPath);
   CHECK(plan.chunksPerProgram == 8);
   CHECK(plan.selectPrograms() == 1);
-  IndexerPlan one =
-      planIndexer(config, 132, PlanOverrides{.chunksPerProgram = 1});
+  IndexerPlan one = planIndexer(
+      config, 132, PlanOverrides{.chunksPerProgram = 1, .pqTupleCounts = 0});
   CHECK(one.selectPrograms() == one.splits);
   PlanOverrides overrides{.chunksPerProgram = 4};
   IndexerPlan four = planIndexer(config, 132, overrides);
@@ -206,23 +209,25 @@ TEST_CASE("pq selects may run their rounds over the code tuples",
   // pq-128k: 16384 keys a chunk, 4096 tuples (M = 2, C = 64): over the
   // tuples by default, one count of the keys and 3 weighted rounds, the
   // rounds unrolled; seed-pq-32k (4096 keys a chunk): over the keys.
+  // (The select-and-merge path: the default is pq by tuple counts.)
   const IndexerConfig &large = findCase("pq-128k").config;
-  IndexerPlan plan = planIndexer(large, 132);
+  const PlanOverrides selectPath{.pqTupleCounts = 0};
+  IndexerPlan plan = planIndexer(large, 132, selectPath);
   CHECK(plan.pqPairSelect);
   CHECK_FALSE(plan.selectRoundsLoop);
   std::string ir = buildIndexerKernels(large, plan)[0].irText;
   CHECK(countOf(ir, "tx.weighted_histogram") == 3);
   CHECK(countOf(ir, "tt.histogram") == 1);
   CHECK(ir.find("tensor<4096xi32>") != std::string::npos);
-  compileAll(large);
-  PlanOverrides keys{.pqPairSelect = 0};
+  compileAll(large, selectPath);
+  PlanOverrides keys{.pqPairSelect = 0, .pqTupleCounts = 0};
   IndexerPlan overKeys = planIndexer(large, 132, keys);
   CHECK_FALSE(overKeys.pqPairSelect);
   CHECK(overKeys.selectRoundsLoop);
   CHECK(buildIndexerKernels(large, overKeys)[0].irText.find(
             "tx.weighted_histogram") == std::string::npos);
   const IndexerConfig &seed = findCase("seed-pq-32k").config;
-  CHECK_FALSE(planIndexer(seed, 132).pqPairSelect);
+  CHECK_FALSE(planIndexer(seed, 132, selectPath).pqPairSelect);
   // Asked for: 2 heads a program, a select over the tuples each; and M = 3
   // codes of 4 bits (4096 tuples).
   PlanOverrides pairs{.pqPairSelect = 1};
@@ -611,7 +616,9 @@ TEST_CASE("strength reduction is kept where the kernel spilled without it",
   // Selects whose threads hold 32+ keys keep it; the other
   // selects and every merge drop it.
   CHECK(flags("exact-gqa-128k") == std::vector<bool>{true, false});
-  CHECK(flags("pq-128k") == std::vector<bool>{true, false});
+  CHECK(flags("pq-128k", PlanOverrides{.pqTupleCounts = 0}) ==
+        std::vector<bool>{true, false});
+  CHECK(flags("pq-128k") == std::vector<bool>{false, false});
   CHECK(flags("seed-pq-32k") == std::vector<bool>{false, false});
   CHECK(flags("exact-gqa-32k") == std::vector<bool>{false, false});
   CHECK(flags("seed-pq-32k", PlanOverrides{.strengthReduction = 1}) ==
