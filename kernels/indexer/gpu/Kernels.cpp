@@ -1416,7 +1416,6 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   Value split = (program % S).named("split");
   Value rowBase = row.to(tb::DType::I64);
   Value listRow = io.sparseList + rowBase * Lmax;
-  Value listWords = tb::bitcast(listRow, tb::DType::I32);
   Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
   Value idsOfChunk = tupleIds + (row * S + split).to(tb::DType::I64) * chunk;
   Value lane = kb.arange(0, tile);
@@ -1484,13 +1483,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
         Value key = tb::gather(tupleKey, ids, 0);
         TileSelection sel =
             selectTile(key, valid, threshold, carried[0], carried[1]);
-        // sparse_list entries as two int32 words each (the position, then
-        // 0: positions are below 2^31): stores of the keys' own 32-bit
-        // layout, where int64 values would take one of 2 elements a thread
-        // and a shared-memory conversion of the slots and the mask.
-        Value word = listWords + 2 * (sink + sel.slot);
-        tb::store(word, position, {.mask = sel.selected});
-        tb::store(word + 1, kb.zeros({tile}, tb::DType::I32),
+        tb::store(listRow + sink + sel.slot, position.to(tb::DType::I64),
                   {.mask = sel.selected});
         if (dense)
           tb::store(weightRow + position,
@@ -1992,11 +1985,13 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                           : pq && !countsExcluded && config.heavy > 0;
   if (counts) {
     plan.pqTupleCounts = true;
-    // Launch 1 counts 2 adjacent heads a program where their codes share a
-    // key's sectors.
-    plan.headsPerProgram = overrides.headsPerProgram
-                               ? overrides.headsPerProgram
-                               : (canGroupHeads(2) ? 2 : 1);
+    // One head a count program (what has run on a GPU; `--plan heads=2`
+    // counts 2 adjacent heads a program, whose codes share a key's 32-byte
+    // sectors: one head's 16 bytes use half of each, so the count launch
+    // of one head reads about twice the codes' bytes, unless L2 catches
+    // the neighbour's half).
+    plan.headsPerProgram =
+        overrides.headsPerProgram ? overrides.headsPerProgram : 1;
     plan.rowGroups = config.B * config.H / plan.headsPerProgram;
     plan.chunksPerProgram = 1;
     plan.pqPairSelect = plan.jointHeadSelect = plan.selectRoundsLoop = false;
@@ -2013,7 +2008,14 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     plan.subTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.selectWarps /
                                                      plan.headsPerProgram);
     plan.mergeCluster = 1;
-    plan.mergeWarps = overrides.mergeWarps ? overrides.mergeWarps : 16;
+    // Emit programs on 16 warps, or 8 where there are more of them than
+    // SMs (two then share an SM; H100, v23: pq-b8-32k's 256 programs 146.5
+    // -> 134.1 µs on 8 warps; seed-pq-32k's and pq-128k's 128 were slower
+    // on 8: 23.4 -> 23.7, 76.3 -> 80.1).
+    const int64_t emitPrograms = rows * plan.splits;
+    plan.mergeWarps = overrides.mergeWarps             ? overrides.mergeWarps
+                      : emitPrograms > multiprocessors ? 8
+                                                       : 16;
     plan.mergeTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.mergeWarps);
     plan.mergeTiles = plan.chunk / plan.mergeTile;
     plan.candidatesPerRow = 0;

@@ -264,10 +264,10 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     INFO(name << ": " << plan.describe());
     CHECK(plan.pqTupleCounts);
     CHECK(plan.launches == 2);
-    // Two adjacent heads a count program (their codes share sectors); the
-    // emit launch has a program per row and chunk.
-    CHECK(plan.headsPerProgram == 2);
-    CHECK(plan.rowGroups * 2 == config.B * config.H);
+    // One head a count program by default; the emit launch has a program
+    // per row and chunk.
+    CHECK(plan.headsPerProgram == 1);
+    CHECK(plan.rowGroups == config.B * config.H);
     CHECK(plan.mergePrograms() == plan.splits);
     CHECK(plan.splits * plan.chunk >= config.candidates());
     // Counts and order keys (int32, a block per chunk and one more per
@@ -281,7 +281,7 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     REQUIRE(kernels.size() == 2);
     CHECK(kernels[0].name == "indexer_pq_count");
     CHECK(kernels[1].name == "indexer_pq_emit");
-    CHECK(countOf(kernels[0].irText, "tt.histogram") == 2);
+    CHECK(countOf(kernels[0].irText, "tt.histogram") == 1);
     CHECK(countOf(kernels[1].irText, "tx.weighted_histogram") == 3);
     compileAll(config, counts);
   }
@@ -309,9 +309,15 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
   // Chunks past 8 a row: the emit adds their counts in a loop.
   compileAll(findCase("pq-128k").config,
              PlanOverrides{.chunk = 4096, .pqTupleCounts = 1});
-  // One and four heads a count program.
+  // Two and four adjacent heads a count program (a histogram each).
+  IndexerPlan twoHeads = planIndexer(findCase("seed-pq-32k").config, 132,
+                                     PlanOverrides{.headsPerProgram = 2});
+  CHECK(twoHeads.pqTupleCounts);
+  CHECK(countOf(buildIndexerKernels(findCase("seed-pq-32k").config, twoHeads)[0]
+                    .irText,
+                "tt.histogram") == 2);
   compileAll(findCase("seed-pq-32k").config,
-             PlanOverrides{.headsPerProgram = 1, .pqTupleCounts = 1});
+             PlanOverrides{.headsPerProgram = 2, .pqTupleCounts = 1});
   compileAll(findCase("seed-pq-32k").config,
              PlanOverrides{.headsPerProgram = 4, .pqTupleCounts = 1});
   // Refused: more than 4096 tuples, exact scores, with pairs or a fused

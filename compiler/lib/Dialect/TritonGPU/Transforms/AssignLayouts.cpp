@@ -196,13 +196,8 @@ struct AssignLayouts
   using TritiumAssignLayoutsBase::TritiumAssignLayoutsBase;
 
   /// Per tensor store, the widest vector (in elements) its addresses and mask
-  /// allow along the last dimension, and its pointers' contiguity there
-  /// (AxisInfo, on the unchanged IR).
-  struct StoreAccess {
-    unsigned vectorWidth = 1;
-    unsigned contiguity = 1;
-  };
-  llvm::DenseMap<Operation *, StoreAccess> storeVectorWidths;
+  /// allow along the last dimension (AxisInfo).
+  llvm::DenseMap<Operation *, unsigned> storeVectorWidths;
 
   /// The default layout gives each thread 16 bytes along the last dimension
   /// (of the pointee, for pointers), so that accesses can be 128 bits wide.
@@ -483,11 +478,6 @@ struct AssignLayouts
   /// 16 and every sector would be written 8 or 4 times (layernorm at full
   /// size ran 1.5x behind Triton that way). Loads are left alone: L1 absorbs
   /// the repeated sectors of a load, while stores go to L2 each time.
-  /// Scatters (no two consecutive elements known to be adjacent in memory)
-  /// keep their layout: no layout makes their warp instructions write
-  /// consecutive addresses, and converting their operands would cost shared
-  /// memory round trips and barriers (the indexer's slot-indexed stores of
-  /// selected keys had three such conversions per tile).
   bool fixStoreOperands(StoreOp store) {
     auto it = storeVectorWidths.find(store);
     auto ptrType = dyn_cast<RankedTensorType>(store.getPtr().getType());
@@ -495,13 +485,11 @@ struct AssignLayouts
       return false;
     auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(ptrType.getEncoding());
     unsigned rank = ptrType.getRank();
-    const StoreAccess &access = it->second;
     if (!blocked || blocked.getOrder()[0] != rank - 1 ||
-        blocked.getSizePerThread()[rank - 1] <= access.vectorWidth ||
-        access.contiguity <= 1)
+        blocked.getSizePerThread()[rank - 1] <= it->second)
       return false;
     Attribute layout = getDefaultBlockedEncoding(
-        &getContext(), ptrType.getShape(), numWarps, access.vectorWidth);
+        &getContext(), ptrType.getShape(), numWarps, it->second);
     for (OpOperand &operand : store->getOpOperands())
       if (isa<RankedTensorType>(operand.get().getType()))
         require(operand, withLayout(operand.get().getType(), layout));
@@ -515,9 +503,8 @@ struct AssignLayouts
       AxisInfoAnalysis axisInfo(module);
       module.walk([&](StoreOp store) {
         if (isa<RankedTensorType>(store.getPtr().getType()))
-          storeVectorWidths[store] = {
-              axisInfo.getVectorWidth(store.getPtr(), store.getMask()),
-              axisInfo.getContiguity(store.getPtr())};
+          storeVectorWidths[store] =
+              axisInfo.getVectorWidth(store.getPtr(), store.getMask());
       });
     }
     module->setAttr(
