@@ -455,15 +455,76 @@ Value tableIndex(const Value &codes, const IndexerConfig &config) {
   return index & (config.C() - 1);
 }
 
+/// A pq kernel's score inputs and the dense weights: launch 1's first four
+/// arguments on both pq paths.
+struct PQArgs {
+  Value q, centroids, codebook, weights;
+};
+PQArgs pqArgs(KernelBuilder &kb, const IndexerConfig &config) {
+  PQArgs args;
+  args.q = kb.pointerArg("q", builderType(config.qDType), kAligned);
+  args.centroids = kb.pointerArg("centroids", tb::DType::F32, kAligned);
+  args.codebook =
+      kb.pointerArg("codebook", builderType(config.pq.codebookDType), kAligned);
+  args.weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  return args;
+}
+
+/// Per query head and sub-vector m, the table T[c] = q_m . centroid_c
+/// (asymmetric PQ distance): a key's score is M table lookups. The inputs
+/// (q_m and the kv row's [C, Dm] centroid tile) load apart from the
+/// product, so that a kernel can issue the loads early.
+struct PQTables {
+  const IndexerConfig &config;
+  const PQArgs &args;
+  Value d, dimValid, centroid;
+  PQTables(KernelBuilder &kb, const IndexerConfig &config, const PQArgs &args)
+      : config(config), args(args) {
+    d = kb.arange(0, nextPowerOfTwo(config.Dm()));
+    dimValid = d < config.Dm();
+    centroid = kb.arange(0, config.C());
+  }
+  /// (q_m, tile) of query row `row` (b * H + h) and kv row `kvRow`.
+  std::pair<Value, Value> loadInputs(const Value &row, const Value &kvRow,
+                                     int64_t m) const {
+    const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
+    Value qm =
+        tb::load(args.q + (row.to(tb::DType::I64) * config.D + m * Dm) + d,
+                 {.mask = dimValid, .other = 0.0f})
+            .to(tb::DType::F32);
+    Value base = args.centroids + (kvRow * M + m) * (C * Dm);
+    Value tile = tb::load(base + centroid.column() * Dm + d.row(),
+                          {.mask = dimValid.row(), .other = 0.0f});
+    return {qm, tile};
+  }
+  static Value build(const std::pair<Value, Value> &inputs) {
+    return tb::sum(inputs.second * inputs.first.row(), 1);
+  }
+};
+
+/// The order keys of a head's C^M code tuples from its M tables: tuple t's
+/// codes are its base-C digits, code 0 the most significant, and its score
+/// adds their entries in a key's order (the same bits as a key's score).
+Value tupleOrderKeys(KernelBuilder &kb, const IndexerConfig &config,
+                     const std::vector<Value> &tables) {
+  const int64_t M = config.pq.M, tuples = pqTupleCount(config);
+  const int bits = int(config.pq.bits);
+  Value t = kb.arange(0, tuples);
+  Value score = kb.zeros({tuples}, tb::DType::F32);
+  for (int64_t m = 0; m < M; ++m)
+    score = score + tb::gather(tables[m],
+                               tb::shrLogical(t, int(bits * (M - 1 - m))) &
+                                   int(config.C() - 1),
+                               0);
+  return orderKey(score);
+}
+
 IndexerKernelSource buildPQSelect(const IndexerConfig &config,
                                   const IndexerPlan &plan) {
   KernelBuilder kb("indexer_pq_select");
-  Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
-  Value centroids = kb.pointerArg("centroids", tb::DType::F32, kAligned);
-  Value codebook =
-      kb.pointerArg("codebook", builderType(config.pq.codebookDType), kAligned);
-  Value weights =
-      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  const PQArgs args = pqArgs(kb, config);
+  const Value &codebook = args.codebook, &weights = args.weights;
   Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
   Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
   std::optional<FusedMergeArgs> fused =
@@ -471,7 +532,7 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   if (plan.overlapMerge)
     kb.launchDependents();
 
-  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
+  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv;
   const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
   const int64_t Nq = config.Nq(), Sk = config.Sk;
   const int64_t chunk = plan.chunk;
@@ -502,32 +563,21 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
   if (chunks == 1)
     first = positionsOf(firstSplit);
 
-  // Per head r and sub-vector m, the table T[c] = q_m . centroid_c
-  // (asymmetric PQ distance); a key's score is then M table lookups. Where
-  // all R * M centroid tiles fit in 32 registers a thread, every table's q
-  // row and tile are loaded first, before the codes: they arrive ahead of
-  // the codes' stream and the tables are built while the codes are still
-  // on their way (loaded after the codes, and head r > 0's only after head
+  // Per head r and sub-vector m a table (PQTables). Where all R * M
+  // centroid tiles fit in 32 registers a thread, every table's q row and
+  // tile are loaded first, before the codes: they arrive ahead of the
+  // codes' stream and the tables are built while the codes are still on
+  // their way (loaded after the codes, and head r > 0's only after head
   // 0's select, the profile had 15% of the select's stall samples waiting
   // for them). Larger tables (C = 256, 4 heads) are loaded per table.
   const int64_t dimsPadded = nextPowerOfTwo(Dm);
-  Value d = kb.arange(0, dimsPadded);
-  Value dimValid = d < Dm;
-  Value centroid = kb.arange(0, C);
+  const PQTables pqTables(kb, config, args);
   auto loadTableInputs = [&](int64_t r, int64_t m) {
     Value row = b * H + firstHead + r;
     Value kvRow = (b * Hkv + (firstHead + r) / G).to(tb::DType::I64);
-    Value qm = tb::load(q + (row.to(tb::DType::I64) * D + m * Dm) + d,
-                        {.mask = dimValid, .other = 0.0f})
-                   .to(tb::DType::F32);
-    Value base = centroids + (kvRow * M + m) * (C * Dm);
-    Value tile = tb::load(base + centroid.column() * Dm + d.row(),
-                          {.mask = dimValid.row(), .other = 0.0f});
-    return std::make_pair(qm, tile);
+    return pqTables.loadInputs(row, kvRow, m);
   };
-  auto buildTable = [](const std::pair<Value, Value> &inputs) {
-    return tb::sum(inputs.second * inputs.first.row(), 1);
-  };
+  auto buildTable = &PQTables::build;
   const bool preloadTables =
       R * M * C * dimsPadded <= 32 * 32 * int64_t(plan.selectWarps);
   std::vector<std::pair<Value, Value>> tableInputs; // (q_m, tile), r-major
@@ -622,16 +672,7 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
         Value tuple = codes[0];
         for (int64_t m = 1; m < M; ++m)
           tuple = (tuple << bits) | codes[m];
-        const int64_t tuples = pqTupleCount(config);
-        Value t = kb.arange(0, tuples);
-        Value tupleScore = kb.zeros({tuples}, tb::DType::F32);
-        for (int64_t m = 0; m < M; ++m)
-          tupleScore = tupleScore +
-                       tb::gather(headTables[m],
-                                  tb::shrLogical(t, int(bits * (M - 1 - m))) &
-                                      int(config.C() - 1),
-                                  0);
-        Value tupleKey = orderKey(tupleScore);
+        Value tupleKey = tupleOrderKeys(kb, config, headTables);
         Value slotBase =
             (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
         selectByValuesAndWriteCandidates(kb, tupleKey, tuple, position, valid,
@@ -1277,19 +1318,15 @@ Value tupleCountsOfRow(const Value &counts, const Value &row,
 IndexerKernelSource buildPQCount(const IndexerConfig &config,
                                  const IndexerPlan &plan) {
   KernelBuilder kb("indexer_pq_count");
-  Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
-  Value centroids = kb.pointerArg("centroids", tb::DType::F32, kAligned);
-  Value codebook =
-      kb.pointerArg("codebook", builderType(config.pq.codebookDType), kAligned);
-  // The dense weights are launch 2's to write; the argument keeps the
-  // select's argument list.
-  kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  // The select's arguments (the dense weights are launch 2's to write here).
+  const PQArgs args = pqArgs(kb, config);
+  const Value &codebook = args.codebook;
   Value counts = kb.pointerArg("counts", tb::DType::I32, kAligned);
   Value tupleIds = kb.pointerArg("tuple_ids", tb::DType::U16, kAligned);
 
-  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv, D = config.D;
-  const int64_t M = config.pq.M, C = config.C(), Dm = config.Dm();
-  const int64_t Nq = config.Nq(), chunk = plan.chunk, tile = plan.subTile;
+  const int64_t H = config.H, G = config.G(), Hkv = config.Hkv;
+  const int64_t M = config.pq.M, Nq = config.Nq();
+  const int64_t chunk = plan.chunk, tile = plan.subTile;
   const int64_t tuples = pqTupleCount(config), S = plan.splits;
   const int64_t R = plan.headsPerProgram;
   const int bits = int(config.pq.bits);
@@ -1357,30 +1394,15 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
               chunkCounts[r]);
 
   kb.ifThen(split == 0, [&] {
-    const int64_t dimsPadded = nextPowerOfTwo(Dm);
-    Value d = kb.arange(0, dimsPadded);
-    Value dimValid = d < Dm;
-    Value centroid = kb.arange(0, C);
+    const PQTables pqTables(kb, config, args);
     for (int64_t r = 0; r < R; ++r) {
       Value row = firstRow + r;
       Value kvRow = (b * Hkv + (row % H) / G).to(tb::DType::I64);
-      Value qRow = q + row.to(tb::DType::I64) * D;
-      Value tupleScore = kb.zeros({tuples}, tb::DType::F32);
-      for (int64_t m = 0; m < M; ++m) {
-        Value qm =
-            tb::load(qRow + m * Dm + d, {.mask = dimValid, .other = 0.0f})
-                .to(tb::DType::F32);
-        Value tileOfM = tb::load(centroids + (kvRow * M + m) * (C * Dm) +
-                                     centroid.column() * Dm + d.row(),
-                                 {.mask = dimValid.row(), .other = 0.0f});
-        Value table = tb::sum(tileOfM * qm.row(), 1);
-        tupleScore =
-            tupleScore +
-            tb::gather(table,
-                       tb::shrLogical(t, int(bits * (M - 1 - m))) & (C - 1), 0);
-      }
+      std::vector<Value> tables;
+      for (int64_t m = 0; m < M; ++m)
+        tables.push_back(PQTables::build(pqTables.loadInputs(row, kvRow, m)));
       tb::store(tupleCountsOfRow(counts, row, plan, tuples) + S * tuples + t,
-                orderKey(tupleScore));
+                tupleOrderKeys(kb, config, tables));
     }
   });
   return {kb.name(), kb.tritonIR(), plan.selectWarps, 1,
