@@ -733,36 +733,35 @@ int commandCheck(const Args &a) {
           bc.config, {.seed = a.seed + 12},
           PlanOverrides{.exactHeadLoop = looped ? 0 : 1});
     }
-  // pq selects over the code tuples (--plan pairs): every pq edge shape and
-  // the hard inputs with it on, every pq case the other way from its plan.
-  one("pq ties+NaN+inf pairs=1", tiesShape(ScoreKind::PQ),
-      hardInputs(a.seed + 13), PlanOverrides{.pqPairSelect = 1});
-  for (const auto &[name, shape] : edgeShapes())
-    if (shape.score == ScoreKind::PQ)
-      one(name + " pairs=1", shape, {.seed = a.seed + 14},
-          PlanOverrides{.pqPairSelect = 1});
-  for (const BenchmarkCase &bc : benchmarkCases())
-    if (bc.config.score == ScoreKind::PQ) {
-      const bool pairs = planIndexer(bc.config, 132).pqPairSelect;
-      one(std::string(bc.name) + (pairs ? " pairs=0" : " pairs=1"), bc.config,
-          {.seed = a.seed + 15}, PlanOverrides{.pqPairSelect = pairs ? 0 : 1});
-    }
-  // pq by tuple counts (--plan counts, the planner's default for pq): every
-  // pq edge shape and the hard inputs with it off (the select and merge),
-  // every pq case the other way from its plan.
-  one("pq ties+NaN+inf counts=0", tiesShape(ScoreKind::PQ),
-      hardInputs(a.seed + 16), PlanOverrides{.pqTupleCounts = 0});
-  for (const auto &[name, shape] : edgeShapes())
-    if (shape.score == ScoreKind::PQ)
-      one(name + " counts=0", shape, {.seed = a.seed + 17},
-          PlanOverrides{.pqTupleCounts = 0});
-  for (const BenchmarkCase &bc : benchmarkCases())
-    if (bc.config.score == ScoreKind::PQ) {
-      const bool counts = planIndexer(bc.config, 132).pqTupleCounts;
-      one(std::string(bc.name) + (counts ? " counts=0" : " counts=1"),
-          bc.config, {.seed = a.seed + 18},
-          PlanOverrides{.pqTupleCounts = counts ? 0 : 1});
-    }
+  // pq options both ways: every pq edge shape and the hard inputs with
+  // `key` set to `edgeValue`, every pq case the other way from its plan.
+  auto pqBothWays = [&](const std::string &key, int edgeValue,
+                        bool IndexerPlan::*planned, int PlanOverrides::*field,
+                        uint64_t seed) {
+    PlanOverrides edge;
+    edge.*field = edgeValue;
+    const std::string edgeSuffix = " " + key + "=" + std::to_string(edgeValue);
+    one("pq ties+NaN+inf" + edgeSuffix, tiesShape(ScoreKind::PQ),
+        hardInputs(seed), edge);
+    for (const auto &[name, shape] : edgeShapes())
+      if (shape.score == ScoreKind::PQ)
+        one(name + edgeSuffix, shape, {.seed = seed + 1}, edge);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::PQ) {
+        const bool on = planIndexer(bc.config, 132).*planned;
+        PlanOverrides flipped;
+        flipped.*field = on ? 0 : 1;
+        one(std::string(bc.name) + " " + key + (on ? "=0" : "=1"), bc.config,
+            {.seed = seed + 2}, flipped);
+      }
+  };
+  // pq selects over the code tuples (--plan pairs) on, and pq by tuple
+  // counts (--plan counts, the planner's default for pq) off: the select
+  // and merge.
+  pqBothWays("pairs", 1, &IndexerPlan::pqPairSelect,
+             &PlanOverrides::pqPairSelect, a.seed + 13);
+  pqBothWays("counts", 0, &IndexerPlan::pqTupleCounts,
+             &PlanOverrides::pqTupleCounts, a.seed + 16);
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge
   // of one program per row (cluster=1, where the planner clusters rows of
