@@ -166,15 +166,17 @@ struct IndexerPlan {
   /// is gathered from its tuple's for the selection. Its rounds then cost
   /// the same whatever the chunk.
   bool pqPairSelect = false;
-  /// pq by tuple counts (at most 4096 tuples, C^M): launch 1 (one program
-  /// per row and chunk, in tiles of subTile keys) writes each key's tuple
-  /// index (uint16) and each chunk's count of keys per tuple, and the
-  /// row's tuple order keys; launch 2 (mergePrograms() programs per row,
-  /// one per chunk, in tiles of mergeTile keys) adds up the row's counts,
-  /// finds the row's threshold by a radix select over the tuples weighted
-  /// by their counts, and writes its chunk's part of sparse_list (its place
-  /// after the earlier chunks' keys, from their counts) and of the weights.
-  /// No candidates, no merge: every byte after the codes is a tuple index.
+  /// pq by tuple counts (at most 4096 tuples, C^M; the planner's default
+  /// for pq with heavy keys): launch 1 (a program per row group of
+  /// headsPerProgram adjacent heads and chunk, in tiles of subTile keys a
+  /// head) writes each key's tuple index (uint16), each chunk's count of
+  /// keys per tuple and the row's tuple order keys; launch 2
+  /// (mergePrograms() programs per row, one per chunk, in tiles of
+  /// mergeTile keys) adds up the row's counts, finds the row's threshold
+  /// by a radix select over the tuples weighted by their counts, and
+  /// writes its chunk's part of sparse_list (after the earlier chunks'
+  /// keys, counted from their counts) and of the weights. No candidates,
+  /// no merge: after the codes, 2 bytes a key and 16 KB a chunk.
   bool pqTupleCounts = false;
   /// Select programs per row group.
   int64_t selectPrograms() const {
