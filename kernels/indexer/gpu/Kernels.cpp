@@ -1874,8 +1874,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // µs, indexer v21 in perf-notes). Rounds over as many tuples as there
   // are keys cost what they save (seed-pq-32k: 24.4 -> 26.9). By default
   // only where every thread holds a tuple (fewer tuples than threads give
-  // the tuple tensors replicated layouts, which no GPU run has checked
-  // yet; `--plan pairs=1` and `check` cover them).
+  // the tuple tensors replicated layouts: correct on an H100, `check` with
+  // M = 1, v23, but not measured; `--plan pairs=1` turns it on).
   const int64_t tuples = pq ? pqTupleCount(config) : 0;
   plan.pqPairSelect = tuples >= 32 * int64_t(plan.selectWarps) &&
                       chunk >= 2 * tuples && !plan.jointHeadSelect;
