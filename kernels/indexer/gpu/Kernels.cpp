@@ -503,9 +503,35 @@ struct PQTables {
   }
 };
 
-/// The order keys of a head's C^M code tuples from its M tables: tuple t's
-/// codes are its base-C digits, code 0 the most significant, and its score
-/// adds their entries in a key's order (the same bits as a key's score).
+/// The table index of head r's code m for a tile of keys: column r * M + m
+/// of the tile's key-major [keys, R * M] codes `keyCodes` (loaded whole: one
+/// vector access a key), or, key-minor, a load along the keys of the (kv
+/// row, m) row, whose codes are contiguous there (`j`: the keys' quantised
+/// indices).
+Value codeOfHead(const IndexerConfig &config, const Value &keyCodes,
+                 const Value &codeColumn, int64_t r, int64_t m,
+                 const Value &codebook, const Value &kvRow, const Value &j,
+                 const Value &valid) {
+  const int64_t M = config.pq.M;
+  if (config.pq.codebookLayout == CodebookLayout::KeyMajor)
+    return tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1);
+  return tableIndex(tb::load(codebook + ((kvRow * M + m) * config.Nq() + j),
+                             {.mask = valid, .other = 0}),
+                    config);
+}
+
+/// The tuple of a key's M codes (table indices): tuple t's codes are its
+/// base-C digits, code 0 the most significant (tupleOrderKeys decodes it).
+Value tupleIndex(const std::vector<Value> &codes, const IndexerConfig &config) {
+  Value tuple = codes[0];
+  for (size_t m = 1; m < codes.size(); ++m)
+    tuple = (tuple << int(config.pq.bits)) | codes[m];
+  return tuple;
+}
+
+/// The order keys of a head's C^M code tuples (tupleIndex) from its M
+/// tables: a tuple's score adds its codes' entries in a key's order (the
+/// same bits as a key's score).
 Value tupleOrderKeys(KernelBuilder &kb, const IndexerConfig &config,
                      const std::vector<Value> &tables) {
   const int64_t M = config.pq.M, tuples = pqTupleCount(config);
@@ -644,16 +670,8 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
       for (int64_t m = 0; m < M; ++m) {
         headTables.push_back(tablesBuilt ? tables[r * M + m]
                                          : buildTable(loadTableInputs(r, m)));
-        if (keyMajor) {
-          codes.push_back(
-              tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0), 1));
-        } else {
-          // Key-minor codes of one (head, m) are contiguous along the keys.
-          codes.push_back(
-              tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
-                                  {.mask = valid, .other = 0}),
-                         config));
-        }
+        codes.push_back(codeOfHead(config, keyCodes, codeColumn, r, m, codebook,
+                                   kvRow, j, valid));
         if (!plan.pqPairSelect)
           score = score + tb::gather(headTables[m], codes[m], 0);
       }
@@ -666,12 +684,7 @@ IndexerKernelSource buildPQSelect(const IndexerConfig &config,
       if (plan.pqPairSelect) {
         if (config.heavy == 0)
           continue;
-        // Tuple t's codes are its base-C digits, code 0 the most
-        // significant.
-        const int bits = int(config.pq.bits);
-        Value tuple = codes[0];
-        for (int64_t m = 1; m < M; ++m)
-          tuple = (tuple << bits) | codes[m];
+        Value tuple = tupleIndex(codes, config);
         Value tupleKey = tupleOrderKeys(kb, config, headTables);
         Value slotBase =
             (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
@@ -1329,7 +1342,6 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   const int64_t chunk = plan.chunk, tile = plan.subTile;
   const int64_t tuples = pqTupleCount(config), S = plan.splits;
   const int64_t R = plan.headsPerProgram;
-  const int bits = int(config.pq.bits);
   // A program counts R adjacent query heads (R > 1 only where Hkv == H and
   // the codebook is key-major: their codes share a key's sectors; one
   // head's 16 bytes use half of a 32-byte sector, and with one head a
@@ -1353,8 +1365,8 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
         Value position = config.candidateBegin() + offset + lane;
         Value valid = position < config.candidateEnd();
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
-        // Head r's code m: column r * M + m of a key-major [tile, R * M]
-        // load (one vector access a key), or a key-minor row's load.
+        // Key-major: every head's codes of a key in one [tile, R * M] load
+        // (codeOfHead takes head r's code m from it).
         Value keyCodes;
         if (keyMajor) {
           Value keyBase =
@@ -1368,19 +1380,11 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
         Values next;
         for (int64_t r = 0; r < R; ++r) {
           Value kvRow = (b * Hkv + (firstRow % H + r) / G).to(tb::DType::I64);
-          // Tuple t's codes are its base-C digits, code 0 the most
-          // significant (as the pq select's tuples).
-          Value tuple;
-          for (int64_t m = 0; m < M; ++m) {
-            Value code =
-                keyMajor
-                    ? tb::sum(tb::where(codeColumn == r * M + m, keyCodes, 0),
-                              1)
-                    : tableIndex(tb::load(codebook + ((kvRow * M + m) * Nq + j),
-                                          {.mask = valid, .other = 0}),
-                                 config);
-            tuple = m == 0 ? code : (tuple << bits) | code;
-          }
+          std::vector<Value> codes;
+          for (int64_t m = 0; m < M; ++m)
+            codes.push_back(codeOfHead(config, keyCodes, codeColumn, r, m,
+                                       codebook, kvRow, j, valid));
+          Value tuple = tupleIndex(codes, config);
           // Every lane (past the candidates: tuple 0, never read as valid).
           tb::store(idsOfChunk(r) + i * tile + lane, tuple.to(tb::DType::U16));
           next.push_back(carried[r] + tb::histogram(tuple, tuples, valid));

@@ -39,6 +39,20 @@ void compileAll(const IndexerConfig &config,
   }
 }
 
+/// `base` with M = 3 codes of 4 bits (4096 tuples, D = 96) or with M = 1
+/// (C = 64 tuples, fewer than a program's threads): the code shapes other
+/// than the cases' M = 2.
+IndexerConfig withThreeCodes(IndexerConfig base) {
+  base.D = 96;
+  base.pq.M = 3;
+  base.pq.bits = 4;
+  return base;
+}
+IndexerConfig withOneCode(IndexerConfig base) {
+  base.pq.M = 1;
+  return base;
+}
+
 /// Occurrences of `what` in `text` (ops in a kernel's IR).
 size_t countOf(const std::string &text, const std::string &what) {
   size_t n = 0;
@@ -235,15 +249,10 @@ TEST_CASE("pq selects may run their rounds over the code tuples",
       buildIndexerKernels(seed, planIndexer(seed, 132, pairs))[0].irText;
   CHECK(countOf(seedIr, "tx.weighted_histogram") == 6);
   compileAll(seed, pairs);
-  IndexerConfig threeCodes = seed;
-  threeCodes.D = 96;
-  threeCodes.pq.M = 3;
-  threeCodes.pq.bits = 4;
-  compileAll(threeCodes, pairs);
+  compileAll(withThreeCodes(seed), pairs);
   // M = 1: 64 tuples, fewer than a program's threads: over the keys unless
   // asked (the tuple tensors then have replicated layouts).
-  IndexerConfig oneCode = seed;
-  oneCode.pq.M = 1;
+  const IndexerConfig oneCode = withOneCode(seed);
   CHECK_FALSE(planIndexer(oneCode, 132).pqPairSelect);
   compileAll(oneCode, pairs);
   // More than 4096 tuples (C = 256), or exact scores: refused.
@@ -289,14 +298,8 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
   // tuples), a key-minor u8 codebook with GQA, no heavy keys.
   IndexerConfig seed = findCase("seed-pq-32k").config;
   seed.Sk = 6000;
-  IndexerConfig threeCodes = seed;
-  threeCodes.D = 96;
-  threeCodes.pq.M = 3;
-  threeCodes.pq.bits = 4;
-  compileAll(threeCodes, counts);
-  IndexerConfig oneCode = seed;
-  oneCode.pq.M = 1;
-  compileAll(oneCode, counts);
+  compileAll(withThreeCodes(seed), counts);
+  compileAll(withOneCode(seed), counts);
   IndexerConfig keyMinor = seed;
   keyMinor.H = 8;
   keyMinor.Hkv = 2;
