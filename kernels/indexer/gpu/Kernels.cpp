@@ -1357,25 +1357,40 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
     return tupleIds + ((firstRow + r) * S + split).to(tb::DType::I64) * chunk;
   };
 
-  Values zeros(R, kb.zeros({tuples}, tb::DType::I32));
+  const int64_t tiles = chunk / tile;
+  // Key-major: every head's codes of a key in one [tile, R * M] load
+  // (codeOfHead takes head r's code m from it), of tile i of the chunk
+  // (none past the chunk's last tile).
+  auto loadKeyCodes = [&](const Value &i) {
+    Value position = config.candidateBegin() + split * chunk + i * tile + lane;
+    Value valid = (position < config.candidateEnd()) & (i < int(tiles));
+    Value j = (position - config.pq.initOffset).to(tb::DType::I64);
+    Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
+    return tb::load(
+        codebook + (keyBase.column() + codeColumn),
+        {.mask = valid.column() & (codeColumn < R * M), .other = 0});
+  };
+  // plan.countPrefetch: the next tile's codes are loaded at the top of an
+  // iteration and carried to the next (as loaded: converting them there
+  // would wait for them), so they are in flight while this tile's tuples
+  // are counted.
+  const bool prefetch = keyMajor && plan.countPrefetch;
+  Values inits(R, kb.zeros({tuples}, tb::DType::I32));
+  if (prefetch)
+    inits.push_back(loadKeyCodes(kb.constant(0, tb::DType::I32)));
   Values chunkCounts = kb.forLoop(
-      0, chunk / tile, 1, zeros,
-      [&](const Value &i, const Values &carried) -> Values {
+      0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
         Value offset = split * chunk + i * tile;
         Value position = config.candidateBegin() + offset + lane;
         Value valid = position < config.candidateEnd();
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
-        // Key-major: every head's codes of a key in one [tile, R * M] load
-        // (codeOfHead takes head r's code m from it).
         Value keyCodes;
-        if (keyMajor) {
-          Value keyBase =
-              ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
-          keyCodes = tableIndex(
-              tb::load(
-                  codebook + (keyBase.column() + codeColumn),
-                  {.mask = valid.column() & (codeColumn < R * M), .other = 0}),
-              config);
+        Value prefetched;
+        if (prefetch) {
+          prefetched = loadKeyCodes(i + 1);
+          keyCodes = tableIndex(carried[R], config);
+        } else if (keyMajor) {
+          keyCodes = tableIndex(loadKeyCodes(i), config);
         }
         Values next;
         for (int64_t r = 0; r < R; ++r) {
@@ -1389,8 +1404,11 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
           tb::store(idsOfChunk(r) + i * tile + lane, tuple.to(tb::DType::U16));
           next.push_back(carried[r] + tb::histogram(tuple, tuples, valid));
         }
+        if (prefetch)
+          next.push_back(prefetched);
         return next;
       });
+  chunkCounts.resize(R);
   Value t = kb.arange(0, tuples);
   for (int64_t r = 0; r < R; ++r)
     tb::store(tupleCountsOfRow(counts, firstRow + r, plan, tuples) +
@@ -1571,7 +1589,8 @@ std::string IndexerPlan::describe() const {
   if (pqTupleCounts) {
     os << "count " << rowGroups << "x" << splits << " programs (" << chunk
        << " positions in tiles of " << subTile << ", " << headsPerProgram
-       << " head(s), " << selectWarps << " warps), emit "
+       << " head(s), " << selectWarps << " warps"
+       << (countPrefetch ? ", next tile prefetched" : "") << "), emit "
        << rowGroups * headsPerProgram << "x" << splits << " programs (tiles of "
        << mergeTile << ", " << mergeWarps << " warps), workspace "
        << workspaceBytes << " B";
@@ -1838,10 +1857,11 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   const int64_t scoresPerThread =
       plan.headsPerProgram * chunk / (32 * int64_t(plan.selectWarps));
   plan.exactPrefetch = exactFma && scoresPerThread <= 32;
-  if (overrides.exactPrefetch == 1 && (pq || plan.exactScoreByDims))
+  if (overrides.exactPrefetch == 1 && !pq && plan.exactScoreByDims)
     throw Error(Error::Kind::InvalidArgument,
-                "indexer plan: prefetch is for exact scores by rows");
-  if (overrides.exactPrefetch >= 0)
+                "indexer plan: prefetch is for exact scores by rows and pq by "
+                "tuple counts");
+  if (overrides.exactPrefetch >= 0 && !pq)
     plan.exactPrefetch = overrides.exactPrefetch == 1;
   // pq programs of 2 or 4 heads may select them together (--plan joint=1):
   // one histogram, scan and reduction per round for all of them. Slower on
@@ -2009,8 +2029,14 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   const bool counts = overrides.pqTupleCounts >= 0
                           ? overrides.pqTupleCounts == 1
                           : pq && !countsExcluded && config.heavy > 0;
+  if (overrides.exactPrefetch == 1 && pq && !counts)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: prefetch is for exact scores by rows and pq by "
+                "tuple counts");
   if (counts) {
     plan.pqTupleCounts = true;
+    plan.countPrefetch = config.pq.codebookLayout == CodebookLayout::KeyMajor &&
+                         overrides.exactPrefetch != 0;
     // One head a count program (what has run on a GPU; `--plan heads=2`
     // counts 2 adjacent heads a program, whose codes share a key's 32-byte
     // sectors: one head's 16 bytes use half of each, so the count launch
