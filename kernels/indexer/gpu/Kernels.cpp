@@ -1465,6 +1465,22 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   Value lane = kb.arange(0, tile);
   Value zero = kb.constant(0, tb::DType::I32);
 
+  // plan.countPrefetch: tile i + 1's tuple indices are loaded during tile
+  // i, and tile 0's before the threshold is found (they do not depend on
+  // it), so no tile waits for its loads.
+  const bool prefetch = K > 0 && plan.countPrefetch;
+  const int64_t tiles = chunk / tile;
+  auto loadIds = [&](const Value &i) {
+    Value position = config.candidateBegin() + split * chunk + i * tile + lane;
+    return tb::load(
+        idsOfChunk + i * tile + lane,
+        {.mask = (position < config.candidateEnd()) & (i < int(tiles)),
+         .other = 0});
+  };
+  Values inits;
+  if (prefetch)
+    inits.push_back(loadIds(zero));
+
   Threshold threshold{zero, zero};
   Value aboveBefore = zero, equalBefore = zero, tupleKey;
   if (K > 0) {
@@ -1509,9 +1525,9 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
     aboveBefore = tb::sum(tb::where(tupleKey > threshold.key, before, 0));
     equalBefore = tb::sum(tb::where(tupleKey == threshold.key, before, 0));
   }
+  inits.insert(inits.begin(), {aboveBefore, equalBefore});
   kb.forLoop(
-      0, chunk / tile, 1, {aboveBefore, equalBefore},
-      [&](const Value &i, const Values &carried) -> Values {
+      0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
         Value position =
             config.candidateBegin() + split * chunk + i * tile + lane;
         Value valid = position < config.candidateEnd();
@@ -1521,9 +1537,14 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
                       {.mask = valid});
           return carried;
         }
-        Value ids =
-            tb::load(idsOfChunk + i * tile + lane, {.mask = valid, .other = 0})
-                .to(tb::DType::I32);
+        Value prefetched;
+        Value ids;
+        if (prefetch) {
+          prefetched = loadIds(i + 1);
+          ids = carried[2].to(tb::DType::I32);
+        } else {
+          ids = loadIds(i).to(tb::DType::I32);
+        }
         Value key = tb::gather(tupleKey, ids, 0);
         TileSelection sel =
             selectTile(key, valid, threshold, carried[0], carried[1]);
@@ -1533,7 +1554,10 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
           tb::store(weightRow + position,
                     tb::where(sel.selected, 1.0f, 0.0f).to(weightType),
                     {.mask = valid});
-        return {carried[0] + sel.aboveCount, carried[1] + sel.equalCount};
+        Values next{carried[0] + sel.aboveCount, carried[1] + sel.equalCount};
+        if (prefetch)
+          next.push_back(prefetched);
+        return next;
       });
   kb.ifThen(split == S - 1, [&] {
     emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
@@ -1589,10 +1613,10 @@ std::string IndexerPlan::describe() const {
   if (pqTupleCounts) {
     os << "count " << rowGroups << "x" << splits << " programs (" << chunk
        << " positions in tiles of " << subTile << ", " << headsPerProgram
-       << " head(s), " << selectWarps << " warps"
-       << (countPrefetch ? ", next tile prefetched" : "") << "), emit "
+       << " head(s), " << selectWarps << " warps), emit "
        << rowGroups * headsPerProgram << "x" << splits << " programs (tiles of "
-       << mergeTile << ", " << mergeWarps << " warps), workspace "
+       << mergeTile << ", " << mergeWarps << " warps)"
+       << (countPrefetch ? ", next tiles prefetched" : "") << ", workspace "
        << workspaceBytes << " B";
     return os.str();
   }
@@ -2035,8 +2059,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "tuple counts");
   if (counts) {
     plan.pqTupleCounts = true;
-    plan.countPrefetch = config.pq.codebookLayout == CodebookLayout::KeyMajor &&
-                         overrides.exactPrefetch != 0;
+    plan.countPrefetch = overrides.exactPrefetch != 0;
     // One head a count program (what has run on a GPU; `--plan heads=2`
     // counts 2 adjacent heads a program, whose codes share a key's 32-byte
     // sectors: one head's 16 bytes use half of each, so the count launch
