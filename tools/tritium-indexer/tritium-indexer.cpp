@@ -25,7 +25,8 @@
 //       the heads selected in a loop, 0/1), pairs (pq: select over the
 //       code tuples weighted by their keys, 0/1), counts (pq: count keys
 //       per code tuple, then select each row against one threshold, 0/1),
-//       slsr (the NVPTX backend's
+//       emit_chunks (counts: count chunks an emit program writes), slsr
+//       (the NVPTX backend's
 //       straight-line strength reduction in every kernel, 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
@@ -291,6 +292,7 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.pqPairSelect = v != 0 ? 1 : 0; }},
       {"counts",
        [](PlanOverrides &o, int64_t v) { o.pqTupleCounts = v != 0 ? 1 : 0; }},
+      {"emit_chunks", [](PlanOverrides &o, int64_t v) { o.emitChunks = v; }},
       {"slsr",
        [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
   };
@@ -762,6 +764,25 @@ int commandCheck(const Args &a) {
              &PlanOverrides::pqPairSelect, a.seed + 13);
   pqBothWays("counts", 0, &IndexerPlan::pqTupleCounts,
              &PlanOverrides::pqTupleCounts, a.seed + 16);
+  // pq by tuple counts with emit programs of several count chunks (--plan
+  // emit_chunks): the hard inputs (a row of 2 chunks, one emit program), a
+  // row of 3 chunks (the second emit program's second chunk past the row),
+  // every pq case with half its chunk and 2 chunks an emit program.
+  {
+    const PlanOverrides pairOfChunks{.chunk = 4096, .emitChunks = 2};
+    one("pq ties+NaN+inf emit_chunks=2", tiesShape(ScoreKind::PQ),
+        hardInputs(a.seed + 17), pairOfChunks);
+    IndexerConfig threeChunks = tiesShape(ScoreKind::PQ);
+    threeChunks.Sk = 10000;
+    one("pq 3 chunks emit_chunks=2", threeChunks, {.seed = a.seed + 18},
+        pairOfChunks);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::PQ)
+        one(std::string(bc.name) + " emit_chunks=2", bc.config,
+            {.seed = a.seed + 19},
+            PlanOverrides{.chunk = planIndexer(bc.config, 132).chunk / 2,
+                          .emitChunks = 2});
+  }
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge
   // of one program per row (cluster=1, where the planner clusters rows of

@@ -1455,9 +1455,14 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   const Radix radix{plan.radixDigitBits};
   const tb::DType weightType = builderType(config.weightDType);
   const bool dense = config.weightLayout == WeightLayout::Dense;
+  // A program emits plan.emitChunks consecutive count chunks of its row
+  // (their tuple indices are consecutive in the workspace), from chunk
+  // `split` on.
+  const int64_t programsPerRow = plan.mergePrograms();
   Value program = kb.programId(0);
-  Value row = (program / S).named("row");
-  Value split = (program % S).named("split");
+  Value row = (program / int(programsPerRow)).named("row");
+  Value split =
+      ((program % int(programsPerRow)) * int(plan.emitChunks)).named("split");
   Value rowBase = row.to(tb::DType::I64);
   Value listRow = io.sparseList + rowBase * Lmax;
   Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
@@ -1469,7 +1474,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   // i, and tile 0's before the threshold is found (they do not depend on
   // it), so no tile waits for its loads.
   const bool prefetch = K > 0 && plan.countPrefetch;
-  const int64_t tiles = chunk / tile;
+  const int64_t tiles = plan.mergeTiles;
   auto loadIds = [&](const Value &i) {
     Value position = config.candidateBegin() + split * chunk + i * tile + lane;
     return tb::load(
@@ -1559,7 +1564,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
           next.push_back(prefetched);
         return next;
       });
-  kb.ifThen(split == S - 1, [&] {
+  kb.ifThen(program % int(programsPerRow) == int(programsPerRow - 1), [&] {
     emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
   });
   return {kb.name(), kb.tritonIR(), plan.mergeWarps, 1,
@@ -1614,10 +1619,12 @@ std::string IndexerPlan::describe() const {
     os << "count " << rowGroups << "x" << splits << " programs (" << chunk
        << " positions in tiles of " << subTile << ", " << headsPerProgram
        << " head(s), " << selectWarps << " warps), emit "
-       << rowGroups * headsPerProgram << "x" << splits << " programs (tiles of "
-       << mergeTile << ", " << mergeWarps << " warps)"
-       << (countPrefetch ? ", next tiles prefetched" : "") << ", workspace "
-       << workspaceBytes << " B";
+       << rowGroups * headsPerProgram << "x" << mergePrograms()
+       << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"
+       << (emitChunks > 1 ? ", " + std::to_string(emitChunks) + " chunks each"
+                          : std::string())
+       << ")" << (countPrefetch ? ", next tiles prefetched" : "")
+       << ", workspace " << workspaceBytes << " B";
     return os.str();
   }
   os << "select " << rowGroups << "x" << selectPrograms() << " programs ("
@@ -2053,6 +2060,9 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   const bool counts = overrides.pqTupleCounts >= 0
                           ? overrides.pqTupleCounts == 1
                           : pq && !countsExcluded && config.heavy > 0;
+  if (overrides.emitChunks && !counts)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: emit_chunks is for pq by tuple counts");
   if (overrides.exactPrefetch == 1 && pq && !counts)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: prefetch is for exact scores by rows and pq by "
@@ -2087,12 +2097,20 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // SMs (two then share an SM; H100, v23: pq-b8-32k's 256 programs 146.5
     // -> 134.1 µs on 8 warps; seed-pq-32k's and pq-128k's 128 were slower
     // on 8: 23.4 -> 23.7, 76.3 -> 80.1).
-    const int64_t emitPrograms = rows * plan.splits;
+    const int64_t emitChunks = overrides.emitChunks ? overrides.emitChunks : 1;
+    if (emitChunks < 1 || (emitChunks & (emitChunks - 1)) != 0)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: emit_chunks (count chunks an emit program "
+                  "writes) is a power of two, got " +
+                      std::to_string(emitChunks));
+    plan.emitChunks = std::min(emitChunks, nextPowerOfTwo(plan.splits));
+    const int64_t emitPrograms = rows * plan.mergePrograms();
     plan.mergeWarps = overrides.mergeWarps             ? overrides.mergeWarps
                       : emitPrograms > multiprocessors ? 8
                                                        : 16;
-    plan.mergeTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.mergeWarps);
-    plan.mergeTiles = plan.chunk / plan.mergeTile;
+    const int64_t emitSpan = plan.chunk * plan.emitChunks;
+    plan.mergeTile = std::min<int64_t>(emitSpan, 16 * 32 * plan.mergeWarps);
+    plan.mergeTiles = emitSpan / plan.mergeTile;
     plan.candidatesPerRow = 0;
     // Counts and order keys (int32), then the tuple indices (uint16).
     plan.positionsOffset = aligned(rows * (plan.splits + 1) * tuples * 4);

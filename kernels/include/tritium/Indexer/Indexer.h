@@ -103,6 +103,9 @@ struct PlanOverrides {
   /// row's tuple counts (launch 2), instead of a select per chunk and a
   /// merge of the candidates (1); or not (0); -1: the planner's.
   int pqTupleCounts = -1;
+  /// pq by tuple counts: count chunks an emit program writes (a power of
+  /// two); 0: the planner's.
+  int64_t emitChunks = 0;
   /// The NVPTX backend's straight-line strength reduction for every kernel
   /// (1) or none (0); -1: the planner's.
   int strengthReduction = -1;
@@ -113,7 +116,8 @@ struct PlanOverrides {
            exactScoreLoops || exactPrefetch >= 0 || exactDimSlices ||
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
-           pqPairSelect >= 0 || pqTupleCounts >= 0 || strengthReduction >= 0;
+           pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
+           strengthReduction >= 0;
   }
 };
 
@@ -233,9 +237,12 @@ struct IndexerPlan {
   /// and add up their radix histograms through distributed shared memory,
   /// so that every one finds the row's threshold; 1: one program per row.
   int mergeCluster = 1;
+  /// pq by tuple counts: consecutive count chunks an emit program writes.
+  int64_t emitChunks = 1;
   /// Programs of launch 2 per row.
   int64_t mergePrograms() const {
-    return pqTupleCounts ? splits : mergeCluster;
+    return pqTupleCounts ? (splits + emitChunks - 1) / emitChunks
+                         : mergeCluster;
   }
   /// The NVPTX backend's straight-line strength reduction (SLSR) for the
   /// select and the merge kernels. SLSR is most of their code generation
