@@ -326,6 +326,24 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
   // Chunks past 8 a row: the emit adds their counts in a loop.
   compileAll(findCase("pq-128k").config,
              PlanOverrides{.chunk = 4096, .pqTupleCounts = 1});
+  // Emit programs of 2 count chunks: half the programs, each over its two
+  // chunks' tiles; a row of 3 chunks has 2 (the second one's second chunk
+  // past the row). Powers of two only, and only by tuple counts.
+  IndexerConfig threeChunks = seed;
+  threeChunks.Sk = 10000;
+  const PlanOverrides pairOfChunks{.chunk = 4096, .emitChunks = 2};
+  IndexerPlan paired = planIndexer(threeChunks, 132, pairOfChunks);
+  CHECK(paired.splits == 3);
+  CHECK(paired.emitChunks == 2);
+  CHECK(paired.mergePrograms() == 2);
+  CHECK(paired.mergeTile * paired.mergeTiles == 2 * 4096);
+  compileAll(threeChunks, pairOfChunks);
+  REQUIRE_THROWS_AS(
+      planIndexer(seed, 132, PlanOverrides{.chunk = 4096, .emitChunks = 3}),
+      Error);
+  REQUIRE_THROWS_AS(planIndexer(findCase("exact-gqa-32k").config, 132,
+                                PlanOverrides{.emitChunks = 2}),
+                    Error);
   // Two and four adjacent heads a count program (a histogram each).
   IndexerPlan twoHeads = planIndexer(findCase("seed-pq-32k").config, 132,
                                      PlanOverrides{.headsPerProgram = 2});
