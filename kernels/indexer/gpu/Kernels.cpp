@@ -1470,10 +1470,10 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   Value lane = kb.arange(0, tile);
   Value zero = kb.constant(0, tb::DType::I32);
 
-  // plan.countPrefetch: tile i + 1's tuple indices are loaded during tile
+  // plan.emitPrefetch: tile i + 1's tuple indices are loaded during tile
   // i, and tile 0's before the threshold is found (they do not depend on
   // it), so no tile waits for its loads.
-  const bool prefetch = K > 0 && plan.countPrefetch;
+  const bool prefetch = K > 0 && plan.emitPrefetch;
   const int64_t tiles = plan.mergeTiles;
   auto loadIds = [&](const Value &i) {
     Value position = config.candidateBegin() + split * chunk + i * tile + lane;
@@ -1623,7 +1623,10 @@ std::string IndexerPlan::describe() const {
        << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"
        << (emitChunks > 1 ? ", " + std::to_string(emitChunks) + " chunks each"
                           : std::string())
-       << ")" << (countPrefetch ? ", next tiles prefetched" : "")
+       << ")"
+       << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
+           : countPrefetch               ? ", count's next tiles prefetched"
+                                         : "")
        << ", workspace " << workspaceBytes << " B";
     return os.str();
   }
@@ -2069,41 +2072,48 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "tuple counts");
   if (counts) {
     plan.pqTupleCounts = true;
-    plan.countPrefetch = overrides.exactPrefetch != 0;
-    // One head a count program (what has run on a GPU; `--plan heads=2`
-    // counts 2 adjacent heads a program, whose codes share a key's 32-byte
-    // sectors: one head's 16 bytes use half of each, so the count launch
-    // of one head reads about twice the codes' bytes, unless L2 catches
-    // the neighbour's half).
-    plan.headsPerProgram =
-        overrides.headsPerProgram ? overrides.headsPerProgram : 1;
+    // Two adjacent heads a count program where their codes share a key's
+    // sectors (H100, v24: pq-b8-32k 142.6 -> 125.5 µs, pq-128k with the
+    // emit below 72.4 -> 69.9, seed-pq-32k 23.6 either way).
+    plan.headsPerProgram = overrides.headsPerProgram ? overrides.headsPerProgram
+                           : canGroupHeads(2)        ? 2
+                                                     : 1;
     plan.rowGroups = config.B * config.H / plan.headsPerProgram;
     plan.chunksPerProgram = 1;
     plan.pqPairSelect = plan.jointHeadSelect = plan.selectRoundsLoop = false;
     const int64_t rows = config.B * config.H;
+    // Count chunks of about one count program an SM, emit programs of
+    // about one row's chunk an SM (4096-32768 positions each): an emit
+    // program writes emitChunks count chunks (2 where 2 heads a count
+    // program halved the count chunk).
+    auto chunkForOneWave = [&](int64_t programsPerChunk) {
+      return std::clamp<int64_t>(
+          nextPowerOfTwo((candidates * programsPerChunk + multiprocessors - 1) /
+                         multiprocessors),
+          4096, 32768);
+    };
     plan.chunk =
-        overrides.chunk
-            ? overrides.chunk
-            : std::clamp<int64_t>(nextPowerOfTwo((candidates * plan.rowGroups +
-                                                  multiprocessors - 1) /
-                                                 multiprocessors),
-                                  4096, 32768);
+        overrides.chunk ? overrides.chunk : chunkForOneWave(plan.rowGroups);
     plan.splits = (candidates + plan.chunk - 1) / plan.chunk;
     plan.selectWarps = overrides.selectWarps ? overrides.selectWarps : 8;
     plan.subTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.selectWarps /
                                                      plan.headsPerProgram);
     plan.mergeCluster = 1;
-    // Emit programs on 16 warps, or 8 where there are more of them than
-    // SMs (two then share an SM; H100, v23: pq-b8-32k's 256 programs 146.5
-    // -> 134.1 µs on 8 warps; seed-pq-32k's and pq-128k's 128 were slower
-    // on 8: 23.4 -> 23.7, 76.3 -> 80.1).
-    const int64_t emitChunks = overrides.emitChunks ? overrides.emitChunks : 1;
+    const int64_t emitChunks =
+        overrides.emitChunks ? overrides.emitChunks
+        : overrides.chunk
+            ? 1
+            : std::max<int64_t>(chunkForOneWave(rows) / plan.chunk, 1);
     if (emitChunks < 1 || (emitChunks & (emitChunks - 1)) != 0)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: emit_chunks (count chunks an emit program "
                   "writes) is a power of two, got " +
                       std::to_string(emitChunks));
     plan.emitChunks = std::min(emitChunks, nextPowerOfTwo(plan.splits));
+    // Emit programs on 16 warps, or 8 where there are more of them than
+    // SMs (two then share an SM; H100, v23: pq-b8-32k's 256 programs 146.5
+    // -> 134.1 µs on 8 warps; seed-pq-32k's and pq-128k's 128 were slower
+    // on 8: 23.4 -> 23.7, 76.3 -> 80.1).
     const int64_t emitPrograms = rows * plan.mergePrograms();
     plan.mergeWarps = overrides.mergeWarps             ? overrides.mergeWarps
                       : emitPrograms > multiprocessors ? 8
@@ -2111,6 +2121,15 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     const int64_t emitSpan = plan.chunk * plan.emitChunks;
     plan.mergeTile = std::min<int64_t>(emitSpan, 16 * 32 * plan.mergeWarps);
     plan.mergeTiles = emitSpan / plan.mergeTile;
+    // Each launch loads its next tile during the current one (the count
+    // launch always: v24, pq-128k 76.5 -> 72.4 µs, pq-b8-32k's count with
+    // 2 heads 89.2 -> 73.9); the emit where it has an SM a program: two
+    // 8-warp programs an SM ran out of registers with it (pq-b8-32k's emit
+    // 46.4 -> 58.0).
+    plan.countPrefetch = overrides.exactPrefetch != 0;
+    plan.emitPrefetch =
+        overrides.exactPrefetch == 1 ||
+        (overrides.exactPrefetch < 0 && emitPrograms <= multiprocessors);
     plan.candidatesPerRow = 0;
     // Counts and order keys (int32), then the tuple indices (uint16).
     plan.positionsOffset = aligned(rows * (plan.splits + 1) * tuples * 4);

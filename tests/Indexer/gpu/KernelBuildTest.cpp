@@ -273,11 +273,12 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     INFO(name << ": " << plan.describe());
     CHECK(plan.pqTupleCounts);
     CHECK(plan.launches == 2);
-    // One head a count program by default; the emit launch has a program
-    // per row and chunk.
-    CHECK(plan.headsPerProgram == 1);
-    CHECK(plan.rowGroups == config.B * config.H);
-    CHECK(plan.mergePrograms() == plan.splits);
+    // Two adjacent heads a count program by default (key-major, Hkv ==
+    // H); the emit launch has a program per row and emitChunks chunks.
+    CHECK(plan.headsPerProgram == 2);
+    CHECK(plan.rowGroups == config.B * config.H / 2);
+    CHECK(plan.mergePrograms() ==
+          (plan.splits + plan.emitChunks - 1) / plan.emitChunks);
     CHECK(plan.splits * plan.chunk >= config.candidates());
     // Counts and order keys (int32, a block per chunk and one more per
     // row), then a uint16 tuple index per position of every chunk.
@@ -290,21 +291,27 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     REQUIRE(kernels.size() == 2);
     CHECK(kernels[0].name == "indexer_pq_count");
     CHECK(kernels[1].name == "indexer_pq_emit");
-    CHECK(countOf(kernels[0].irText, "tt.histogram") == 1);
+    CHECK(countOf(kernels[0].irText, "tt.histogram") == 2); // a head each
     CHECK(countOf(kernels[1].irText, "tx.weighted_histogram") == 3);
     compileAll(config, counts);
-    // Each launch loads its next tile while it works on the current one:
-    // one more load (the first tile's, before the loop) of the codes
-    // (key-major) and of the tuple indices than without the prefetch.
+    // Each launch loads its next tile while it works on the current one
+    // (the emit where it has an SM a program): one more load (the first
+    // tile's, before the loop) of the codes (key-major) and of the tuple
+    // indices than without the prefetch.
     CHECK(plan.countPrefetch);
+    CHECK(plan.emitPrefetch ==
+          (config.B * config.H * plan.mergePrograms() <= 132));
     PlanOverrides noPrefetch{.exactPrefetch = 0, .pqTupleCounts = 1};
     IndexerPlan plain = planIndexer(config, 132, noPrefetch);
     CHECK_FALSE(plain.countPrefetch);
+    CHECK_FALSE(plain.emitPrefetch);
     std::vector<IndexerKernelSource> plainKernels =
         buildIndexerKernels(config, plain);
-    for (int k = 0; k < 2; ++k)
-      CHECK(countOf(kernels[k].irText, "tt.load") ==
-            countOf(plainKernels[k].irText, "tt.load") + 1);
+    CHECK(countOf(kernels[0].irText, "tt.load") ==
+          countOf(plainKernels[0].irText, "tt.load") + 1);
+    CHECK(countOf(kernels[1].irText, "tt.load") ==
+          countOf(plainKernels[1].irText, "tt.load") +
+              (plan.emitPrefetch ? 1 : 0));
   }
   compileAll(findCase("pq-128k").config,
              PlanOverrides{.exactPrefetch = 0, .pqTupleCounts = 1});

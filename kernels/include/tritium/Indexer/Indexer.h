@@ -69,7 +69,7 @@ struct PlanOverrides {
   int64_t exactScoreLoops = 0;
   /// exact by rows: load the next sub-tile's keys during the current one
   /// (1) or not (0); pq by tuple counts: both launches' next tiles
-  /// (IndexerPlan::countPrefetch); -1: the planner's.
+  /// (IndexerPlan::countPrefetch, emitPrefetch); -1: the planner's.
   int exactPrefetch = -1;
   /// exact FMA scores by rows: the key tile loaded as this many slices of
   /// D (a power of two, >= 16 bytes of a key each); 0: the planner's.
@@ -211,11 +211,13 @@ struct IndexerPlan {
   /// the current one is scored; chosen where a thread holds at most 32
   /// scores (the carried keys then fit in registers beside them).
   bool exactPrefetch = false;
-  /// pq by tuple counts: each launch loads its next tile (and carries it)
-  /// while it works on the current one: the count launch its codes
-  /// (key-major codebooks; key-minor ones are loaded a head at a time), the
-  /// emit launch its tuple indices (tile 0's before the threshold).
+  /// pq by tuple counts: the count launch loads its next tile of codes
+  /// (and carries it) while it counts the current one (key-major codebooks;
+  /// key-minor ones are loaded a head at a time).
   bool countPrefetch = false;
+  /// pq by tuple counts: the emit launch loads its next tile of tuple
+  /// indices during the current one (tile 0's before the threshold).
+  bool emitPrefetch = false;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).
