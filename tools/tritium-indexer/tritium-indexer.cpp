@@ -764,6 +764,11 @@ int commandCheck(const Args &a) {
              &PlanOverrides::pqPairSelect, a.seed + 13);
   pqBothWays("counts", 0, &IndexerPlan::pqTupleCounts,
              &PlanOverrides::pqTupleCounts, a.seed + 16);
+  // pq-128k's select over the keys (its select-and-merge plan selects over
+  // the tuples, and neither run above turns both off).
+  one("pq-128k counts=0 pairs=0", findCase("pq-128k").config,
+      {.seed = a.seed + 20},
+      PlanOverrides{.pqPairSelect = 0, .pqTupleCounts = 0});
   // pq by tuple counts with emit programs of several count chunks (--plan
   // emit_chunks): the hard inputs (a row of 2 chunks, one emit program), a
   // row of 3 chunks (the second emit program's second chunk past the row),
