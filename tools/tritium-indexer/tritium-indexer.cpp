@@ -776,15 +776,15 @@ int commandCheck(const Args &a) {
   {
     const PlanOverrides pairOfChunks{.chunk = 4096, .emitChunks = 2};
     one("pq ties+NaN+inf emit_chunks=2", tiesShape(ScoreKind::PQ),
-        hardInputs(a.seed + 17), pairOfChunks);
+        hardInputs(a.seed + 21), pairOfChunks);
     IndexerConfig threeChunks = tiesShape(ScoreKind::PQ);
     threeChunks.Sk = 10000;
-    one("pq 3 chunks emit_chunks=2", threeChunks, {.seed = a.seed + 18},
+    one("pq 3 chunks emit_chunks=2", threeChunks, {.seed = a.seed + 22},
         pairOfChunks);
     for (const BenchmarkCase &bc : benchmarkCases())
       if (bc.config.score == ScoreKind::PQ)
         one(std::string(bc.name) + " emit_chunks=2", bc.config,
-            {.seed = a.seed + 19},
+            {.seed = a.seed + 23},
             PlanOverrides{.chunk = planIndexer(bc.config, 132).chunk / 2,
                           .emitChunks = 2});
   }

@@ -1461,8 +1461,8 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   const int64_t programsPerRow = plan.mergePrograms();
   Value program = kb.programId(0);
   Value row = (program / int(programsPerRow)).named("row");
-  Value split =
-      ((program % int(programsPerRow)) * int(plan.emitChunks)).named("split");
+  Value emitIndex = program % int(programsPerRow);
+  Value split = (emitIndex * int(plan.emitChunks)).named("split");
   Value rowBase = row.to(tb::DType::I64);
   Value listRow = io.sparseList + rowBase * Lmax;
   Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
@@ -1475,8 +1475,11 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   // it), so no tile waits for its loads.
   const bool prefetch = K > 0 && plan.emitPrefetch;
   const int64_t tiles = plan.mergeTiles;
+  auto tilePositions = [&](const Value &i) {
+    return config.candidateBegin() + split * chunk + i * tile + lane;
+  };
   auto loadIds = [&](const Value &i) {
-    Value position = config.candidateBegin() + split * chunk + i * tile + lane;
+    Value position = tilePositions(i);
     return tb::load(
         idsOfChunk + i * tile + lane,
         {.mask = (position < config.candidateEnd()) & (i < int(tiles)),
@@ -1533,8 +1536,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   inits.insert(inits.begin(), {aboveBefore, equalBefore});
   kb.forLoop(
       0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
-        Value position =
-            config.candidateBegin() + split * chunk + i * tile + lane;
+        Value position = tilePositions(i);
         Value valid = position < config.candidateEnd();
         if (K == 0) {
           if (dense)
@@ -1564,7 +1566,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
           next.push_back(prefetched);
         return next;
       });
-  kb.ifThen(program % int(programsPerRow) == int(programsPerRow - 1), [&] {
+  kb.ifThen(emitIndex == int(programsPerRow - 1), [&] {
     emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
   });
   return {kb.name(), kb.tritonIR(), plan.mergeWarps, 1,
@@ -1891,10 +1893,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   const int64_t scoresPerThread =
       plan.headsPerProgram * chunk / (32 * int64_t(plan.selectWarps));
   plan.exactPrefetch = exactFma && scoresPerThread <= 32;
-  if (overrides.exactPrefetch == 1 && !pq && plan.exactScoreByDims)
-    throw Error(Error::Kind::InvalidArgument,
-                "indexer plan: prefetch is for exact scores by rows and pq by "
-                "tuple counts");
+  // (prefetch=1 where no loop has a next tile to load: refused below, once
+  // the pq path is known.)
   if (overrides.exactPrefetch >= 0 && !pq)
     plan.exactPrefetch = overrides.exactPrefetch == 1;
   // pq programs of 2 or 4 heads may select them together (--plan joint=1):
@@ -2045,11 +2045,9 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // pq by tuple counts (the default for pq with at most 4096 code tuples
   // and heavy keys, unless options of the select-and-merge path are asked
   // for; --plan counts=0/1): no candidates and no merge, so every byte
-  // after the codes is a tuple index (indexer v23 in perf-notes). Chunks of
-  // about one count program an SM (launch 2 reads every chunk's counts of
-  // its row, 16 KB a chunk for 4096 tuples, so fewer chunks read less),
-  // 4096 to 32768 positions; launch 1 in tiles of 16 keys a thread, launch
-  // 2 on 16 warps in tiles of 16 keys a thread.
+  // after the codes is a tuple index (indexer v23, v24 in perf-notes).
+  // Launch 1 in tiles of 16 keys a thread (16 / R a head), launch 2 in
+  // tiles of 16 keys a thread; their chunks, heads and warps below.
   const bool countsExcluded =
       tuples == 0 || overrides.chunksPerProgram > 1 ||
       overrides.pqPairSelect == 1 || overrides.jointHeadSelect == 1 ||
@@ -2066,7 +2064,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   if (overrides.emitChunks && !counts)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: emit_chunks is for pq by tuple counts");
-  if (overrides.exactPrefetch == 1 && pq && !counts)
+  if (overrides.exactPrefetch == 1 && (pq ? !counts : plan.exactScoreByDims))
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: prefetch is for exact scores by rows and pq by "
                 "tuple counts");

@@ -176,10 +176,10 @@ struct IndexerPlan {
   /// headsPerProgram adjacent heads and chunk, in tiles of subTile keys a
   /// head) writes each key's tuple index (uint16), each chunk's count of
   /// keys per tuple and the row's tuple order keys; launch 2
-  /// (mergePrograms() programs per row, one per chunk, in tiles of
-  /// mergeTile keys) adds up the row's counts, finds the row's threshold
-  /// by a radix select over the tuples weighted by their counts, and
-  /// writes its chunk's part of sparse_list (after the earlier chunks'
+  /// (mergePrograms() programs per row, one per emitChunks chunks, in
+  /// tiles of mergeTile keys) adds up the row's counts, finds the row's
+  /// threshold by a radix select over the tuples weighted by their counts,
+  /// and writes its chunks' part of sparse_list (after the earlier chunks'
   /// keys, counted from their counts) and of the weights. No candidates,
   /// no merge: after the codes, 2 bytes a key and 16 KB a chunk.
   bool pqTupleCounts = false;
