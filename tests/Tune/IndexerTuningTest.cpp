@@ -52,6 +52,7 @@ std::string readFile(const fs::path &file) {
   return text.str();
 }
 
+/// A config of the exact space's knobs.
 tune::Config indexerConfig(int64_t chunk, int64_t selectWarps,
                            int64_t mergeWarps) {
   tune::Config config;
@@ -59,6 +60,17 @@ tune::Config indexerConfig(int64_t chunk, int64_t selectWarps,
                    {"SELECT_WARPS", selectWarps},
                    {"MERGE_WARPS", mergeWarps}};
   config.numStages = 1;
+  return config;
+}
+
+/// A config of the pq space's knobs (those of the counts path added).
+tune::Config pqConfig(int64_t chunk, int64_t selectWarps, int64_t mergeWarps,
+                      int64_t heads = 0, int64_t emitChunks = 0,
+                      int64_t prefetch = -1) {
+  tune::Config config = indexerConfig(chunk, selectWarps, mergeWarps);
+  config.kwargs["HEADS"] = heads;
+  config.kwargs["EMIT_CHUNKS"] = emitChunks;
+  config.kwargs["PREFETCH"] = prefetch;
   return config;
 }
 
@@ -97,7 +109,8 @@ TEST_CASE("the shipped indexer spaces are the files, valid, keyed on the "
     CHECK(space.key() ==
           std::vector<std::string>{"B", "H", "Hkv", "D", "Sk", "heavy"});
     CHECK(space.defaultIndex() == std::optional<std::size_t>(0));
-    CHECK(space.defaultConfig() == indexerConfig(0, 0, 0));
+    CHECK(space.defaultConfig() ==
+          (kind == ScoreKind::PQ ? pqConfig(0, 0, 0) : indexerConfig(0, 0, 0)));
     // Every config is a plan override (the mapping throws otherwise).
     for (const tune::Config &config : space.configs())
       CHECK_NOTHROW(planOverridesFor(config));
@@ -135,10 +148,10 @@ TEST_CASE("every config the prune rule keeps plans and builds for every "
   }
   // Building the kernels (the costly part of planning) for one config each.
   const IndexerConfig &seed = findCase("seed-pq-32k").config;
-  CHECK(buildIndexerKernels(
-            seed, planIndexer(seed, kSMs,
-                              planOverridesFor(indexerConfig(4096, 4, 8))))
-            .size() == 2);
+  CHECK(
+      buildIndexerKernels(
+          seed, planIndexer(seed, kSMs, planOverridesFor(pqConfig(4096, 4, 8))))
+          .size() == 2);
 }
 
 TEST_CASE("plan configs that are not the indexer's are refused",
@@ -155,6 +168,19 @@ TEST_CASE("plan configs that are not the indexer's are refused",
   CHECK(overrides.chunk == 4096);
   CHECK(overrides.selectWarps == 4);
   CHECK(overrides.mergeWarps == 16);
+
+  // The counts path's knobs; PREFETCH alone has three states.
+  overrides = planOverridesFor(pqConfig(8192, 0, 0, 1, 2, 0));
+  CHECK(overrides.headsPerProgram == 1);
+  CHECK(overrides.emitChunks == 2);
+  CHECK(overrides.exactPrefetch == 0);
+  CHECK(planOverridesFor(pqConfig(0, 0, 0)).exactPrefetch == -1);
+  CHECK_FALSE(planOverridesFor(pqConfig(0, 0, 0)).any());
+  CHECK(planOverridesFor(pqConfig(32768, 0, 0)).chunk == 32768);
+  CHECK_THROWS_WITH(planOverridesFor(pqConfig(0, 0, 0, 0, 0, 2)),
+                    Contains("PREFETCH is out of range (-1 .. 1)"));
+  CHECK_THROWS_WITH(planOverridesFor(pqConfig(0, 0, 0, 0, -1)),
+                    Contains("EMIT_CHUNKS is out of range (0 .. 32768)"));
 }
 
 TEST_CASE("the tuning key names the kind, the shape, the device and the "
@@ -202,18 +228,18 @@ TEST_CASE("the Indexer's plan: the stored winner for its key, else the "
   }
 
   SECTION("a stored winner is the plan") {
-    storeWinner(store, key, indexerConfig(4096, 4, 8), config.score);
+    storeWinner(store, key, pqConfig(4096, 4, 8), config.score);
     PlanChoice choice = chooseIndexerPlan(config, kSMs, {}, &store, key);
     CHECK(choice.source == PlanSource::Stored);
     CHECK(choice.plan.chunk == 4096);
     CHECK(choice.plan.selectWarps == 4);
     CHECK(choice.plan.mergeWarps == 8);
-    CHECK(choice.config == indexerConfig(4096, 4, 8));
+    CHECK(choice.config == pqConfig(4096, 4, 8));
     CHECK_THAT(choice.note, Contains("stored winner"));
     CHECK(warnings.empty());
 
     // 0 in a winner still means the planner's choice for that knob.
-    storeWinner(store, key, indexerConfig(8192, 0, 0), config.score);
+    storeWinner(store, key, pqConfig(8192, 0, 0), config.score);
     choice = chooseIndexerPlan(config, kSMs, {}, &store, key);
     CHECK(choice.plan.chunk == 8192);
     CHECK(choice.plan.selectWarps ==
@@ -232,16 +258,16 @@ TEST_CASE("the Indexer's plan: the stored winner for its key, else the "
           "not used") {
     tune::TuningKey other = key;
     other.deviceName = "NVIDIA H200";
-    storeWinner(store, other, indexerConfig(4096, 4, 8), config.score);
+    storeWinner(store, other, pqConfig(4096, 4, 8), config.score);
     other = key;
     other.arch = "sm_80";
-    storeWinner(store, other, indexerConfig(4096, 4, 8), config.score);
+    storeWinner(store, other, pqConfig(4096, 4, 8), config.score);
     other = key;
     other.tritiumVersion = "0.0.1";
-    storeWinner(store, other, indexerConfig(4096, 4, 8), config.score);
+    storeWinner(store, other, pqConfig(4096, 4, 8), config.score);
     IndexerConfig b8 = findCase("pq-b8-32k").config;
     storeWinner(store, indexerTuningKey(b8, kSMs, key.deviceName, key.arch),
-                indexerConfig(4096, 4, 8), config.score);
+                pqConfig(4096, 4, 8), config.score);
     PlanChoice choice = chooseIndexerPlan(config, kSMs, {}, &store, key);
     CHECK(choice.source == PlanSource::Default);
     CHECK(samePlan(choice.plan, planner));
@@ -264,7 +290,7 @@ TEST_CASE("the Indexer's plan: the stored winner for its key, else the "
 
   SECTION("a winner the space no longer lists is stale: the default") {
     // Within the plan's limits, but not a config of the shipped space.
-    storeWinner(store, key, indexerConfig(512, 2, 2), config.score);
+    storeWinner(store, key, pqConfig(512, 2, 2), config.score);
     PlanChoice choice = chooseIndexerPlan(config, kSMs, {}, &store, key);
     CHECK(choice.source == PlanSource::Default);
     CHECK(samePlan(choice.plan, planner));
@@ -275,10 +301,16 @@ TEST_CASE("the Indexer's plan: the stored winner for its key, else the "
 TEST_CASE("the tables say what plan a config resolves to", "[indexer-tuning]") {
   const IndexerConfig &config = findCase("seed-pq-32k").config;
   IndexerPlan planner = planIndexer(config, kSMs);
-  std::string text =
-      describeIndexerConfig(config, kSMs, indexerConfig(0, 0, 0));
-  CHECK_THAT(text, Contains("CHUNK=0, SELECT_WARPS=0, MERGE_WARPS=0 -> chunk " +
-                            std::to_string(planner.chunk)));
-  CHECK_THAT(describeIndexerConfig(config, kSMs, indexerConfig(4096, 4, 8)),
+  std::string text = describeIndexerConfig(config, kSMs, pqConfig(0, 0, 0));
+  CHECK_THAT(text, Contains("CHUNK=0, SELECT_WARPS=0, MERGE_WARPS=0, HEADS=0, "
+                            "EMIT_CHUNKS=0, PREFETCH=-1 -> count chunk " +
+                            std::to_string(planner.chunk) + ", 2 head(s)"));
+  CHECK_THAT(describeIndexerConfig(config, kSMs, pqConfig(4096, 4, 8, 1, 2, 0)),
+             Contains("-> count chunk 4096, 1 head(s), 4 warps; emit 2 "
+                      "chunk(s), 8 warps; prefetch count off, emit off"));
+  // The select + merge path (more than 4096 code tuples).
+  IndexerConfig wide = config;
+  wide.pq.bits = 8;
+  CHECK_THAT(describeIndexerConfig(wide, kSMs, pqConfig(4096, 4, 8)),
              Contains("-> chunk 4096, select 4 warps, merge 8 warps"));
 }

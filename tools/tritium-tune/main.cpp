@@ -40,7 +40,9 @@ std::vector<TuneTarget> builtinTargets() {
     targets.push_back(TuneTarget{
         .name = std::string(benchmark.name),
         .description =
-            "indexer plan (chunk, select/merge warps): " + config.describe(),
+            "indexer plan (chunk, warps of each launch; pq: heads, emit "
+            "chunks, prefetch): " +
+            config.describe(),
         .open = [config](const TargetOptions &options) {
           tritium::Device device = tritium::Device::get(options.device);
           ix::IndexerOptions indexerOptions;

@@ -60,8 +60,13 @@ PlanOverrides planOverridesFor(const tune::Config &config) {
     };
     if (!number)
       throw fail("must be an integer");
-    if (*number < 0 || *number > 16384)
-      throw fail("is out of range");
+    // PREFETCH is the one knob of three states (-1: the planner's); the
+    // others are counts or sizes, 0 for the planner's.
+    const std::int64_t lowest = name == "PREFETCH" ? -1 : 0;
+    const std::int64_t highest = name == "PREFETCH" ? 1 : 32768;
+    if (*number < lowest || *number > highest)
+      throw fail("is out of range (" + std::to_string(lowest) + " .. " +
+                 std::to_string(highest) + ")");
     if (name == "CHUNK")
       overrides.chunk = *number;
     else if (name == "SELECT_WARPS")
@@ -70,9 +75,13 @@ PlanOverrides planOverridesFor(const tune::Config &config) {
       overrides.mergeWarps = static_cast<unsigned>(*number);
     else if (name == "HEADS")
       overrides.headsPerProgram = *number;
+    else if (name == "EMIT_CHUNKS")
+      overrides.emitChunks = *number;
+    else if (name == "PREFETCH")
+      overrides.exactPrefetch = static_cast<int>(*number);
     else
       throw fail("is not a knob of the indexer's plan (CHUNK, SELECT_WARPS, "
-                 "MERGE_WARPS, HEADS)");
+                 "MERGE_WARPS, HEADS, EMIT_CHUNKS, PREFETCH)");
   }
   return overrides;
 }
@@ -194,7 +203,8 @@ std::string describeIndexerConfig(const IndexerConfig &config,
                                   int multiprocessors,
                                   const tune::Config &tuneConfig) {
   std::string text;
-  for (const char *name : {"CHUNK", "SELECT_WARPS", "MERGE_WARPS"}) {
+  for (const char *name : {"CHUNK", "SELECT_WARPS", "MERGE_WARPS", "HEADS",
+                           "EMIT_CHUNKS", "PREFETCH"}) {
     auto it = tuneConfig.kwargs.find(name);
     if (it != tuneConfig.kwargs.end())
       text += (text.empty() ? "" : ", ") + std::string(name) + "=" +
@@ -205,9 +215,18 @@ std::string describeIndexerConfig(const IndexerConfig &config,
         planIndexer(config, multiprocessors, planOverridesFor(tuneConfig));
     if (plan.fullAttention)
       return text + " -> full attention";
-    text += " -> chunk " + std::to_string(plan.chunk) + ", select " +
-            std::to_string(plan.selectWarps) + " warps, merge " +
-            std::to_string(plan.mergeWarps) + " warps";
+    if (plan.pqTupleCounts)
+      text += " -> count chunk " + std::to_string(plan.chunk) + ", " +
+              std::to_string(plan.headsPerProgram) + " head(s), " +
+              std::to_string(plan.selectWarps) + " warps; emit " +
+              std::to_string(plan.emitChunks) + " chunk(s), " +
+              std::to_string(plan.mergeWarps) + " warps; prefetch count " +
+              (plan.countPrefetch ? "on" : "off") + ", emit " +
+              (plan.emitPrefetch ? "on" : "off");
+    else
+      text += " -> chunk " + std::to_string(plan.chunk) + ", select " +
+              std::to_string(plan.selectWarps) + " warps, merge " +
+              std::to_string(plan.mergeWarps) + " warps";
   } catch (const std::exception &) {
     text += " -> does not plan";
   }
