@@ -1358,11 +1358,14 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   };
 
   const int64_t tiles = chunk / tile;
+  auto tilePositions = [&](const Value &i) {
+    return config.candidateBegin() + split * chunk + i * tile + lane;
+  };
   // Key-major: every head's codes of a key in one [tile, R * M] load
   // (codeOfHead takes head r's code m from it), of tile i of the chunk
   // (none past the chunk's last tile).
   auto loadKeyCodes = [&](const Value &i) {
-    Value position = config.candidateBegin() + split * chunk + i * tile + lane;
+    Value position = tilePositions(i);
     Value valid = (position < config.candidateEnd()) & (i < int(tiles));
     Value j = (position - config.pq.initOffset).to(tb::DType::I64);
     Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
@@ -1380,8 +1383,7 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
     inits.push_back(loadKeyCodes(kb.constant(0, tb::DType::I32)));
   Values chunkCounts = kb.forLoop(
       0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
-        Value offset = split * chunk + i * tile;
-        Value position = config.candidateBegin() + offset + lane;
+        Value position = tilePositions(i);
         Value valid = position < config.candidateEnd();
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
         Value keyCodes;
@@ -1530,8 +1532,26 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
               radix.bins());
         },
         radix);
-    aboveBefore = tb::sum(tb::where(tupleKey > threshold.key, before, 0));
-    equalBefore = tb::sum(tb::where(tupleKey == threshold.key, before, 0));
+    // The earlier chunks' keys above and equal to the threshold: one
+    // reduction (its barriers once), packed into one i32 (above in the low
+    // 16 bits) where both fit: fewer than K keys are above the threshold,
+    // at most the candidates equal to it.
+    Value above = tupleKey > threshold.key;
+    Value equal = tupleKey == threshold.key;
+    if (K < (int64_t(1) << 16) && config.candidates() < (int64_t(1) << 16)) {
+      Value both =
+          tb::sum(tb::where(above, before, tb::where(equal, before << 16, 0)));
+      aboveBefore = both & 0xFFFF;
+      equalBefore = tb::shrLogical(both, 16);
+    } else {
+      Values sums = tb::reduce(
+          {tb::where(above, before, 0), tb::where(equal, before, 0)},
+          std::nullopt, [](const Values &l, const Values &r) -> Values {
+            return {l[0] + r[0], l[1] + r[1]};
+          });
+      aboveBefore = sums[0];
+      equalBefore = sums[1];
+    }
   }
   inits.insert(inits.begin(), {aboveBefore, equalBefore});
   kb.forLoop(

@@ -293,6 +293,11 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(kernels[1].name == "indexer_pq_emit");
     CHECK(countOf(kernels[0].irText, "tt.histogram") == 2); // a head each
     CHECK(countOf(kernels[1].irText, "tx.weighted_histogram") == 3);
+    // The emit's reductions: one a radix round, one for the earlier
+    // chunks' keys above and equal to the threshold (both counts, packed
+    // where they fit in 16 bits each, else a reduction of two operands),
+    // one a tile for its counts.
+    CHECK(countOf(kernels[1].irText, "\"tt.reduce\"") == 5);
     compileAll(config, counts);
     // Each launch loads its next tile while it works on the current one
     // (the emit where it has an SM a program): one more load (the first
