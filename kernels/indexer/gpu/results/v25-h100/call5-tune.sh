@@ -2,7 +2,8 @@
 # Not run (session 13: device time ran out). Carry with tt.xz (a stripped static
 # tritium-tune) and ti-e1.xz (a stripped static tritium-indexer) beside it.
 # Session 13, call 3: the pq tuning space with the counts path's knobs, on
-# the three pq cases; then bench with the stored winners and with none.
+# seed-pq-32k and pq-b8-32k (trimmed to the device time left); then bench
+# with the stored winners and with none.
 cd "$(dirname "$0")"
 xz -dc tt.xz > /tmp/tt && xz -dc ti-e1.xz > /tmp/ti && chmod +x /tmp/tt /tmp/ti
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
