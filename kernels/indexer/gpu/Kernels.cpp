@@ -88,6 +88,13 @@ Value orderKey(const Value &score) {
   return tb::where(score != score, kIntMin, key);
 }
 
+/// The combine of a reduction or scan of two operands that sums each: the
+/// two counts a selection keeps, or a bin's index and count beside each
+/// other.
+Values addPairwise(const Values &l, const Values &r) {
+  return {l[0] + r[0], l[1] + r[1]};
+}
+
 /// The K-th largest key of a set and how many keys equal to it belong to the
 /// top K (the lowest positions among them).
 struct Threshold {
@@ -195,9 +202,7 @@ Threshold radixSelect(KernelBuilder &kb, Value want, int64_t keyCount,
     } else {
       Values sums = tb::reduce(
           {tb::where(crossing, binIndex, 0), tb::where(crossing, before, 0)},
-          axis, [](const Values &l, const Values &r) -> Values {
-            return {l[0] + r[0], l[1] + r[1]};
-          });
+          axis, addPairwise);
       bin = sums[0];
       countBefore = sums[1];
     }
@@ -266,12 +271,9 @@ TileSelection selectTile(const Value &key, const Value &valid,
     counts = {running & 0xFFFF, tb::shrLogical(running, 16)};
     totals = {total & 0xFFFF, tb::shrLogical(total, 16)};
   } else {
-    auto add = [](const Values &l, const Values &r) -> Values {
-      return {l[0] + r[0], l[1] + r[1]};
-    };
     Values ones{above.to(tb::DType::I32), equal.to(tb::DType::I32)};
-    counts = tb::scan(ones, axis, add);
-    totals = tb::reduce(ones, axis, add);
+    counts = tb::scan(ones, axis, addPairwise);
+    totals = tb::reduce(ones, axis, addPairwise);
   }
   Value equalRank = counts[1] + equalBefore;
   Value selected = above | (equal & (equalRank <= remaining));
@@ -1544,11 +1546,9 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
       aboveBefore = both & 0xFFFF;
       equalBefore = tb::shrLogical(both, 16);
     } else {
-      Values sums = tb::reduce(
-          {tb::where(above, before, 0), tb::where(equal, before, 0)},
-          std::nullopt, [](const Values &l, const Values &r) -> Values {
-            return {l[0] + r[0], l[1] + r[1]};
-          });
+      Values sums =
+          tb::reduce({tb::where(above, before, 0), tb::where(equal, before, 0)},
+                     std::nullopt, addPairwise);
       aboveBefore = sums[0];
       equalBefore = sums[1];
     }
