@@ -280,10 +280,10 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(plan.mergePrograms() ==
           (plan.splits + plan.emitChunks - 1) / plan.emitChunks);
     CHECK(plan.splits * plan.chunk >= config.candidates());
-    // Counts and order keys (int32, a block per chunk and one more per
-    // row), then a uint16 tuple index per position of every chunk.
+    // Counts (16 bits, two chunks a word) and order keys (int32), then a
+    // uint16 tuple index per position of every chunk.
     CHECK(plan.positionsOffset >=
-          config.B * config.H * (plan.splits + 1) * 4096 * 4);
+          config.B * config.H * ((plan.splits + 1) / 2 + 1) * 4096 * 4);
     CHECK(plan.workspaceBytes - plan.positionsOffset >=
           config.B * config.H * plan.splits * plan.chunk * 2);
     std::vector<IndexerKernelSource> kernels =
