@@ -1389,24 +1389,31 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   Value firstRow = group * int(R);
   Value b = firstRow / H, firstKvHead = (firstRow % H) / G;
   Value lane = kb.arange(0, tile);
-  Value codeColumn = kb.arange(0, nextPowerOfTwo(R * M)).row();
+  Value codeColumn = kb.arange(0, nextPowerOfTwo(M)).row();
   const bool keyMajor = config.pq.codebookLayout == CodebookLayout::KeyMajor;
 
   const int64_t tiles = chunk / tile;
   auto tilePositions = [&](const Value &i) {
     return config.candidateBegin() + split * chunk + i * tile + lane;
   };
-  // Key-major: every head's codes of a key in one [tile, R * M] load
-  // (codeOfHead takes head r's code m from it), of tile i of the chunk
-  // (none past the chunk's last tile).
+  // Key-major: head r's codes of a key in one [tile, M] load each, of tile
+  // i of the chunk (none past the chunk's last tile). A thread then holds
+  // whole 16-byte code rows (M = 2), and codeOfHead picks a code in its
+  // registers: one [tile, R * M] load split each key's codes over lanes, so
+  // every code took shuffles to gather and each lane's tuple stood for half
+  // a key (its histogram adds and stores issued twice, half masked off).
+  // The heads' rows share the key's 32-byte sectors, the second from L1.
   auto loadKeyCodes = [&](const Value &i) {
     Value position = tilePositions(i);
     Value valid = (position < config.candidateEnd()) & (i < int(tiles));
     Value j = (position - config.pq.initOffset).to(tb::DType::I64);
     Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
-    return tb::load(
-        codebook + (keyBase.column() + codeColumn),
-        {.mask = valid.column() & (codeColumn < R * M), .other = 0});
+    Values codes;
+    for (int64_t r = 0; r < R; ++r)
+      codes.push_back(
+          tb::load(codebook + ((keyBase + r * M).column() + codeColumn),
+                   {.mask = valid.column() & (codeColumn < M), .other = 0}));
+    return codes;
   };
   // plan.countPrefetch: the next tile's codes are loaded at the top of an
   // iteration and carried to the next (as loaded: converting them there
@@ -1415,7 +1422,8 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   const bool prefetch = keyMajor && plan.countPrefetch;
   Values inits(R, kb.zeros({tuples}, tb::DType::I32));
   if (prefetch)
-    inits.push_back(loadKeyCodes(kb.constant(0, tb::DType::I32)));
+    for (const Value &codes : loadKeyCodes(kb.constant(0, tb::DType::I32)))
+      inits.push_back(codes);
 
   // The tuples' order keys of head r: by the program of chunk r % S (the
   // heads' tables and keys spread over the row group's programs, which
@@ -1439,20 +1447,23 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
         Value position = tilePositions(i);
         Value valid = position < config.candidateEnd();
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
-        Value keyCodes;
-        Value prefetched;
+        Values keyCodes(R);
+        Values prefetched;
         if (prefetch) {
           prefetched = loadKeyCodes(i + 1);
-          keyCodes = tableIndex(carried[R], config);
+          for (int64_t r = 0; r < R; ++r)
+            keyCodes[r] = tableIndex(carried[R + r], config);
         } else if (keyMajor) {
-          keyCodes = tableIndex(loadKeyCodes(i), config);
+          Values loaded = loadKeyCodes(i);
+          for (int64_t r = 0; r < R; ++r)
+            keyCodes[r] = tableIndex(loaded[r], config);
         }
         Values next;
         for (int64_t r = 0; r < R; ++r) {
           Value kvRow = (b * Hkv + (firstRow % H + r) / G).to(tb::DType::I64);
           std::vector<Value> codes;
           for (int64_t m = 0; m < M; ++m)
-            codes.push_back(codeOfHead(config, keyCodes, codeColumn, r, m,
+            codes.push_back(codeOfHead(config, keyCodes[r], codeColumn, 0, m,
                                        codebook, kvRow, j, valid));
           Value tuple = tupleIndex(codes, config);
           // Every lane (past the candidates: tuple 0, never read as valid).
@@ -1460,8 +1471,7 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
                     tuple.to(tb::DType::U16));
           next.push_back(carried[r] + tb::histogram(tuple, tuples, valid));
         }
-        if (prefetch)
-          next.push_back(prefetched);
+        next.insert(next.end(), prefetched.begin(), prefetched.end());
         return next;
       });
   chunkCounts.resize(R);
