@@ -10,13 +10,8 @@ cd "$(dirname "$0")"
 for b in ti ti-mid ti-old tt; do xz -dc $b.xz > /tmp/$b; chmod +x /tmp/$b; done
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 export TRITIUM_CACHE_DIR=/tmp/none
-timeout 150 /tmp/ti check > $OUT/call1-check.txt 2>&1; echo "check rc $? at $SECONDS s"; tail -2 $OUT/call1-check.txt; grep -v " ok" $OUT/call1-check.txt | head -5
-timeout 90 /tmp/ti bench --json $OUT/call1-bench.json > $OUT/call1-bench.txt 2>&1; grep -E "GPU|\| (seed|pq|exact)" $OUT/call1-bench.txt
-mkdir -p /tmp/o
-OUT=/tmp/o timeout 80 python3 seed_pipeline_pq.py > $OUT/call1-seed_pipeline.txt 2>&1; tail -4 $OUT/call1-seed_pipeline.txt | cut -c1-200
-OUT=/tmp/o timeout 80 python3 torch_pipeline_exact.py > $OUT/call1-torch_exact.txt 2>&1; head -5 $OUT/call1-torch_exact.txt | cut -c1-200
-echo "pipelines done at $SECONDS s"
-{ for round in 1 2; do for c in seed-pq-32k pq-128k pq-b8-32k; do
+timeout 120 /tmp/ti check > $OUT/call1-check.txt 2>&1; echo "check rc $? at $SECONDS s"; tail -2 $OUT/call1-check.txt; grep -v " ok" $OUT/call1-check.txt | head -5
+{ for round in 1; do for c in seed-pq-32k pq-128k pq-b8-32k; do
     for b in ti-old ti-mid ti; do echo "== $c $b"; /tmp/$b bench $c --no-check; done
   done; done
   for c in exact-gqa-32k exact-gqa-128k exact-gqa-b8-32k; do
@@ -24,7 +19,12 @@ echo "pipelines done at $SECONDS s"
   done
 } > $OUT/call1-ab.txt 2>&1
 grep -E "^==|GPU" $OUT/call1-ab.txt | grep -v "^| case"; echo "ab done at $SECONDS s"
-left=$((500 - SECONDS))
+timeout 90 /tmp/ti bench --json $OUT/call1-bench.json > $OUT/call1-bench.txt 2>&1; grep -E "GPU|\| (seed|pq|exact)" $OUT/call1-bench.txt
+mkdir -p /tmp/o
+OUT=/tmp/o timeout 80 python3 seed_pipeline_pq.py > $OUT/call1-seed_pipeline.txt 2>&1; tail -4 $OUT/call1-seed_pipeline.txt | cut -c1-200
+OUT=/tmp/o timeout 80 python3 torch_pipeline_exact.py > $OUT/call1-torch_exact.txt 2>&1; head -5 $OUT/call1-torch_exact.txt | cut -c1-200
+echo "pipelines done at $SECONDS s"
+left=$((430 - SECONDS))
 { export TRITIUM_CACHE_DIR=/tmp/tcache
   [ $left -gt 60 ] && timeout $((left - 40)) /tmp/tt seed-pq-32k pq-b8-32k pq-128k --warmup-ms 10 --measure-ms 30 --no-progress
   echo "== stored winners"; timeout 20 /tmp/ti bench seed-pq-32k pq-128k pq-b8-32k --no-check
