@@ -15,6 +15,7 @@
 #include "tritium/Runtime/Error.h"
 
 #include <algorithm>
+#include <cassert>
 #include <climits>
 #include <optional>
 #include <sstream>
@@ -1336,6 +1337,9 @@ struct CountsWorkspace {
                   const IndexerPlan &plan)
       : tuples(pqTupleCount(config)), splits(plan.splits),
         pairs((plan.splits + 1) / 2), chunk(plan.chunk) {
+    // A chunk's count of one tuple must fit its 16 bits (planIndexer keeps
+    // chunks at most 32768 positions).
+    assert(plan.chunk < (int64_t(1) << 16) && "16-bit tuple counts");
     counts = kb.pointerArg("counts", tb::DType::I32, kAligned);
     tupleIds = kb.pointerArg("tuple_ids", tb::DType::U16, kAligned);
   }
@@ -2202,7 +2206,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     plan.candidatesPerRow = 0;
     // Counts (16 bits, two chunks a word) and order keys (int32), then the
     // tuple indices (uint16; CountsWorkspace).
-    plan.positionsOffset = aligned(rows * ((plan.splits + 1) / 2 + 1) * tuples * 4);
+    plan.positionsOffset =
+        aligned(rows * ((plan.splits + 1) / 2 + 1) * tuples * 4);
     plan.countersOffset = 0;
     plan.workspaceBytes =
         plan.positionsOffset + aligned(rows * plan.splits * plan.chunk * 2);
