@@ -589,36 +589,15 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramLikeOp> {
     if constexpr (kWeighted)
       weights = unpack(rewriter, loc, adaptor.getWeights());
 
-    // Zero the bins: 16 bytes a store where every thread has whole 16-byte
-    // pieces (4096 bins of 8 warps: 4 stores a thread instead of 16);
-    // otherwise a bin a store, and with fewer bins than threads several
-    // threads clear the same bin, which is harmless.
+    // Zero the bins: with fewer bins than threads, several threads clear
+    // the same bin, which is harmless.
     Value base =
         sharedScratch(rewriter, loc, op, state, numBins * (countBits / 8));
     Type countLLVMType = rewriter.getIntegerType(countBits);
     unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
     Value tid = NVVM::ThreadIdXOp::create(rewriter, loc, rewriter.getI32Type());
     Value zero = intConst(rewriter, loc, countLLVMType, 0);
-    const int64_t binsPerPiece = 128 / countBits;
-    if (numBins % (numThreads * binsPerPiece) == 0) {
-      auto pieceType = VectorType::get(binsPerPiece, countLLVMType);
-      Value zeros = LLVM::ZeroOp::create(rewriter, loc, pieceType);
-      Value first = LLVM::MulOp::create(rewriter, loc, tid,
-                                        i32Const(rewriter, loc, binsPerPiece));
-      for (int64_t k = 0, e = numBins / (numThreads * binsPerPiece); k < e;
-           ++k) {
-        Value bin = LLVM::AddOp::create(
-            rewriter, loc, first,
-            i32Const(rewriter, loc, k * numThreads * binsPerPiece));
-        Value address = LLVM::GEPOp::create(
-            rewriter, loc, sharedPtr, countLLVMType, base, ValueRange{bin});
-        LLVM::StoreOp::create(rewriter, loc, zeros, address, /*alignment=*/16);
-      }
-    }
-    for (int64_t k = 0, e = numBins % (numThreads * binsPerPiece) == 0
-                                ? 0
-                                : llvm::divideCeil(numBins, numThreads);
-         k < e; ++k) {
+    for (int64_t k = 0, e = llvm::divideCeil(numBins, numThreads); k < e; ++k) {
       Value bin = LLVM::URemOp::create(
           rewriter, loc,
           LLVM::AddOp::create(rewriter, loc, tid,
