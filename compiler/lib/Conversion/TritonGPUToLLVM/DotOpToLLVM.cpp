@@ -1389,10 +1389,11 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
                              bType.getShape(), bMem, /*tensorCores=*/true)
               .totalBytes,
           1024);
-      fits =
-          2 * bufferBytes + 1024 <= kMaxAsyncBytes &&
-          int64_t(llvm::alignTo(scratchBound, 1024)) + 2 * bufferBytes + 1024 <=
-              kSharedPerBlock;
+      // The local histograms' bins go after the buffers.
+      fits = 2 * bufferBytes + 1024 <= kMaxAsyncBytes &&
+             int64_t(llvm::alignTo(scratchBound, 1024)) + 2 * bufferBytes +
+                     1024 + localHistogramBytes(module) <=
+                 kSharedPerBlock;
     }
     if (!fits) {
       unmark(op);

@@ -206,7 +206,7 @@ struct TensorConstantConversion : public OpConversionPattern<arith::ConstantOp> 
     for (unsigned warp = 0; warp < numWarps; ++warp)
       for (unsigned lane = 0; lane < ttg::kThreadsPerWarp; ++lane)
         for (auto [r, coords] :
-             llvm::enumerate(threadCoordinates(*view, lane, warp))) {
+             llvm::enumerate(view->threadCoordinates(lane, warp))) {
           int64_t index = linearIndex(coords);
           if (warp == 0 && lane == 0)
             firstElement[r] = index;

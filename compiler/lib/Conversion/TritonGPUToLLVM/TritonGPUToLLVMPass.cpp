@@ -93,6 +93,8 @@ struct ConvertTritonGPUToLLVM
 
     decideAccessWidths(module, state);
     planAsyncOperandCopies(module, state);
+    if (failed(planLocalHistograms(module, state)))
+      return signalPassFailure();
 
     TritiumTypeConverter converter(context);
     RewritePatternSet patterns(context);

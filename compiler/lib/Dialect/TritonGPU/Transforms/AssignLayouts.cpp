@@ -30,6 +30,7 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/BitVector.h"
 
 namespace mlir::triton::gpu {
 #define GEN_PASS_DEF_TRITIUMASSIGNLAYOUTS
@@ -134,7 +135,8 @@ Attribute carriedDotLayout(Value yielded, unsigned numWarps, bool wgmma) {
 bool isElementwiseLike(Operation *op);
 
 /// Index and mask arithmetic: values computed from constants, splats and
-/// ranges only (through elementwise ops, expand_dims and broadcast).
+/// ranges only (through elementwise ops, expand_dims, broadcast and layout
+/// conversions).
 /// tritium-remove-layout-conversions rebuilds them in whatever layout their
 /// users need, so they should not decide a layout.
 bool isComputedFromCheapValues(Value value, unsigned depth = 0) {
@@ -143,6 +145,9 @@ bool isComputedFromCheapValues(Value value, unsigned depth = 0) {
     return false;
   if (isCheapToRebuild(value))
     return true;
+  // Conversions that fixOperands placed (on operands it made agree).
+  if (isa<ConvertLayoutOp>(op))
+    return isComputedFromCheapValues(op->getOperand(0), depth + 1);
   if (isa<LoadOp>(op) || op->getNumRegions() != 0 || op->getNumResults() != 1 ||
       !(isa<ExpandDimsOp, BroadcastOp>(op) || isElementwiseLike(op)))
     return false;
@@ -189,6 +194,60 @@ bool carriesBodyLayout(Value init, BlockArgument arg) {
              !isComputedFromCheapValues(operand);
     });
   });
+}
+
+/// Whether a store of `type` in its own layout is already coalesced: every
+/// thread writes runs of v consecutive elements (v at most `maxVector`, the
+/// width its addresses allow, and the runs aligned to v), lane l of a warp
+/// the run right after lane l - 1's, so each warp instruction writes 32 * v
+/// consecutive elements, and no element is held twice (a replicated store
+/// would write it several times).
+bool isCoalescedStoreLayout(RankedTensorType type, unsigned maxVector,
+                            unsigned numWarps) {
+  FailureOr<LayoutView> view =
+      getLayoutView(type.getEncoding(), type.getShape());
+  if (failed(view))
+    return false;
+  int64_t numel = type.getNumElements();
+  unsigned registers = view->getNumRegisters();
+  unsigned threads = numWarps * kThreadsPerWarp;
+  if (int64_t(registers) * threads != numel)
+    return false;
+  // The row-major index of every (thread, register) element.
+  SmallVector<SmallVector<int64_t>> index(threads);
+  llvm::BitVector held(numel);
+  for (unsigned t = 0; t < threads; ++t)
+    for (ArrayRef<int64_t> coords :
+         view->threadCoordinates(t % kThreadsPerWarp, t / kThreadsPerWarp)) {
+      int64_t linear = 0;
+      for (auto [c, extent] : llvm::zip_equal(coords, type.getShape()))
+        linear = linear * extent + c;
+      if (linear < 0 || linear >= numel || held.test(linear))
+        return false;
+      held.set(linear);
+      index[t].push_back(linear);
+    }
+  auto coalescedWith = [&](unsigned v) {
+    if (registers % v != 0)
+      return false;
+    for (unsigned t = 0; t < threads; ++t)
+      for (unsigned g = 0; g < registers; g += v) {
+        int64_t first = index[t][g];
+        if (first % v != 0 || first != index[t - t % kThreadsPerWarp][g] +
+                                           int64_t(t % kThreadsPerWarp) * v)
+          return false;
+        for (unsigned j = 1; j < v; ++j)
+          if (index[t][g + j] != first + j)
+            return false;
+      }
+    return true;
+  };
+  for (unsigned v =
+           llvm::bit_floor(std::max(1u, std::min(maxVector, registers)));
+       v >= 1; v /= 2)
+    if (coalescedWith(v))
+      return true;
+  return false;
 }
 
 struct AssignLayouts
@@ -451,7 +510,7 @@ struct AssignLayouts
       return;
     }
     if (auto store = dyn_cast<StoreOp>(op)) {
-      if (fixStoreOperands(store))
+      if (keepsValueLayout(store) || fixStoreOperands(store))
         return;
     }
     if (!isElementwiseLike(op))
@@ -468,6 +527,36 @@ struct AssignLayouts
     for (OpOperand &operand : op->getOpOperands())
       if (isa<RankedTensorType>(operand.get().getType()))
         require(operand, withLayout(operand.get().getType(), layout));
+  }
+
+  /// A store of data (not index arithmetic) through addresses that are
+  /// index arithmetic takes the data's layout where that layout is already
+  /// coalesced (isCoalescedStoreLayout): the addresses and mask are rebuilt
+  /// in it, where converting the data to the addresses' 16 bytes a thread
+  /// would go through shared memory, with its barriers, for wider stores of
+  /// the same sectors. (The indexer's count stored each tile's 2048 tuple
+  /// ids, one a thread a key, in 16-byte vectors after such a conversion:
+  /// two barriers a head a tile in its hot loop.)
+  bool keepsValueLayout(StoreOp store) {
+    auto it = storeVectorWidths.find(store);
+    Value value = store.getValue();
+    auto valueType = dyn_cast<RankedTensorType>(value.getType());
+    if (it == storeVectorWidths.end() || !valueType ||
+        !valueType.getEncoding() || isComputedFromCheapValues(value) ||
+        layoutOf(store.getPtr()) == valueType.getEncoding() ||
+        !isComputedFromCheapValues(store.getPtr()))
+      return false;
+    if (Value mask = store.getMask())
+      if (!isComputedFromCheapValues(mask) &&
+          layoutOf(mask) != valueType.getEncoding())
+        return false;
+    if (!isCoalescedStoreLayout(valueType, it->second, numWarps))
+      return false;
+    for (OpOperand &operand : store->getOpOperands())
+      if (isa<RankedTensorType>(operand.get().getType()))
+        require(operand,
+                withLayout(operand.get().getType(), valueType.getEncoding()));
+    return true;
   }
 
   /// A store whose addresses allow narrower vectors than the default layout's
