@@ -70,6 +70,27 @@ void decideAccessWidths(ModuleOp module, LoweringContext &state) {
   });
 }
 
+/// Drops a barrier that follows another in its block with nothing between
+/// them that touches memory (adjacent tx.local_histogram inits and reads,
+/// each with its own barriers): the second orders nothing the first did not.
+void dropRepeatedBarriers(ModuleOp module) {
+  SmallVector<NVVM::Barrier0Op> repeated;
+  module.walk([&](Block *block) {
+    bool afterBarrier = false;
+    for (Operation &op : *block) {
+      if (isa<NVVM::Barrier0Op>(op)) {
+        if (afterBarrier)
+          repeated.push_back(cast<NVVM::Barrier0Op>(op));
+        afterBarrier = true;
+      } else if (!isMemoryEffectFree(&op) || op.getNumRegions() != 0) {
+        afterBarrier = false;
+      }
+    }
+  });
+  for (NVVM::Barrier0Op barrier : repeated)
+    barrier.erase();
+}
+
 struct ConvertTritonGPUToLLVM
     : public mlir::triton::impl::TritiumConvertTritonGPUToLLVMBase<
           ConvertTritonGPUToLLVM> {
@@ -125,6 +146,7 @@ struct ConvertTritonGPUToLLVM
     // Only the whole lowered module shows which scratch barriers are
     // redundant and how large the scratch regions are.
     unsigned sharedBytes = lowering::assignScratchRegions(module, state);
+    dropRepeatedBarriers(module);
     module->setAttr(ttg::TritonGPUDialect::kSharedAttrName,
                     builder.getI32IntegerAttr(sharedBytes));
   }
