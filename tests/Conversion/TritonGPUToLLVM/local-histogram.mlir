@@ -8,6 +8,7 @@
 // RUN: FileCheck %s --check-prefix=PTX < %t/loop.ptx
 // RUN: tritium-opt %t/loop.ttir --tritium-ttir-to-llvm="num-warps=8" | FileCheck %s --check-prefix=LLVM
 // RUN: not tritium-opt %t/bad.mlir --tritium-ttgir-to-llvm 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: tritium-opt %t/barriers.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=BARRIERS
 
 //--- loop.ttir
 // PTX-LABEL: .entry sum_histogram
@@ -62,6 +63,31 @@ module attributes {"ttg.num-warps" = 4 : i32} {
     %o = tt.splat %out : !tt.ptr<i32> -> tensor<128x!tt.ptr<i32>, #b>
     %p = tt.addptr %o, %r : tensor<128x!tt.ptr<i32>, #b>, tensor<128xi32, #b>
     tt.store %p, %h : tensor<128x!tt.ptr<i32>, #b>
+    tt.return
+  }
+}
+
+//--- barriers.ttir
+// Two barriers with a load between them both stay (the pass that drops a
+// barrier right after another counts inline assembly, a non-volatile load
+// included, as a memory access).
+// BARRIERS-LABEL: llvm.func @load_between_barriers
+// BARRIERS: nvvm.barrier0
+// BARRIERS: ld.global
+// BARRIERS: nvvm.barrier0
+// BARRIERS: st.global
+module {
+  tt.func public @load_between_barriers(%p: !tt.ptr<i32> {tt.divisibility = 16 : i32}) {
+    %r = tt.make_range {end = 128 : i32, start = 0 : i32} : tensor<128xi32>
+    %ps = tt.splat %p : !tt.ptr<i32> -> tensor<128x!tt.ptr<i32>>
+    %pp = tt.addptr %ps, %r : tensor<128x!tt.ptr<i32>>, tensor<128xi32>
+    %c127 = arith.constant dense<127> : tensor<128xi32>
+    %rr = arith.subi %c127, %r : tensor<128xi32>
+    %qp = tt.addptr %ps, %rr : tensor<128x!tt.ptr<i32>>, tensor<128xi32>
+    gpu.barrier
+    %x = tt.load %pp : tensor<128x!tt.ptr<i32>>
+    gpu.barrier
+    tt.store %qp, %x : tensor<128x!tt.ptr<i32>>
     tt.return
   }
 }

@@ -81,3 +81,31 @@ tt.func public @not_rewritten(%codes: !tt.ptr<i32>, %out: !tt.ptr<i32>) {
   tt.store %op, %r#2 : tensor<16x!tt.ptr<i32>>
   tt.return
 }
+
+// -----
+
+// 16-bit counts have no shared-memory add of their width: left alone.
+
+// CHECK-LABEL: tt.func public @sixteen_bit_counts
+// CHECK-NOT: tx.local_histogram
+// CHECK: tt.histogram
+tt.func public @sixteen_bit_counts(%codes: !tt.ptr<i32>, %out: !tt.ptr<i16>) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %c8 = arith.constant 8 : i32
+  %zeros = arith.constant dense<0> : tensor<256xi16>
+  %lane = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+  %base = tt.splat %codes : !tt.ptr<i32> -> tensor<64x!tt.ptr<i32>>
+  %r = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %zeros) -> (tensor<256xi16>) : i32 {
+    %p = tt.addptr %base, %lane : tensor<64x!tt.ptr<i32>>, tensor<64xi32>
+    %x = tt.load %p : tensor<64x!tt.ptr<i32>>
+    %h = tt.histogram %x : tensor<64xi32> -> tensor<256xi16>
+    %n = arith.addi %a, %h : tensor<256xi16>
+    scf.yield %n : tensor<256xi16>
+  }
+  %bins = tt.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32>
+  %o = tt.splat %out : !tt.ptr<i16> -> tensor<256x!tt.ptr<i16>>
+  %op = tt.addptr %o, %bins : tensor<256x!tt.ptr<i16>>, tensor<256xi32>
+  tt.store %op, %r : tensor<256x!tt.ptr<i16>>
+  tt.return
+}

@@ -820,11 +820,18 @@ LogicalResult mlir::triton::planLocalHistograms(ModuleOp module,
   });
   if (walk.wasInterrupted())
     return failure();
+  // What a block may take on any target (sm_90's 227 KB).
+  constexpr int64_t kMaxDedicatedBytes = 227 * 1024;
   for (auto &[slot, init] : inits) {
-    state.dedicatedBytes = llvm::alignTo(state.dedicatedBytes, 16);
-    state.localHistograms[slot] = {state.dedicatedBytes, init.getBins(),
+    int64_t offset = llvm::alignTo(state.dedicatedBytes, 16);
+    int64_t end = offset + init.getBins() * (init.getCountBits() / 8);
+    if (end > kMaxDedicatedBytes)
+      return init.emitOpError("needs ")
+             << end << " bytes of shared memory with the kernel's other "
+             << "dedicated buffers; at most " << kMaxDedicatedBytes << " fit";
+    state.localHistograms[slot] = {unsigned(offset), init.getBins(),
                                    init.getCountBits()};
-    state.dedicatedBytes += init.getBins() * (init.getCountBits() / 8);
+    state.dedicatedBytes = unsigned(end);
   }
   // Every add and read names a slot that was initialised, and a read has its
   // init's bins and count width.
@@ -857,9 +864,12 @@ LogicalResult mlir::triton::planLocalHistograms(ModuleOp module,
 
 int64_t mlir::triton::localHistogramBytes(ModuleOp module) {
   int64_t bytes = 0;
+  // In slot order, as planLocalHistograms places them.
+  std::map<int32_t, int64_t> slotBytes;
   module.walk([&](tx::LocalHistogramInitOp init) {
-    bytes =
-        llvm::alignTo(bytes, 16) + init.getBins() * (init.getCountBits() / 8);
+    slotBytes[init.getSlot()] = init.getBins() * (init.getCountBits() / 8);
   });
+  for (auto &[slot, size] : slotBytes)
+    bytes = llvm::alignTo(bytes, 16) + size;
   return bytes;
 }

@@ -70,6 +70,17 @@ void decideAccessWidths(ModuleOp module, LoweringContext &state) {
   });
 }
 
+/// Whether `op` may access memory: anything but effect-free LLVM and NVVM
+/// ops without regions. Inline assembly counts, whatever its flags (a
+/// non-volatile ld.global has no side effects in the LLVM dialect), and so
+/// do calls.
+bool touchesMemory(Operation &op) {
+  if (op.getNumRegions() != 0 || isa<LLVM::InlineAsmOp, LLVM::CallOp>(op))
+    return true;
+  StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
+  return (dialect != "llvm" && dialect != "nvvm") || !isMemoryEffectFree(&op);
+}
+
 /// Drops a barrier that follows another in its block with nothing between
 /// them that touches memory (adjacent tx.local_histogram inits and reads,
 /// each with its own barriers): the second orders nothing the first did not.
@@ -82,7 +93,7 @@ void dropRepeatedBarriers(ModuleOp module) {
         if (afterBarrier)
           repeated.push_back(cast<NVVM::Barrier0Op>(op));
         afterBarrier = true;
-      } else if (!isMemoryEffectFree(&op) || op.getNumRegions() != 0) {
+      } else if (touchesMemory(op)) {
         afterBarrier = false;
       }
     }

@@ -11,6 +11,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <map>
+
 namespace mlir::triton {
 namespace ttg = ::mlir::triton::gpu;
 
@@ -52,7 +54,7 @@ struct LoweringContext {
     int64_t bins = 0;
     unsigned countBits = 32;
   };
-  llvm::DenseMap<int32_t, LocalHistogram> localHistograms;
+  std::map<int32_t, LocalHistogram> localHistograms;
 };
 
 namespace lowering {

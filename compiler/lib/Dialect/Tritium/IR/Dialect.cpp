@@ -109,8 +109,11 @@ LogicalResult LocalHistogramAddOp::verify() {
   if (getMask()) {
     auto mask = cast<RankedTensorType>(getMask().getType());
     if (mask.getShape() != src.getShape() ||
-        !mask.getElementType().isInteger(1))
-      return emitOpError("mask must be i1 of the source's shape, got ") << mask;
+        !mask.getElementType().isInteger(1) ||
+        mask.getEncoding() != src.getEncoding())
+      return emitOpError("mask must be i1 of the source's shape and layout, "
+                         "got ")
+             << mask;
   }
   return success();
 }

@@ -48,6 +48,10 @@ using namespace mlir::triton;
 
 namespace {
 
+/// Shared memory all of a kernel's local histograms may take (their bins are
+/// never reused between loops): 4 histograms of 4096 32-bit bins.
+constexpr int64_t kMaxSlotBytes = 64 * 1024;
+
 /// The histogram that `sum` (the value yielded for `acc`) adds to `acc`,
 /// where the rewrite applies; else null.
 HistogramOp summedHistogram(BlockArgument acc, Value sum) {
@@ -72,7 +76,13 @@ struct AccumulateHistograms
     : public mlir::triton::gpu::impl::TritiumAccumulateHistogramsBase<
           AccumulateHistograms> {
   void runOnOperation() override {
-    int32_t nextSlot = 0;
+    // After any slots the IR already has.
+    int64_t nextSlot = 0;
+    int64_t slotBytes = 0;
+    getOperation().walk([&](tx::LocalHistogramInitOp init) {
+      nextSlot = std::max<int64_t>(nextSlot, int64_t(init.getSlot()) + 1);
+      slotBytes += init.getBins() * (init.getCountBits() / 8);
+    });
     getOperation().walk([&](scf::ForOp loop) {
       Operation *yield = loop.getBody()->getTerminator();
       Operation *lastRead = loop; // the reads in the loop values' order
@@ -83,11 +93,20 @@ struct AccumulateHistograms
         if (!histogram)
           continue;
         auto countType = cast<RankedTensorType>(histogram.getType());
-        int32_t slot = nextSlot++;
+        unsigned countBits = countType.getElementType().getIntOrFloatBitWidth();
+        int64_t bytes = countType.getShape()[0] * (countBits / 8);
+        // 32- and 64-bit counts (red.shared.add); the slots' bins live side
+        // by side for the whole kernel, so they stay within a budget that
+        // leaves the rest of shared memory to the kernel's other ops.
+        if ((countBits != 32 && countBits != 64) ||
+            slotBytes + bytes > kMaxSlotBytes ||
+            nextSlot > std::numeric_limits<int32_t>::max())
+          continue;
+        slotBytes += bytes;
+        int32_t slot = int32_t(nextSlot++);
         OpBuilder builder(loop);
-        tx::LocalHistogramInitOp::create(
-            builder, histogram.getLoc(), slot, countType.getShape()[0],
-            countType.getElementType().getIntOrFloatBitWidth());
+        tx::LocalHistogramInitOp::create(builder, histogram.getLoc(), slot,
+                                         countType.getShape()[0], countBits);
 
         builder.setInsertionPoint(histogram);
         tx::LocalHistogramAddOp::create(builder, histogram.getLoc(),
