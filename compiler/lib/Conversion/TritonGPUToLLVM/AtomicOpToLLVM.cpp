@@ -713,86 +713,91 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramLikeOp> {
 /// between two barriers (the first for reads of an earlier pass, should
 /// the loop it precedes run again), the adds pass none, the read waits
 /// for every thread's adds.
+template <typename LocalHistogramOp>
+struct LocalHistogramConversion : public OpConversionPattern<LocalHistogramOp> {
+  LocalHistogramConversion(TritiumTypeConverter &converter,
+                           LoweringContext &state)
+      : OpConversionPattern<LocalHistogramOp>(converter,
+                                              &converter.getContext()),
+        state(state) {}
+
+  /// The op's slot as planned, or null.
+  const LoweringContext::LocalHistogram *slotOf(LocalHistogramOp op) const {
+    auto it = state.localHistograms.find(op.getSlot());
+    return it == state.localHistograms.end() ? nullptr : &it->second;
+  }
+
+  LoweringContext &state;
+};
+
 struct LocalHistogramInitOpConversion
-    : public OpConversionPattern<tx::LocalHistogramInitOp> {
-  LocalHistogramInitOpConversion(TritiumTypeConverter &converter,
-                                 LoweringContext &state)
-      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+    : public LocalHistogramConversion<tx::LocalHistogramInitOp> {
+  using LocalHistogramConversion::LocalHistogramConversion;
 
   LogicalResult
   matchAndRewrite(tx::LocalHistogramInitOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto it = state.localHistograms.find(op.getSlot());
-    if (it == state.localHistograms.end())
+    const LoweringContext::LocalHistogram *slot = slotOf(op);
+    if (!slot)
       return rewriter.notifyMatchFailure(op, "slot not planned");
     Location loc = op.getLoc();
     barrier(rewriter, loc);
-    zeroBins(rewriter, loc, dedicatedShared(rewriter, loc, it->second.offset),
-             op.getBins(), op.getCountBits(),
+    zeroBins(rewriter, loc, dedicatedShared(rewriter, loc, slot->offset),
+             slot->bins, slot->countBits,
              state.numWarps * ttg::kThreadsPerWarp);
     barrier(rewriter, loc);
     rewriter.eraseOp(op);
     return success();
   }
-
-  LoweringContext &state;
 };
 
 struct LocalHistogramAddOpConversion
-    : public OpConversionPattern<tx::LocalHistogramAddOp> {
-  LocalHistogramAddOpConversion(TritiumTypeConverter &converter,
-                                LoweringContext &state)
-      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+    : public LocalHistogramConversion<tx::LocalHistogramAddOp> {
+  using LocalHistogramConversion::LocalHistogramConversion;
 
   LogicalResult
   matchAndRewrite(tx::LocalHistogramAddOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto it = state.localHistograms.find(op.getSlot());
+    const LoweringContext::LocalHistogram *slot = slotOf(op);
     RankedTensorType srcType = op.getSrc().getType();
     FailureOr<ttg::LayoutView> srcView =
         ttg::getLayoutView(srcType.getEncoding(), srcType.getShape());
-    if (it == state.localHistograms.end() || failed(srcView))
+    if (!slot || failed(srcView))
       return rewriter.notifyMatchFailure(op, "slot not planned or layout");
     Location loc = op.getLoc();
     SmallVector<Value> masks;
     if (adaptor.getMask())
       masks = unpack(rewriter, loc, adaptor.getMask());
-    addToBins(rewriter, loc, dedicatedShared(rewriter, loc, it->second.offset),
+    addToBins(rewriter, loc, dedicatedShared(rewriter, loc, slot->offset),
               *srcView, unpack(rewriter, loc, adaptor.getSrc()), masks, {},
-              it->second.bins, it->second.countBits);
+              slot->bins, slot->countBits);
     rewriter.eraseOp(op);
     return success();
   }
-
-  LoweringContext &state;
 };
 
 struct LocalHistogramReadOpConversion
-    : public OpConversionPattern<tx::LocalHistogramReadOp> {
-  LocalHistogramReadOpConversion(TritiumTypeConverter &converter,
-                                 LoweringContext &state)
-      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+    : public LocalHistogramConversion<tx::LocalHistogramReadOp> {
+  using LocalHistogramConversion::LocalHistogramConversion;
 
   LogicalResult
   matchAndRewrite(tx::LocalHistogramReadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto it = state.localHistograms.find(op.getSlot());
+    const LoweringContext::LocalHistogram *slot = slotOf(op);
     RankedTensorType resultType = op.getResult().getType();
     FailureOr<ttg::LayoutView> resultView =
         ttg::getLayoutView(resultType.getEncoding(), resultType.getShape());
     Type structType = getTypeConverter()->convertType(resultType);
-    if (it == state.localHistograms.end() || failed(resultView) || !structType)
+    if (!slot || failed(resultView) || !structType)
       return rewriter.notifyMatchFailure(op, "slot not planned or layout");
     Location loc = op.getLoc();
     barrier(rewriter, loc);
-    Value base = dedicatedShared(rewriter, loc, it->second.offset);
-    rewriter.replaceOp(op, pack(rewriter, loc, structType,
-                                readBins(rewriter, loc, base, *resultView,
-                                         it->second.countBits)));
+    Value base = dedicatedShared(rewriter, loc, slot->offset);
+    rewriter.replaceOp(
+        op, pack(rewriter, loc, structType,
+                 readBins(rewriter, loc, base, *resultView, slot->countBits)));
     return success();
   }
-
-  LoweringContext &state;
 };
 
 } // namespace
