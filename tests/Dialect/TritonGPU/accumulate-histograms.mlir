@@ -109,3 +109,40 @@ tt.func public @sixteen_bit_counts(%codes: !tt.ptr<i32>, %out: !tt.ptr<i16>) {
   tt.store %op, %r : tensor<256x!tt.ptr<i16>>
   tt.return
 }
+
+// -----
+
+// A summing loop inside another: the init goes in the outer body, before
+// the inner loop (so every outer iteration starts from zero bins), the read
+// after it.
+
+// CHECK-LABEL: tt.func public @nested
+// CHECK: scf.for
+// CHECK: tx.local_histogram_init {bins = 64 : i64, count_bits = 32 : i32, slot = 0 : i32}
+// CHECK-NEXT: scf.for
+// CHECK: tx.local_histogram_add %{{.*}} {slot = 0 : i32} : tensor<128xi32>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[H:.*]] = tx.local_histogram_read {slot = 0 : i32} : tensor<64xi32>
+// CHECK: tt.store %{{.*}}, %[[H]]
+tt.func public @nested(%codes: !tt.ptr<i32>, %out: !tt.ptr<i32>) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %c4 = arith.constant 4 : i32
+  %zeros = arith.constant dense<0> : tensor<64xi32>
+  %lane = tt.make_range {end = 128 : i32, start = 0 : i32} : tensor<128xi32>
+  %base = tt.splat %codes : !tt.ptr<i32> -> tensor<128x!tt.ptr<i32>>
+  %bins = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+  %o = tt.splat %out : !tt.ptr<i32> -> tensor<64x!tt.ptr<i32>>
+  %op = tt.addptr %o, %bins : tensor<64x!tt.ptr<i32>>, tensor<64xi32>
+  scf.for %j = %c0 to %c4 step %c1 : i32 {
+    %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%a = %zeros) -> (tensor<64xi32>) : i32 {
+      %p = tt.addptr %base, %lane : tensor<128x!tt.ptr<i32>>, tensor<128xi32>
+      %x = tt.load %p : tensor<128x!tt.ptr<i32>>
+      %h = tt.histogram %x : tensor<128xi32> -> tensor<64xi32>
+      %n = arith.addi %a, %h : tensor<64xi32>
+      scf.yield %n : tensor<64xi32>
+    }
+    tt.store %op, %r : tensor<64x!tt.ptr<i32>>
+  }
+  tt.return
+}
