@@ -829,7 +829,7 @@ LogicalResult mlir::triton::planLocalHistograms(ModuleOp module,
   constexpr int64_t kMaxDedicatedBytes = 227 * 1024;
   for (auto &[slot, init] : inits) {
     int64_t offset = llvm::alignTo(state.dedicatedBytes, 16);
-    int64_t end = offset + init.getBins() * (init.getCountBits() / 8);
+    int64_t end = offset + init.getBinBytes();
     if (end > kMaxDedicatedBytes)
       return init.emitOpError("needs ")
              << end << " bytes of shared memory with the kernel's other "
@@ -865,16 +865,4 @@ LogicalResult mlir::triton::planLocalHistograms(ModuleOp module,
     return WalkResult::advance();
   });
   return failure(walk.wasInterrupted());
-}
-
-int64_t mlir::triton::localHistogramBytes(ModuleOp module) {
-  int64_t bytes = 0;
-  // In slot order, as planLocalHistograms places them.
-  std::map<int32_t, int64_t> slotBytes;
-  module.walk([&](tx::LocalHistogramInitOp init) {
-    slotBytes[init.getSlot()] = init.getBins() * (init.getCountBits() / 8);
-  });
-  for (auto &[slot, size] : slotBytes)
-    bytes = llvm::alignTo(bytes, 16) + size;
-  return bytes;
 }

@@ -1389,10 +1389,11 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
                              bType.getShape(), bMem, /*tensorCores=*/true)
               .totalBytes,
           1024);
-      // The local histograms' bins go after the buffers.
+      // After the local histograms' bins (planLocalHistograms).
       fits = 2 * bufferBytes + 1024 <= kMaxAsyncBytes &&
-             int64_t(llvm::alignTo(scratchBound, 1024)) + 2 * bufferBytes +
-                     1024 + localHistogramBytes(module) <=
+             int64_t(llvm::alignTo(scratchBound, 1024)) +
+                     int64_t(llvm::alignTo(state.dedicatedBytes, 1024)) +
+                     2 * bufferBytes + 1024 <=
                  kSharedPerBlock;
     }
     if (!fits) {
@@ -1401,6 +1402,8 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
         unmark(load);
       return;
     }
+    // 1024-aligned, as wgmma's swizzled operands need (the area is).
+    state.dedicatedBytes = llvm::alignTo(state.dedicatedBytes, 1024);
     state.asyncOperandBuffers[group.getInt()] = {state.dedicatedBytes,
                                                  unsigned(bufferBytes)};
     // The counter after the two buffers; the next group 1024-aligned.

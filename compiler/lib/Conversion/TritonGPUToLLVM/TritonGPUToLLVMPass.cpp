@@ -124,9 +124,9 @@ struct ConvertTritonGPUToLLVM
         Attribute(), /*alignment=*/16, /*addrSpace=*/3);
 
     decideAccessWidths(module, state);
-    planAsyncOperandCopies(module, state);
     if (failed(planLocalHistograms(module, state)))
       return signalPassFailure();
+    planAsyncOperandCopies(module, state);
 
     TritiumTypeConverter converter(context);
     RewritePatternSet patterns(context);

@@ -176,13 +176,10 @@ void populateDotOpToLLVMPatterns(TritiumTypeConverter &converter,
 void planAsyncOperandCopies(ModuleOp module, LoweringContext &state);
 
 /// Places the bins of every tx.local_histogram slot in the dedicated area
-/// (after what planAsyncOperandCopies placed there); reports slots used
-/// without an init or initialised twice, and reads that disagree with
-/// their init.
+/// (first: planAsyncOperandCopies places its buffers after them); reports
+/// slots used without an init or initialised twice, and reads that disagree
+/// with their init.
 LogicalResult planLocalHistograms(ModuleOp module, LoweringContext &state);
-
-/// The dedicated bytes planLocalHistograms will take.
-int64_t localHistogramBytes(ModuleOp module);
 void populateShapeOpToLLVMPatterns(TritiumTypeConverter &converter,
                                    RewritePatternSet &patterns,
                                    LoweringContext &state);

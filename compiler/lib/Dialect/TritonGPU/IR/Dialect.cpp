@@ -141,6 +141,18 @@ LayoutView::threadCoordinates(unsigned lane, unsigned warp) const {
   return result;
 }
 
+SmallVector<int64_t> LayoutView::threadElements(unsigned lane,
+                                                unsigned warp) const {
+  SmallVector<int64_t> result;
+  for (ArrayRef<int64_t> coords : threadCoordinates(lane, warp)) {
+    int64_t index = 0;
+    for (auto [c, d] : llvm::zip_equal(coords, keptDims))
+      index = index * rootShape[d] + c;
+    result.push_back(index);
+  }
+  return result;
+}
+
 FailureOr<LayoutView> mlir::triton::gpu::getLayoutView(Attribute layout,
                                                        ArrayRef<int64_t> shape) {
   // Walk down to the root blocked layout, recording which root dimensions

@@ -81,7 +81,7 @@ struct AccumulateHistograms
     int64_t slotBytes = 0;
     getOperation().walk([&](tx::LocalHistogramInitOp init) {
       nextSlot = std::max<int64_t>(nextSlot, int64_t(init.getSlot()) + 1);
-      slotBytes += init.getBins() * (init.getCountBits() / 8);
+      slotBytes += init.getBinBytes();
     });
     getOperation().walk([&](scf::ForOp loop) {
       Operation *yield = loop.getBody()->getTerminator();

@@ -216,17 +216,14 @@ bool isCoalescedStoreLayout(RankedTensorType type, unsigned maxVector,
   // The row-major index of every (thread, register) element.
   SmallVector<SmallVector<int64_t>> index(threads);
   llvm::BitVector held(numel);
-  for (unsigned t = 0; t < threads; ++t)
-    for (ArrayRef<int64_t> coords :
-         view->threadCoordinates(t % kThreadsPerWarp, t / kThreadsPerWarp)) {
-      int64_t linear = 0;
-      for (auto [c, extent] : llvm::zip_equal(coords, type.getShape()))
-        linear = linear * extent + c;
+  for (unsigned t = 0; t < threads; ++t) {
+    index[t] = view->threadElements(t % kThreadsPerWarp, t / kThreadsPerWarp);
+    for (int64_t linear : index[t]) {
       if (linear < 0 || linear >= numel || held.test(linear))
         return false;
       held.set(linear);
-      index[t].push_back(linear);
     }
+  }
   auto coalescedWith = [&](unsigned v) {
     if (registers % v != 0)
       return false;
@@ -509,18 +506,20 @@ struct AssignLayouts
         require(operand, withLayout(operand.get().getType(), layout));
       return;
     }
+    Attribute layout;
     if (auto store = dyn_cast<StoreOp>(op)) {
-      if (keepsValueLayout(store) || fixStoreOperands(store))
-        return;
+      layout = coalescedValueLayout(store);
+      if (!layout)
+        layout = narrowedStoreLayout(store);
     }
     if (!isElementwiseLike(op))
       return;
     // Elementwise-like: every tensor operand of the common shape takes the
-    // layout of the result (or, for a store, of the pointers).
-    Attribute layout;
-    if (op->getNumResults() > 0)
+    // layout of the result (or, for a store, of the pointers, unless a
+    // store layout was chosen above).
+    if (!layout && op->getNumResults() > 0)
       layout = layoutOf(op->getResult(0));
-    else if (!op->getOperands().empty())
+    else if (!layout && !op->getOperands().empty())
       layout = layoutOf(op->getOperand(0));
     if (!layout)
       return;
@@ -536,8 +535,9 @@ struct AssignLayouts
   /// would go through shared memory, with its barriers, for wider stores of
   /// the same sectors. (The indexer's count stored each tile's 2048 tuple
   /// ids, one a thread a key, in 16-byte vectors after such a conversion:
-  /// two barriers a head a tile in its hot loop.)
-  bool keepsValueLayout(StoreOp store) {
+  /// two barriers a head a tile in its hot loop.) Null where it does not
+  /// apply.
+  Attribute coalescedValueLayout(StoreOp store) {
     auto it = storeVectorWidths.find(store);
     Value value = store.getValue();
     auto valueType = dyn_cast<RankedTensorType>(value.getType());
@@ -545,18 +545,14 @@ struct AssignLayouts
         !valueType.getEncoding() || isComputedFromCheapValues(value) ||
         layoutOf(store.getPtr()) == valueType.getEncoding() ||
         !isComputedFromCheapValues(store.getPtr()))
-      return false;
+      return {};
     if (Value mask = store.getMask())
       if (!isComputedFromCheapValues(mask) &&
           layoutOf(mask) != valueType.getEncoding())
-        return false;
+        return {};
     if (!isCoalescedStoreLayout(valueType, it->second, numWarps))
-      return false;
-    for (OpOperand &operand : store->getOpOperands())
-      if (isa<RankedTensorType>(operand.get().getType()))
-        require(operand,
-                withLayout(operand.get().getType(), valueType.getEncoding()));
-    return true;
+      return {};
+    return valueType.getEncoding();
   }
 
   /// A store whose addresses allow narrower vectors than the default layout's
@@ -566,23 +562,20 @@ struct AssignLayouts
   /// stores possible, each warp instruction would write 2 or 4 bytes of every
   /// 16 and every sector would be written 8 or 4 times (layernorm at full
   /// size ran 1.5x behind Triton that way). Loads are left alone: L1 absorbs
-  /// the repeated sectors of a load, while stores go to L2 each time.
-  bool fixStoreOperands(StoreOp store) {
+  /// the repeated sectors of a load, while stores go to L2 each time. Null
+  /// where the pointers' layout is no wider than that.
+  Attribute narrowedStoreLayout(StoreOp store) {
     auto it = storeVectorWidths.find(store);
     auto ptrType = dyn_cast<RankedTensorType>(store.getPtr().getType());
     if (it == storeVectorWidths.end() || !ptrType)
-      return false;
+      return {};
     auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(ptrType.getEncoding());
     unsigned rank = ptrType.getRank();
     if (!blocked || blocked.getOrder()[0] != rank - 1 ||
         blocked.getSizePerThread()[rank - 1] <= it->second)
-      return false;
-    Attribute layout = getDefaultBlockedEncoding(
-        &getContext(), ptrType.getShape(), numWarps, it->second);
-    for (OpOperand &operand : store->getOpOperands())
-      if (isa<RankedTensorType>(operand.get().getType()))
-        require(operand, withLayout(operand.get().getType(), layout));
-    return true;
+      return {};
+    return getDefaultBlockedEncoding(&getContext(), ptrType.getShape(),
+                                     numWarps, it->second);
   }
 
   void runOnOperation() override {

@@ -91,6 +91,10 @@ def TX_LocalHistogramInitOp : TX_Op<"local_histogram_init",
                        ConfinedAttr<I64Attr, [IntPositive]>:$bins,
                        ConfinedAttr<I32Attr, [IntIsOneOf<[32, 64]>]>:$count_bits);
   let assemblyFormat = "attr-dict";
+  let extraClassDeclaration = [{
+    /// The bytes of shared memory the slot's bins take.
+    int64_t getBinBytes() { return getBins() * (getCountBits() / 8); }
+  }];
 }
 
 def TX_LocalHistogramAddOp : TX_Op<"local_histogram_add",

@@ -56,6 +56,8 @@ struct LayoutView {
   /// computes at run time, at compile time.
   SmallVector<SmallVector<int64_t>> threadCoordinates(unsigned lane,
                                                       unsigned warp) const;
+  /// threadCoordinates as row-major indices into the tensor.
+  SmallVector<int64_t> threadElements(unsigned lane, unsigned warp) const;
 };
 
 /// Builds the view of `layout` over `shape`; fails on encodings the lowering
