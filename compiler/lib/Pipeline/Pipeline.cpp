@@ -33,6 +33,9 @@ void tritium::buildTTIRToTTGIRPipeline(OpPassManager &pm,
   triton::gpu::TritiumPipelineLoadsOptions pipelining;
   pipelining.numStages = options.numStages;
   pm.addPass(triton::gpu::createTritiumPipelineLoads(pipelining));
+  // After the load pipelining, which only moves loads of loops that write
+  // no memory (the local histogram adds write shared memory).
+  pm.addPass(triton::gpu::createTritiumAccumulateHistograms());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

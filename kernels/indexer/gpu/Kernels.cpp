@@ -15,6 +15,7 @@
 #include "tritium/Runtime/Error.h"
 
 #include <algorithm>
+#include <cassert>
 #include <climits>
 #include <optional>
 #include <sstream>
@@ -1318,26 +1319,65 @@ fusedMergeArgs(KernelBuilder &kb, const IndexerPlan &plan, const Value &weights,
 // pq by tuple counts (plan.pqTupleCounts): launch 1 counts, launch 2 selects
 //===----------------------------------------------------------------------===//
 
-/// A row's tuple counts in the workspace: splits + 1 blocks of C^M int32,
-/// chunk s's counts in block s, the tuples' order keys in the last.
-Value tupleCountsOfRow(const Value &counts, const Value &row,
-                       const IndexerPlan &plan, int64_t tuples) {
-  return counts + row.to(tb::DType::I64) * ((plan.splits + 1) * tuples);
-}
+/// The workspace of pq by tuple counts, as both launches see it: per row,
+/// ceil(S / 2) blocks of C^M int32 words of counts, then a block of the
+/// tuples' order keys (int32); the rows' tuple indices (uint16, `chunk` a
+/// chunk) at their own pointer. Word t of count block p holds the counts of
+/// tuple t in chunks 2p (low 16 bits) and 2p + 1 (high): a chunk has at
+/// most 32768 positions (the planner's bound), and every emit program of a
+/// row reads all of the row's counts before its threshold (its critical
+/// path), so 16-bit counts halve those bytes. (Counts as a uint16 array of
+/// their own loaded 8 a thread, in another layout than the int32 order
+/// keys they are added to: conversions through shared memory in every
+/// radix round.)
+struct CountsWorkspace {
+  Value counts, tupleIds;
+  int64_t tuples, splits, pairs, chunk;
+  CountsWorkspace(KernelBuilder &kb, const IndexerConfig &config,
+                  const IndexerPlan &plan)
+      : tuples(pqTupleCount(config)), splits(plan.splits),
+        pairs((plan.splits + 1) / 2), chunk(plan.chunk) {
+    // A chunk's count of one tuple must fit its 16 bits (planIndexer keeps
+    // chunks at most 32768 positions).
+    assert(plan.chunk < (int64_t(1) << 16) && "16-bit tuple counts");
+    counts = kb.pointerArg("counts", tb::DType::I32, kAligned);
+    tupleIds = kb.pointerArg("tuple_ids", tb::DType::U16, kAligned);
+  }
+  Value rowBlock(const Value &row) const {
+    return counts + row.to(tb::DType::I64) * ((pairs + 1) * tuples);
+  }
+  /// Row `row`'s order keys.
+  Value orderKeysOf(const Value &row) const {
+    return rowBlock(row) + pairs * tuples;
+  }
+  /// Row `row`'s count words of chunks 2 * pair and 2 * pair + 1.
+  Value countWordsOf(const Value &row, const Value &pair) const {
+    return rowBlock(row) + pair * int(tuples);
+  }
+  /// The 16-bit halves (stride 2) of chunk `split`'s counts of row `row`.
+  Value countHalvesOf(const Value &row, const Value &split) const {
+    return tb::bitcast(rowBlock(row), tb::DType::U16) +
+           (split / 2).to(tb::DType::I64) * (2 * tuples) + (split % 2);
+  }
+  /// The tuple indices of chunk `split` of row `row`.
+  Value idsOf(const Value &row, const Value &split) const {
+    return tupleIds + (row * int(splits) + split).to(tb::DType::I64) * chunk;
+  }
+};
 
 /// Launch 1: each program reads one chunk of a row's codes (in tiles of
 /// plan.subTile keys), writes each key's tuple index and the chunk's count
-/// of valid keys per tuple; the program of chunk 0 also writes the tuples'
-/// order keys (their scores: the M table entries added in the key's order,
-/// as the reference adds a key's). Its arguments are the select's.
+/// of valid keys per tuple; a program of each row group also writes a
+/// head's tuple order keys (their scores: the M table entries added in the
+/// key's order, as the reference adds a key's). Its arguments are the
+/// select's.
 IndexerKernelSource buildPQCount(const IndexerConfig &config,
                                  const IndexerPlan &plan) {
   KernelBuilder kb("indexer_pq_count");
   // The select's arguments (the dense weights are launch 2's to write here).
   const PQArgs args = pqArgs(kb, config);
   const Value &codebook = args.codebook;
-  Value counts = kb.pointerArg("counts", tb::DType::I32, kAligned);
-  Value tupleIds = kb.pointerArg("tuple_ids", tb::DType::U16, kAligned);
+  const CountsWorkspace workspace(kb, config, plan);
 
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv;
   const int64_t M = config.pq.M, Nq = config.Nq();
@@ -1353,27 +1393,31 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   Value firstRow = group * int(R);
   Value b = firstRow / H, firstKvHead = (firstRow % H) / G;
   Value lane = kb.arange(0, tile);
-  Value codeColumn = kb.arange(0, nextPowerOfTwo(R * M)).row();
+  Value codeColumn = kb.arange(0, nextPowerOfTwo(M)).row();
   const bool keyMajor = config.pq.codebookLayout == CodebookLayout::KeyMajor;
-  auto idsOfChunk = [&](int64_t r) {
-    return tupleIds + ((firstRow + r) * S + split).to(tb::DType::I64) * chunk;
-  };
 
   const int64_t tiles = chunk / tile;
   auto tilePositions = [&](const Value &i) {
     return config.candidateBegin() + split * chunk + i * tile + lane;
   };
-  // Key-major: every head's codes of a key in one [tile, R * M] load
-  // (codeOfHead takes head r's code m from it), of tile i of the chunk
-  // (none past the chunk's last tile).
+  // Key-major: head r's codes of a key in one [tile, M] load each, of tile
+  // i of the chunk (none past the chunk's last tile). A thread then holds
+  // whole 16-byte code rows (M = 2), and codeOfHead picks a code in its
+  // registers: one [tile, R * M] load split each key's codes over lanes, so
+  // every code took shuffles to gather and each lane's tuple stood for half
+  // a key (its histogram adds and stores issued twice, half masked off).
+  // The heads' rows share the key's 32-byte sectors, the second from L1.
   auto loadKeyCodes = [&](const Value &i) {
     Value position = tilePositions(i);
     Value valid = (position < config.candidateEnd()) & (i < int(tiles));
     Value j = (position - config.pq.initOffset).to(tb::DType::I64);
     Value keyBase = ((b.to(tb::DType::I64) * Nq + j) * Hkv + firstKvHead) * M;
-    return tb::load(
-        codebook + (keyBase.column() + codeColumn),
-        {.mask = valid.column() & (codeColumn < R * M), .other = 0});
+    Values codes;
+    for (int64_t r = 0; r < R; ++r)
+      codes.push_back(
+          tb::load(codebook + ((keyBase + r * M).column() + codeColumn),
+                   {.mask = valid.column() & (codeColumn < M), .other = 0}));
+    return codes;
   };
   // plan.countPrefetch: the next tile's codes are loaded at the top of an
   // iteration and carried to the next (as loaded: converting them there
@@ -1382,55 +1426,64 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   const bool prefetch = keyMajor && plan.countPrefetch;
   Values inits(R, kb.zeros({tuples}, tb::DType::I32));
   if (prefetch)
-    inits.push_back(loadKeyCodes(kb.constant(0, tb::DType::I32)));
-  Values chunkCounts = kb.forLoop(
-      0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
-        Value position = tilePositions(i);
-        Value valid = position < config.candidateEnd();
-        Value j = (position - config.pq.initOffset).to(tb::DType::I64);
-        Value keyCodes;
-        Value prefetched;
-        if (prefetch) {
-          prefetched = loadKeyCodes(i + 1);
-          keyCodes = tableIndex(carried[R], config);
-        } else if (keyMajor) {
-          keyCodes = tableIndex(loadKeyCodes(i), config);
-        }
-        Values next;
-        for (int64_t r = 0; r < R; ++r) {
-          Value kvRow = (b * Hkv + (firstRow % H + r) / G).to(tb::DType::I64);
-          std::vector<Value> codes;
-          for (int64_t m = 0; m < M; ++m)
-            codes.push_back(codeOfHead(config, keyCodes, codeColumn, r, m,
-                                       codebook, kvRow, j, valid));
-          Value tuple = tupleIndex(codes, config);
-          // Every lane (past the candidates: tuple 0, never read as valid).
-          tb::store(idsOfChunk(r) + i * tile + lane, tuple.to(tb::DType::U16));
-          next.push_back(carried[r] + tb::histogram(tuple, tuples, valid));
-        }
-        if (prefetch)
-          next.push_back(prefetched);
-        return next;
-      });
-  chunkCounts.resize(R);
-  Value t = kb.arange(0, tuples);
-  for (int64_t r = 0; r < R; ++r)
-    tb::store(tupleCountsOfRow(counts, firstRow + r, plan, tuples) +
-                  split.to(tb::DType::I64) * tuples + t,
-              chunkCounts[r]);
+    for (const Value &codes : loadKeyCodes(kb.constant(0, tb::DType::I32)))
+      inits.push_back(codes);
 
-  kb.ifThen(split == 0, [&] {
-    const PQTables pqTables(kb, config, args);
-    for (int64_t r = 0; r < R; ++r) {
+  // The tuples' order keys of head r: by the program of chunk r % S (the
+  // heads' tables and keys spread over the row group's programs, which
+  // all count the same bytes), before its loop, while its first tile's
+  // codes are in flight. (Chunk 0's program built every head's after its
+  // loop: the launch's last program to finish.)
+  Value t = kb.arange(0, tuples);
+  const PQTables pqTables(kb, config, args);
+  for (int64_t r = 0; r < R; ++r)
+    kb.ifThen(split == int(r % S), [&] {
       Value row = firstRow + r;
       Value kvRow = (b * Hkv + (row % H) / G).to(tb::DType::I64);
       std::vector<Value> tables;
       for (int64_t m = 0; m < M; ++m)
         tables.push_back(PQTables::build(pqTables.loadInputs(row, kvRow, m)));
-      tb::store(tupleCountsOfRow(counts, row, plan, tuples) + S * tuples + t,
+      tb::store(workspace.orderKeysOf(row) + t,
                 tupleOrderKeys(kb, config, tables));
-    }
-  });
+    });
+  Values chunkCounts = kb.forLoop(
+      0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
+        Value position = tilePositions(i);
+        Value valid = position < config.candidateEnd();
+        Value j = (position - config.pq.initOffset).to(tb::DType::I64);
+        Values keyCodes(R);
+        Values prefetched;
+        if (prefetch) {
+          prefetched = loadKeyCodes(i + 1);
+          for (int64_t r = 0; r < R; ++r)
+            keyCodes[r] = tableIndex(carried[R + r], config);
+        } else if (keyMajor) {
+          Values loaded = loadKeyCodes(i);
+          for (int64_t r = 0; r < R; ++r)
+            keyCodes[r] = tableIndex(loaded[r], config);
+        }
+        Values next;
+        for (int64_t r = 0; r < R; ++r) {
+          Value kvRow = (b * Hkv + (firstRow % H + r) / G).to(tb::DType::I64);
+          std::vector<Value> codes;
+          // keyCodes[r] holds head r's codes alone: code m is column m
+          // (head 0 of a one-head code tile).
+          for (int64_t m = 0; m < M; ++m)
+            codes.push_back(codeOfHead(config, keyCodes[r], codeColumn, 0, m,
+                                       codebook, kvRow, j, valid));
+          Value tuple = tupleIndex(codes, config);
+          // Every lane (past the candidates: tuple 0, never read as valid).
+          tb::store(workspace.idsOf(firstRow + r, split) + i * tile + lane,
+                    tuple.to(tb::DType::U16));
+          next.push_back(carried[r] + tb::histogram(tuple, tuples, valid));
+        }
+        next.insert(next.end(), prefetched.begin(), prefetched.end());
+        return next;
+      });
+  chunkCounts.resize(R);
+  for (int64_t r = 0; r < R; ++r)
+    tb::store(workspace.countHalvesOf(firstRow + r, split) + t * 2,
+              chunkCounts[r].to(tb::DType::U16));
   return {kb.name(), kb.tritonIR(), plan.selectWarps, 1,
           plan.selectStrengthReduction};
 }
@@ -1445,8 +1498,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
                                 const IndexerPlan &plan) {
   KernelBuilder kb("indexer_pq_emit");
   MergePointers io;
-  Value counts = kb.pointerArg("counts", tb::DType::I32, kAligned);
-  Value tupleIds = kb.pointerArg("tuple_ids", tb::DType::U16, kAligned);
+  const CountsWorkspace workspace(kb, config, plan);
   io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
   io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
   io.weights =
@@ -1470,7 +1522,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   Value rowBase = row.to(tb::DType::I64);
   Value listRow = io.sparseList + rowBase * Lmax;
   Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
-  Value idsOfChunk = tupleIds + (row * S + split).to(tb::DType::I64) * chunk;
+  Value idsOfChunk = workspace.idsOf(row, split);
   Value lane = kb.arange(0, tile);
   Value zero = kb.constant(0, tb::DType::I32);
 
@@ -1496,29 +1548,34 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   Threshold threshold{zero, zero};
   Value aboveBefore = zero, equalBefore = zero, tupleKey;
   if (K > 0) {
-    Value countsRow = tupleCountsOfRow(counts, row, plan, tuples);
     Value t = kb.arange(0, tuples);
-    tupleKey = tb::load(countsRow + S * tuples + t);
+    tupleKey = tb::load(workspace.orderKeysOf(row) + t);
     // Every chunk's counts of the row: their sum, and the sum of the
-    // chunks before this one. One [tuples] load per chunk (unrolled up to 8
-    // chunks: their loads in flight together), not one [S, tuples] tile,
-    // whose sums would leave the tuples' tensors replicated over the warps
-    // of the chunk axis (4x the registers: the kernel spilled).
+    // chunks before this one. One [tuples] load per pair of chunks (one
+    // word each; unrolled up to 8 pairs: their loads in flight together),
+    // not one [pairs, tuples] tile, whose sums would leave the tuples'
+    // tensors replicated over the warps of the pair axis (4x the
+    // registers: the kernel spilled).
     Value rowCounts = kb.zeros({tuples}, tb::DType::I32);
     Value before = rowCounts;
-    auto addChunk = [&](const Value &c, Value &sum, Value &earlier) {
-      Value chunkCounts = tb::load(countsRow + c * int(tuples) + t);
-      sum = sum + chunkCounts;
-      earlier = earlier + tb::where(c < split, chunkCounts, 0);
+    auto addPair = [&](const Value &p, Value &sum, Value &earlier) {
+      Value words = tb::load(workspace.countWordsOf(row, p) + t);
+      Value low = words & 0xFFFF;
+      // (No chunk 2p + 1 where S is odd: its halves were never written.)
+      Value high = tb::where(p * 2 + 1 < int(S), tb::shrLogical(words, 16), 0);
+      sum = sum + low + high;
+      earlier = earlier + tb::where(p * 2 < split, low, 0) +
+                tb::where(p * 2 + 1 < split, high, 0);
     };
-    if (S <= 8) {
-      for (int64_t c = 0; c < S; ++c)
-        addChunk(kb.constant(c, tb::DType::I32), rowCounts, before);
+    const int64_t pairs = workspace.pairs;
+    if (pairs <= 8) {
+      for (int64_t p = 0; p < pairs; ++p)
+        addPair(kb.constant(p, tb::DType::I32), rowCounts, before);
     } else {
-      Values sums = kb.forLoop(0, S, 1, {rowCounts, before},
-                               [&](const Value &c, const Values &carried) {
+      Values sums = kb.forLoop(0, pairs, 1, {rowCounts, before},
+                               [&](const Value &p, const Values &carried) {
                                  Value sum = carried[0], earlier = carried[1];
-                                 addChunk(c, sum, earlier);
+                                 addPair(p, sum, earlier);
                                  return Values{sum, earlier};
                                });
       rowCounts = sums[0];
@@ -2149,8 +2206,10 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
         overrides.exactPrefetch == 1 ||
         (overrides.exactPrefetch < 0 && emitPrograms <= multiprocessors);
     plan.candidatesPerRow = 0;
-    // Counts and order keys (int32), then the tuple indices (uint16).
-    plan.positionsOffset = aligned(rows * (plan.splits + 1) * tuples * 4);
+    // Counts (16 bits, two chunks a word) and order keys (int32), then the
+    // tuple indices (uint16; CountsWorkspace).
+    plan.positionsOffset =
+        aligned(rows * ((plan.splits + 1) / 2 + 1) * tuples * 4);
     plan.countersOffset = 0;
     plan.workspaceBytes =
         plan.positionsOffset + aligned(rows * plan.splits * plan.chunk * 2);

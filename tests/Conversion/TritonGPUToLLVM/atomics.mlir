@@ -296,7 +296,8 @@ tt.func public @kinds(%pi: !tt.ptr<i32>, %pl: !tt.ptr<i64>, %ph: !tt.ptr<f16>, %
 //--- histogram.ttir
 
 // The bins live in shared memory: cleared (32 bins, 128 threads: thread t
-// clears bin t mod 32), counted with one predicated red.shared.add per
+// clears bin t mod 32; 16 bytes a store where every thread has whole
+// pieces, below), counted with one predicated red.shared.add per
 // element that lies in [0, 32) (an unsigned compare after sign extension)
 // and passes the mask, read back in the result's layout.
 // The kernel's first user of shared memory clears the bins with no barrier
@@ -325,6 +326,27 @@ tt.func public @histogram(%x: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !
   %os = tt.splat %out : !tt.ptr<i32> -> tensor<32x!tt.ptr<i32>>
   %op = tt.addptr %os, %b : tensor<32x!tt.ptr<i32>>, tensor<32xi32>
   tt.store %op, %h : tensor<32x!tt.ptr<i32>>
+  tt.return
+}
+
+// 2048 bins over 128 threads: every thread clears whole 16-byte pieces (4
+// bins a store, 4 stores, each 512 bins after the last), not a bin a store.
+// HIST-LABEL: llvm.func @wide_histogram
+// HIST: %[[ZEROS:.*]] = llvm.mlir.zero : vector<4xi32>
+// HIST-COUNT-4: llvm.store %[[ZEROS]], %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// HIST-NOT: llvm.store %{{.*}} : i32, !llvm.ptr<3>
+// HIST: nvvm.barrier0
+// HIST: red.shared.add.u32
+tt.func public @wide_histogram(%x: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !tt.ptr<i32> {tt.divisibility = 16 : i32}) {
+  %r = tt.make_range {end = 1024 : i32, start = 0 : i32} : tensor<1024xi32>
+  %xs = tt.splat %x : !tt.ptr<i32> -> tensor<1024x!tt.ptr<i32>>
+  %xp = tt.addptr %xs, %r : tensor<1024x!tt.ptr<i32>>, tensor<1024xi32>
+  %v = tt.load %xp : tensor<1024x!tt.ptr<i32>>
+  %h = tt.histogram %v : tensor<1024xi32> -> tensor<2048xi32>
+  %b = tt.make_range {end = 2048 : i32, start = 0 : i32} : tensor<2048xi32>
+  %os = tt.splat %out : !tt.ptr<i32> -> tensor<2048x!tt.ptr<i32>>
+  %op = tt.addptr %os, %b : tensor<2048x!tt.ptr<i32>>, tensor<2048xi32>
+  tt.store %op, %h : tensor<2048x!tt.ptr<i32>>
   tt.return
 }
 

@@ -280,10 +280,10 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(plan.mergePrograms() ==
           (plan.splits + plan.emitChunks - 1) / plan.emitChunks);
     CHECK(plan.splits * plan.chunk >= config.candidates());
-    // Counts and order keys (int32, a block per chunk and one more per
-    // row), then a uint16 tuple index per position of every chunk.
+    // Counts (16 bits, two chunks a word) and order keys (int32), then a
+    // uint16 tuple index per position of every chunk.
     CHECK(plan.positionsOffset >=
-          config.B * config.H * (plan.splits + 1) * 4096 * 4);
+          config.B * config.H * ((plan.splits + 1) / 2 + 1) * 4096 * 4);
     CHECK(plan.workspaceBytes - plan.positionsOffset >=
           config.B * config.H * plan.splits * plan.chunk * 2);
     std::vector<IndexerKernelSource> kernels =
@@ -301,8 +301,8 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     compileAll(config, counts);
     // Each launch loads its next tile while it works on the current one
     // (the emit where it has an SM a program): one more load (the first
-    // tile's, before the loop) of the codes (key-major) and of the tuple
-    // indices than without the prefetch.
+    // tile's, before the loop) of each head's codes (key-major: a [tile, M]
+    // load a head) and of the tuple indices than without the prefetch.
     CHECK(plan.countPrefetch);
     CHECK(plan.emitPrefetch ==
           (config.B * config.H * plan.mergePrograms() <= 132));
@@ -313,7 +313,7 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     std::vector<IndexerKernelSource> plainKernels =
         buildIndexerKernels(config, plain);
     CHECK(countOf(kernels[0].irText, "tt.load") ==
-          countOf(plainKernels[0].irText, "tt.load") + 1);
+          countOf(plainKernels[0].irText, "tt.load") + plan.headsPerProgram);
     CHECK(countOf(kernels[1].irText, "tt.load") ==
           countOf(plainKernels[1].irText, "tt.load") +
               (plan.emitPrefetch ? 1 : 0));

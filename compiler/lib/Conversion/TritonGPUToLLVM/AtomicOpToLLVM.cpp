@@ -542,6 +542,110 @@ struct AtomicCASOpConversion : public AtomicConversionBase<AtomicCASOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Histograms
+//===----------------------------------------------------------------------===//
+
+/// Zeroes `numBins` counts of `countBits` bits from `base` (shared memory):
+/// 16 bytes a store where every thread has whole 16-byte pieces (4096 bins
+/// of 8 warps: 4 stores a thread instead of 16); otherwise a bin a store,
+/// and with fewer bins than threads several threads clear the same bin,
+/// which is harmless.
+void zeroBins(OpBuilder &b, Location loc, Value base, int64_t numBins,
+              unsigned countBits, unsigned numThreads) {
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  Type countType = b.getIntegerType(countBits);
+  Value tid = NVVM::ThreadIdXOp::create(b, loc, b.getI32Type());
+  const int64_t binsPerPiece = 128 / countBits;
+  if (numBins % (numThreads * binsPerPiece) == 0) {
+    auto pieceType = VectorType::get(binsPerPiece, countType);
+    Value zeros = LLVM::ZeroOp::create(b, loc, pieceType);
+    Value first =
+        LLVM::MulOp::create(b, loc, tid, i32Const(b, loc, binsPerPiece));
+    for (int64_t k = 0, e = numBins / (numThreads * binsPerPiece); k < e; ++k) {
+      Value bin = LLVM::AddOp::create(
+          b, loc, first, i32Const(b, loc, k * numThreads * binsPerPiece));
+      Value address = LLVM::GEPOp::create(b, loc, sharedPtr, countType, base,
+                                          ValueRange{bin});
+      LLVM::StoreOp::create(b, loc, zeros, address, /*alignment=*/16);
+    }
+    return;
+  }
+  Value zero = intConst(b, loc, countType, 0);
+  for (int64_t k = 0, e = llvm::divideCeil(numBins, numThreads); k < e; ++k) {
+    Value bin = LLVM::URemOp::create(
+        b, loc,
+        LLVM::AddOp::create(b, loc, tid, i32Const(b, loc, k * numThreads)),
+        i32Const(b, loc, numBins));
+    Value address = LLVM::GEPOp::create(b, loc, sharedPtr, countType, base,
+                                        ValueRange{bin});
+    LLVM::StoreOp::create(b, loc, zero, address);
+  }
+}
+
+/// Adds 1 (or the lane's weight, where `weights` is not empty) to bin
+/// `values[r]` from `base`, with a predicated `red.shared.add`, once per
+/// distinct element of the source (its view `srcView`), where the value lies
+/// in [0, numBins) and the mask (if any) is true.
+void addToBins(OpBuilder &b, Location loc, Value base,
+               const ttg::LayoutView &srcView, ArrayRef<Value> values,
+               ArrayRef<Value> masks, ArrayRef<Value> weights, int64_t numBins,
+               unsigned countBits) {
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  Type countType = b.getIntegerType(countBits);
+  const bool weighted = !weights.empty();
+  Owners owners = computeOwners(b, loc, srcView);
+  Type i64 = b.getI64Type();
+  std::string text = "@$0 red.shared.add.u" + std::to_string(countBits) +
+                     (weighted ? " [ $1 + 0 ], $2;" : " [ $1 + 0 ], 1;");
+  std::string constraints =
+      weighted ? (countBits == 64 ? "b,r,l,~{memory}" : "b,r,r,~{memory}")
+               : "b,r,~{memory}";
+  for (unsigned r = 0; r < values.size(); ++r) {
+    if (owners.firstCopy[r] != r)
+      continue;
+    Value value = values[r];
+    if (cast<IntegerType>(value.getType()).getWidth() < 64)
+      value = LLVM::SExtOp::create(b, loc, i64, value);
+    // Unsigned, so negative values fall outside too.
+    Value counted = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult,
+                                         value, intConst(b, loc, i64, numBins));
+    counted = andOrNull(b, loc, counted, masks.empty() ? Value() : masks[r]);
+    counted = andOrNull(b, loc, counted, owners.isOwner[r]);
+    Value bin = LLVM::TruncOp::create(b, loc, b.getI32Type(), value);
+    Value address = LLVM::GEPOp::create(b, loc, sharedPtr, countType, base,
+                                        ValueRange{bin});
+    // Shared-window addresses fit 32 bits.
+    Value address32 = LLVM::PtrToIntOp::create(b, loc, b.getI32Type(), address);
+    SmallVector<Value> operands{counted, address32};
+    if (weighted)
+      operands.push_back(weights[r]);
+    LLVM::InlineAsmOp::create(b, loc, TypeRange(), operands, text, constraints,
+                              /*has_side_effects=*/true,
+                              /*is_align_stack=*/false,
+                              LLVM::TailCallKind::None, LLVM::AsmDialectAttr(),
+                              ArrayAttr());
+  }
+}
+
+/// The bins from `base` in the layout of `resultView`.
+SmallVector<Value> readBins(OpBuilder &b, Location loc, Value base,
+                            const ttg::LayoutView &resultView,
+                            unsigned countBits) {
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  Type countType = b.getIntegerType(countBits);
+  SmallVector<Value> counts;
+  for (const SmallVector<Value> &coords : emitCoordinates(b, loc, resultView)) {
+    Value address = LLVM::GEPOp::create(b, loc, sharedPtr, countType, base,
+                                        ValueRange{coords[0]});
+    counts.push_back(LLVM::LoadOp::create(b, loc, countType, address));
+  }
+  return counts;
+}
+
 /// Counts through bins in shared memory: zero them, add 1 (tt.histogram) or
 /// the lane's weight (tx.weighted_histogram) per distinct counted element
 /// with a predicated `red.shared.add`, read them back in the result's
@@ -576,8 +680,6 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramLikeOp> {
       return rewriter.notifyMatchFailure(op, "counts are i32 or i64");
     int64_t numBins = resultType.getShape()[0];
     unsigned countBits = countType.getWidth();
-    MLIRContext *context = rewriter.getContext();
-    auto sharedPtr = LLVM::LLVMPointerType::get(context, kSharedAddressSpace);
 
     SmallVector<Value> values = unpack(rewriter, loc, adaptor.getSrc());
     // The verifier gives the mask the source's layout.
@@ -589,77 +691,113 @@ struct HistogramOpConversion : public OpConversionPattern<HistogramLikeOp> {
     if constexpr (kWeighted)
       weights = unpack(rewriter, loc, adaptor.getWeights());
 
-    // Zero the bins: with fewer bins than threads, several threads clear
-    // the same bin, which is harmless.
     Value base =
         sharedScratch(rewriter, loc, op, state, numBins * (countBits / 8));
-    Type countLLVMType = rewriter.getIntegerType(countBits);
-    unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
-    Value tid = NVVM::ThreadIdXOp::create(rewriter, loc, rewriter.getI32Type());
-    Value zero = intConst(rewriter, loc, countLLVMType, 0);
-    for (int64_t k = 0, e = llvm::divideCeil(numBins, numThreads); k < e; ++k) {
-      Value bin = LLVM::URemOp::create(
-          rewriter, loc,
-          LLVM::AddOp::create(rewriter, loc, tid,
-                              i32Const(rewriter, loc, k * numThreads)),
-          i32Const(rewriter, loc, numBins));
-      Value address = LLVM::GEPOp::create(rewriter, loc, sharedPtr,
-                                          countLLVMType, base, ValueRange{bin});
-      LLVM::StoreOp::create(rewriter, loc, zero, address);
-    }
+    zeroBins(rewriter, loc, base, numBins, countBits,
+             state.numWarps * ttg::kThreadsPerWarp);
     barrier(rewriter, loc);
-
-    // Count each distinct element once, where it lies in [0, numBins).
-    Owners owners = computeOwners(rewriter, loc, *srcView);
-    Type i64 = rewriter.getI64Type();
-    std::string text = "@$0 red.shared.add.u" + std::to_string(countBits) +
-                       (kWeighted ? " [ $1 + 0 ], $2;" : " [ $1 + 0 ], 1;");
-    std::string constraints =
-        kWeighted ? (countBits == 64 ? "b,r,l,~{memory}" : "b,r,r,~{memory}")
-                  : "b,r,~{memory}";
-    for (unsigned r = 0; r < values.size(); ++r) {
-      if (owners.firstCopy[r] != r)
-        continue;
-      Value value = values[r];
-      if (cast<IntegerType>(value.getType()).getWidth() < 64)
-        value = LLVM::SExtOp::create(rewriter, loc, i64, value);
-      // Unsigned, so negative values fall outside too.
-      Value counted =
-          LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ult, value,
-                               intConst(rewriter, loc, i64, numBins));
-      counted =
-          andOrNull(rewriter, loc, counted, masks.empty() ? Value() : masks[r]);
-      counted = andOrNull(rewriter, loc, counted, owners.isOwner[r]);
-      Value bin =
-          LLVM::TruncOp::create(rewriter, loc, rewriter.getI32Type(), value);
-      Value address = LLVM::GEPOp::create(rewriter, loc, sharedPtr,
-                                          countLLVMType, base, ValueRange{bin});
-      // Shared-window addresses fit 32 bits.
-      Value address32 = LLVM::PtrToIntOp::create(
-          rewriter, loc, rewriter.getI32Type(), address);
-      SmallVector<Value> operands{counted, address32};
-      if constexpr (kWeighted)
-        operands.push_back(weights[r]);
-      LLVM::InlineAsmOp::create(
-          rewriter, loc, TypeRange(), operands, text, constraints,
-          /*has_side_effects=*/true, /*is_align_stack=*/false,
-          LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
-    }
+    addToBins(rewriter, loc, base, *srcView, values, masks, weights, numBins,
+              countBits);
     barrier(rewriter, loc);
-
-    SmallVector<Value> counts;
-    for (const SmallVector<Value> &coords :
-         emitCoordinates(rewriter, loc, *resultView)) {
-      Value address = LLVM::GEPOp::create(
-          rewriter, loc, sharedPtr, countLLVMType, base, ValueRange{coords[0]});
-      counts.push_back(
-          LLVM::LoadOp::create(rewriter, loc, countLLVMType, address));
-    }
-    rewriter.replaceOp(op, pack(rewriter, loc, structType, counts));
+    rewriter.replaceOp(
+        op, pack(rewriter, loc, structType,
+                 readBins(rewriter, loc, base, *resultView, countBits)));
     return success();
   }
 
   LoweringContext &state;
+};
+
+/// tx.local_histogram_*: the bins of a slot live in the dedicated area
+/// (planLocalHistograms), which no scratch overlaps. The init zeroes them
+/// between two barriers (the first for reads of an earlier pass, should
+/// the loop it precedes run again), the adds pass none, the read waits
+/// for every thread's adds.
+template <typename LocalHistogramOp>
+struct LocalHistogramConversion : public OpConversionPattern<LocalHistogramOp> {
+  LocalHistogramConversion(TritiumTypeConverter &converter,
+                           LoweringContext &state)
+      : OpConversionPattern<LocalHistogramOp>(converter,
+                                              &converter.getContext()),
+        state(state) {}
+
+  /// The op's slot as planned, or null.
+  const LoweringContext::LocalHistogram *slotOf(LocalHistogramOp op) const {
+    auto it = state.localHistograms.find(op.getSlot());
+    return it == state.localHistograms.end() ? nullptr : &it->second;
+  }
+
+  LoweringContext &state;
+};
+
+struct LocalHistogramInitOpConversion
+    : public LocalHistogramConversion<tx::LocalHistogramInitOp> {
+  using LocalHistogramConversion::LocalHistogramConversion;
+
+  LogicalResult
+  matchAndRewrite(tx::LocalHistogramInitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    const LoweringContext::LocalHistogram *slot = slotOf(op);
+    if (!slot)
+      return rewriter.notifyMatchFailure(op, "slot not planned");
+    Location loc = op.getLoc();
+    barrier(rewriter, loc);
+    zeroBins(rewriter, loc, dedicatedShared(rewriter, loc, slot->offset),
+             slot->bins, slot->countBits,
+             state.numWarps * ttg::kThreadsPerWarp);
+    barrier(rewriter, loc);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct LocalHistogramAddOpConversion
+    : public LocalHistogramConversion<tx::LocalHistogramAddOp> {
+  using LocalHistogramConversion::LocalHistogramConversion;
+
+  LogicalResult
+  matchAndRewrite(tx::LocalHistogramAddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    const LoweringContext::LocalHistogram *slot = slotOf(op);
+    RankedTensorType srcType = op.getSrc().getType();
+    FailureOr<ttg::LayoutView> srcView =
+        ttg::getLayoutView(srcType.getEncoding(), srcType.getShape());
+    if (!slot || failed(srcView))
+      return rewriter.notifyMatchFailure(op, "slot not planned or layout");
+    Location loc = op.getLoc();
+    SmallVector<Value> masks;
+    if (adaptor.getMask())
+      masks = unpack(rewriter, loc, adaptor.getMask());
+    addToBins(rewriter, loc, dedicatedShared(rewriter, loc, slot->offset),
+              *srcView, unpack(rewriter, loc, adaptor.getSrc()), masks, {},
+              slot->bins, slot->countBits);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct LocalHistogramReadOpConversion
+    : public LocalHistogramConversion<tx::LocalHistogramReadOp> {
+  using LocalHistogramConversion::LocalHistogramConversion;
+
+  LogicalResult
+  matchAndRewrite(tx::LocalHistogramReadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    const LoweringContext::LocalHistogram *slot = slotOf(op);
+    RankedTensorType resultType = op.getResult().getType();
+    FailureOr<ttg::LayoutView> resultView =
+        ttg::getLayoutView(resultType.getEncoding(), resultType.getShape());
+    Type structType = getTypeConverter()->convertType(resultType);
+    if (!slot || failed(resultView) || !structType)
+      return rewriter.notifyMatchFailure(op, "slot not planned or layout");
+    Location loc = op.getLoc();
+    barrier(rewriter, loc);
+    Value base = dedicatedShared(rewriter, loc, slot->offset);
+    rewriter.replaceOp(
+        op, pack(rewriter, loc, structType,
+                 readBins(rewriter, loc, base, *resultView, slot->countBits)));
+    return success();
+  }
 };
 
 } // namespace
@@ -669,6 +807,62 @@ void mlir::triton::populateAtomicOpToLLVMPatterns(
     LoweringContext &state) {
   patterns.add<AtomicRMWOpConversion, AtomicCASOpConversion,
                HistogramOpConversion<HistogramOp>,
-               HistogramOpConversion<tx::WeightedHistogramOp>>(converter,
-                                                               state);
+               HistogramOpConversion<tx::WeightedHistogramOp>,
+               LocalHistogramInitOpConversion, LocalHistogramAddOpConversion,
+               LocalHistogramReadOpConversion>(converter, state);
+}
+
+LogicalResult mlir::triton::planLocalHistograms(ModuleOp module,
+                                                LoweringContext &state) {
+  // Each slot's bins 16-byte aligned in the dedicated area, in slot order.
+  std::map<int32_t, tx::LocalHistogramInitOp> inits;
+  WalkResult walk = module.walk([&](tx::LocalHistogramInitOp init) {
+    if (!inits.emplace(init.getSlot(), init).second)
+      return init.emitOpError("slot ")
+                 << init.getSlot() << " is initialised twice",
+             WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  // What a block may take on any target (sm_90's 227 KB).
+  constexpr int64_t kMaxDedicatedBytes = 227 * 1024;
+  for (auto &[slot, init] : inits) {
+    int64_t offset = llvm::alignTo(state.dedicatedBytes, 16);
+    int64_t end = offset + init.getBinBytes();
+    if (end > kMaxDedicatedBytes)
+      return init.emitOpError("needs ")
+             << end << " bytes of shared memory with the kernel's other "
+             << "dedicated buffers; at most " << kMaxDedicatedBytes << " fit";
+    state.localHistograms[slot] = {unsigned(offset), init.getBins(),
+                                   init.getCountBits()};
+    state.dedicatedBytes = unsigned(end);
+  }
+  // Every add and read names a slot that was initialised, and a read has its
+  // init's bins and count width.
+  walk = module.walk([&](Operation *op) {
+    std::optional<int32_t> slot;
+    if (auto add = dyn_cast<tx::LocalHistogramAddOp>(op))
+      slot = add.getSlot();
+    auto read = dyn_cast<tx::LocalHistogramReadOp>(op);
+    if (read)
+      slot = read.getSlot();
+    if (!slot)
+      return WalkResult::advance();
+    auto it = state.localHistograms.find(*slot);
+    if (it == state.localHistograms.end())
+      return op->emitOpError("slot ") << *slot << " has no init",
+             WalkResult::interrupt();
+    if (read) {
+      RankedTensorType type = read.getResult().getType();
+      if (type.getShape()[0] != it->second.bins ||
+          type.getElementType().getIntOrFloatBitWidth() != it->second.countBits)
+        return read.emitOpError("reads ")
+                   << type << " from a slot of " << it->second.bins
+                   << " bins of " << it->second.countBits << " bits",
+               WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
 }

@@ -1389,10 +1389,12 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
                              bType.getShape(), bMem, /*tensorCores=*/true)
               .totalBytes,
           1024);
-      fits =
-          2 * bufferBytes + 1024 <= kMaxAsyncBytes &&
-          int64_t(llvm::alignTo(scratchBound, 1024)) + 2 * bufferBytes + 1024 <=
-              kSharedPerBlock;
+      // After the local histograms' bins (planLocalHistograms).
+      fits = 2 * bufferBytes + 1024 <= kMaxAsyncBytes &&
+             int64_t(llvm::alignTo(scratchBound, 1024)) +
+                     int64_t(llvm::alignTo(state.dedicatedBytes, 1024)) +
+                     2 * bufferBytes + 1024 <=
+                 kSharedPerBlock;
     }
     if (!fits) {
       unmark(op);
@@ -1400,6 +1402,8 @@ void mlir::triton::planAsyncOperandCopies(ModuleOp module,
         unmark(load);
       return;
     }
+    // 1024-aligned, as wgmma's swizzled operands need (the area is).
+    state.dedicatedBytes = llvm::alignTo(state.dedicatedBytes, 1024);
     state.asyncOperandBuffers[group.getInt()] = {state.dedicatedBytes,
                                                  unsigned(bufferBytes)};
     // The counter after the two buffers; the next group 1024-aligned.

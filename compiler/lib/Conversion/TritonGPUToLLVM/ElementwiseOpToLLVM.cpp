@@ -191,13 +191,6 @@ struct TensorConstantConversion : public OpConversionPattern<arith::ConstantOp> 
     // Which element each register holds in thread 0, and whether every
     // thread's element there has the same value.
     SmallVector<APInt> bits = elementBits(dense);
-    ArrayRef<int64_t> shape = tensor.getShape();
-    auto linearIndex = [&](ArrayRef<int64_t> coords) {
-      int64_t index = 0;
-      for (auto [c, extent] : llvm::zip_equal(coords, shape))
-        index = index * extent + c;
-      return index;
-    };
     unsigned numWarps = 1;
     for (unsigned w : view->root.getWarpsPerCTA())
       numWarps *= w;
@@ -205,9 +198,8 @@ struct TensorConstantConversion : public OpConversionPattern<arith::ConstantOp> 
     SmallVector<bool> uniform(count, true);
     for (unsigned warp = 0; warp < numWarps; ++warp)
       for (unsigned lane = 0; lane < ttg::kThreadsPerWarp; ++lane)
-        for (auto [r, coords] :
-             llvm::enumerate(threadCoordinates(*view, lane, warp))) {
-          int64_t index = linearIndex(coords);
+        for (auto [r, index] :
+             llvm::enumerate(view->threadElements(lane, warp))) {
           if (warp == 0 && lane == 0)
             firstElement[r] = index;
           else if (bits[index] != bits[firstElement[r]])
@@ -237,7 +229,7 @@ struct TensorConstantConversion : public OpConversionPattern<arith::ConstantOp> 
         }
         Value address = LLVM::GEPOp::create(
             rewriter, loc, array.getType(), storage, array,
-            ValueRange{linearize(rewriter, loc, coords[r], shape)});
+            ValueRange{linearize(rewriter, loc, coords[r], tensor.getShape())});
         Value raw = LLVM::LoadOp::create(
             rewriter, loc, storage, address, storageBytes(storage),
             /*isVolatile=*/false, /*isNonTemporal=*/false,

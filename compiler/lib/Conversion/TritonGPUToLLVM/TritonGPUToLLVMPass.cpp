@@ -70,6 +70,38 @@ void decideAccessWidths(ModuleOp module, LoweringContext &state) {
   });
 }
 
+/// Whether `op` may access memory: anything but effect-free LLVM and NVVM
+/// ops without regions. Inline assembly counts, whatever its flags (a
+/// non-volatile ld.global has no side effects in the LLVM dialect), and so
+/// do calls.
+bool touchesMemory(Operation &op) {
+  if (op.getNumRegions() != 0 || isa<LLVM::InlineAsmOp, LLVM::CallOp>(op))
+    return true;
+  StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
+  return (dialect != "llvm" && dialect != "nvvm") || !isMemoryEffectFree(&op);
+}
+
+/// Drops a barrier that follows another in its block with nothing between
+/// them that touches memory (adjacent tx.local_histogram inits and reads,
+/// each with its own barriers): the second orders nothing the first did not.
+void dropRepeatedBarriers(ModuleOp module) {
+  SmallVector<NVVM::Barrier0Op> repeated;
+  module.walk([&](Block *block) {
+    bool afterBarrier = false;
+    for (Operation &op : *block) {
+      if (isa<NVVM::Barrier0Op>(op)) {
+        if (afterBarrier)
+          repeated.push_back(cast<NVVM::Barrier0Op>(op));
+        afterBarrier = true;
+      } else if (touchesMemory(op)) {
+        afterBarrier = false;
+      }
+    }
+  });
+  for (NVVM::Barrier0Op barrier : repeated)
+    barrier.erase();
+}
+
 struct ConvertTritonGPUToLLVM
     : public mlir::triton::impl::TritiumConvertTritonGPUToLLVMBase<
           ConvertTritonGPUToLLVM> {
@@ -92,6 +124,8 @@ struct ConvertTritonGPUToLLVM
         Attribute(), /*alignment=*/16, /*addrSpace=*/3);
 
     decideAccessWidths(module, state);
+    if (failed(planLocalHistograms(module, state)))
+      return signalPassFailure();
     planAsyncOperandCopies(module, state);
 
     TritiumTypeConverter converter(context);
@@ -123,6 +157,7 @@ struct ConvertTritonGPUToLLVM
     // Only the whole lowered module shows which scratch barriers are
     // redundant and how large the scratch regions are.
     unsigned sharedBytes = lowering::assignScratchRegions(module, state);
+    dropRepeatedBarriers(module);
     module->setAttr(ttg::TritonGPUDialect::kSharedAttrName,
                     builder.getI32IntegerAttr(sharedBytes));
   }

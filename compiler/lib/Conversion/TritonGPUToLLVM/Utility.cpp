@@ -67,6 +67,7 @@ std::pair<Value, Value> lowering::laneAndWarpIds(OpBuilder &b, Location loc) {
 
 SmallVector<SmallVector<Value>>
 lowering::emitCoordinates(OpBuilder &b, Location loc, const LayoutView &view) {
+  // LayoutView::threadCoordinates mirrors this at compile time.
   ArrayRef<unsigned> spt = view.root.getSizePerThread();
   ArrayRef<unsigned> tpw = view.root.getThreadsPerWarp();
   ArrayRef<unsigned> wpc = view.root.getWarpsPerCTA();
@@ -105,37 +106,6 @@ lowering::emitCoordinates(OpBuilder &b, Location loc, const LayoutView &view) {
       if (wraps[d])
         c = LLVM::AndOp::create(b, loc, c,
                                 i32Const(b, loc, view.rootShape[d] - 1));
-      coords.push_back(c);
-    }
-    result.push_back(std::move(coords));
-  }
-  return result;
-}
-
-SmallVector<SmallVector<int64_t>>
-lowering::threadCoordinates(const LayoutView &view, unsigned lane,
-                            unsigned warp) {
-  // Mirrors emitCoordinates step by step; the two must agree.
-  ArrayRef<unsigned> spt = view.root.getSizePerThread();
-  ArrayRef<unsigned> tpw = view.root.getThreadsPerWarp();
-  ArrayRef<unsigned> wpc = view.root.getWarpsPerCTA();
-  unsigned rank = spt.size();
-  SmallVector<int64_t> base(rank);
-  SmallVector<bool> wraps(rank);
-  for (unsigned d : view.root.getOrder()) {
-    int64_t laneCoord = lane % tpw[d], warpCoord = warp % wpc[d];
-    lane /= tpw[d];
-    warp /= wpc[d];
-    base[d] = (warpCoord * tpw[d] + laneCoord) * spt[d];
-    wraps[d] = int64_t(spt[d]) * tpw[d] * wpc[d] > view.rootShape[d];
-  }
-  SmallVector<SmallVector<int64_t>> result;
-  for (unsigned r = 0; r < view.getNumRegisters(); ++r) {
-    SmallVector<int64_t> coords;
-    for (unsigned d : view.keptDims) {
-      int64_t c = base[d] + view.registerOffsets[r][d];
-      if (wraps[d])
-        c &= view.rootShape[d] - 1;
       coords.push_back(c);
     }
     result.push_back(std::move(coords));

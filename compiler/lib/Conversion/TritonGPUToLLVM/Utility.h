@@ -11,6 +11,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <map>
+
 namespace mlir::triton {
 namespace ttg = ::mlir::triton::gpu;
 
@@ -45,6 +47,14 @@ struct LoweringContext {
   llvm::DenseMap<int64_t, AsyncOperandBuffers> asyncOperandBuffers;
   /// Bytes of shared memory placed after all scratch (dedicatedShared).
   unsigned dedicatedBytes = 0;
+  /// Per tx.local_histogram slot: where its bins start in the dedicated
+  /// area, how many, and their width (planLocalHistograms).
+  struct LocalHistogram {
+    unsigned offset = 0;
+    int64_t bins = 0;
+    unsigned countBits = 32;
+  };
+  std::map<int32_t, LocalHistogram> localHistograms;
 };
 
 namespace lowering {
@@ -64,11 +74,6 @@ std::pair<Value, Value> laneAndWarpIds(OpBuilder &b, Location loc);
 /// dimension) of the element it holds in this thread.
 SmallVector<SmallVector<Value>> emitCoordinates(OpBuilder &b, Location loc,
                                                 const ttg::LayoutView &view);
-
-/// What emitCoordinates computes at run time, for the thread `lane` of warp
-/// `warp`, at compile time.
-SmallVector<SmallVector<int64_t>>
-threadCoordinates(const ttg::LayoutView &view, unsigned lane, unsigned warp);
 
 /// The row-major linear index of `coordinates` in `shape`.
 Value linearize(OpBuilder &b, Location loc, ArrayRef<Value> coordinates,
@@ -169,6 +174,12 @@ void populateDotOpToLLVMPatterns(TritiumTypeConverter &converter,
 /// a's loads can be 16-byte cp.async copies into its staging layout
 /// (recording their buffers in `state`), and removes them elsewhere.
 void planAsyncOperandCopies(ModuleOp module, LoweringContext &state);
+
+/// Places the bins of every tx.local_histogram slot in the dedicated area
+/// (first: planAsyncOperandCopies places its buffers after them); reports
+/// slots used without an init or initialised twice, and reads that disagree
+/// with their init.
+LogicalResult planLocalHistograms(ModuleOp module, LoweringContext &state);
 void populateShapeOpToLLVMPatterns(TritiumTypeConverter &converter,
                                    RewritePatternSet &patterns,
                                    LoweringContext &state);

@@ -181,7 +181,7 @@ struct IndexerPlan {
   /// threshold by a radix select over the tuples weighted by their counts,
   /// and writes its chunks' part of sparse_list (after the earlier chunks'
   /// keys, counted from their counts) and of the weights. No candidates,
-  /// no merge: after the codes, 2 bytes a key and 16 KB a chunk.
+  /// no merge: after the codes, 2 bytes a key and 8 KB a chunk.
   bool pqTupleCounts = false;
   /// Select programs per row group.
   int64_t selectPrograms() const {
@@ -269,9 +269,11 @@ struct IndexerPlan {
   /// and wait (griddepcontrol.wait) for the select launch's writes.
   bool overlapMerge = false;
   /// Device memory planned once: candidate keys, then positions (int32
-  /// each, at positionsOffset; by tuple counts: the counts and order keys,
-  /// then the tuple indices), then (fused merge) an int32 arrival counter
-  /// per row group at countersOffset, zero between calls.
+  /// each, at positionsOffset; by tuple counts: each row's counts, 16 bits
+  /// a chunk and tuple, two chunks a word, and its order keys (int32), then
+  /// at positionsOffset every chunk's tuple indices (uint16)), then (fused
+  /// merge) an int32 arrival counter per row group at countersOffset, zero
+  /// between calls.
   int64_t workspaceBytes = 0;
   int64_t positionsOffset = 0;
   int64_t countersOffset = 0;

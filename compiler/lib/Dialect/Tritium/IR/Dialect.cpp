@@ -101,3 +101,28 @@ LogicalResult WeightedHistogramOp::verify() {
   }
   return success();
 }
+
+LogicalResult LocalHistogramAddOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  if (src.getRank() != 1 || !src.getElementType().isInteger())
+    return emitOpError("counts a 1-D tensor of integers, not ") << src;
+  if (getMask()) {
+    auto mask = cast<RankedTensorType>(getMask().getType());
+    if (mask.getShape() != src.getShape() ||
+        !mask.getElementType().isInteger(1) ||
+        mask.getEncoding() != src.getEncoding())
+      return emitOpError("mask must be i1 of the source's shape and layout, "
+                         "got ")
+             << mask;
+  }
+  return success();
+}
+
+LogicalResult LocalHistogramReadOp::verify() {
+  auto result = cast<RankedTensorType>(getResult().getType());
+  Type count = result.getElementType();
+  if (result.getRank() != 1 || !(count.isInteger(32) || count.isInteger(64)))
+    return emitOpError("returns a 1-D tensor of i32 or i64 counts, not ")
+           << result;
+  return success();
+}

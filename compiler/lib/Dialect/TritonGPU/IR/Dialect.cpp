@@ -111,6 +111,48 @@ SmallVector<int64_t> LayoutView::tensorOffsets(unsigned r) const {
   return result;
 }
 
+SmallVector<SmallVector<int64_t>>
+LayoutView::threadCoordinates(unsigned lane, unsigned warp) const {
+  // Mirrors the lowering's emitCoordinates step by step; the two must agree.
+  ArrayRef<unsigned> spt = root.getSizePerThread();
+  ArrayRef<unsigned> tpw = root.getThreadsPerWarp();
+  ArrayRef<unsigned> wpc = root.getWarpsPerCTA();
+  unsigned rank = spt.size();
+  SmallVector<int64_t> base(rank);
+  SmallVector<bool> wraps(rank);
+  for (unsigned d : root.getOrder()) {
+    int64_t laneCoord = lane % tpw[d], warpCoord = warp % wpc[d];
+    lane /= tpw[d];
+    warp /= wpc[d];
+    base[d] = (warpCoord * tpw[d] + laneCoord) * spt[d];
+    wraps[d] = int64_t(spt[d]) * tpw[d] * wpc[d] > rootShape[d];
+  }
+  SmallVector<SmallVector<int64_t>> result;
+  for (unsigned r = 0; r < getNumRegisters(); ++r) {
+    SmallVector<int64_t> coords;
+    for (unsigned d : keptDims) {
+      int64_t c = base[d] + registerOffsets[r][d];
+      if (wraps[d])
+        c &= rootShape[d] - 1;
+      coords.push_back(c);
+    }
+    result.push_back(std::move(coords));
+  }
+  return result;
+}
+
+SmallVector<int64_t> LayoutView::threadElements(unsigned lane,
+                                                unsigned warp) const {
+  SmallVector<int64_t> result;
+  for (ArrayRef<int64_t> coords : threadCoordinates(lane, warp)) {
+    int64_t index = 0;
+    for (auto [c, d] : llvm::zip_equal(coords, keptDims))
+      index = index * rootShape[d] + c;
+    result.push_back(index);
+  }
+  return result;
+}
+
 FailureOr<LayoutView> mlir::triton::gpu::getLayoutView(Attribute layout,
                                                        ArrayRef<int64_t> shape) {
   // Walk down to the root blocked layout, recording which root dimensions

@@ -30,6 +30,7 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/BitVector.h"
 
 namespace mlir::triton::gpu {
 #define GEN_PASS_DEF_TRITIUMASSIGNLAYOUTS
@@ -134,7 +135,8 @@ Attribute carriedDotLayout(Value yielded, unsigned numWarps, bool wgmma) {
 bool isElementwiseLike(Operation *op);
 
 /// Index and mask arithmetic: values computed from constants, splats and
-/// ranges only (through elementwise ops, expand_dims and broadcast).
+/// ranges only (through elementwise ops, expand_dims, broadcast and layout
+/// conversions).
 /// tritium-remove-layout-conversions rebuilds them in whatever layout their
 /// users need, so they should not decide a layout.
 bool isComputedFromCheapValues(Value value, unsigned depth = 0) {
@@ -143,6 +145,9 @@ bool isComputedFromCheapValues(Value value, unsigned depth = 0) {
     return false;
   if (isCheapToRebuild(value))
     return true;
+  // Conversions that fixOperands placed (on operands it made agree).
+  if (isa<ConvertLayoutOp>(op))
+    return isComputedFromCheapValues(op->getOperand(0), depth + 1);
   if (isa<LoadOp>(op) || op->getNumRegions() != 0 || op->getNumResults() != 1 ||
       !(isa<ExpandDimsOp, BroadcastOp>(op) || isElementwiseLike(op)))
     return false;
@@ -189,6 +194,57 @@ bool carriesBodyLayout(Value init, BlockArgument arg) {
              !isComputedFromCheapValues(operand);
     });
   });
+}
+
+/// Whether a store of `type` in its own layout is already coalesced: every
+/// thread writes runs of v consecutive elements (v at most `maxVector`, the
+/// width its addresses allow, and the runs aligned to v), lane l of a warp
+/// the run right after lane l - 1's, so each warp instruction writes 32 * v
+/// consecutive elements, and no element is held twice (a replicated store
+/// would write it several times).
+bool isCoalescedStoreLayout(RankedTensorType type, unsigned maxVector,
+                            unsigned numWarps) {
+  FailureOr<LayoutView> view =
+      getLayoutView(type.getEncoding(), type.getShape());
+  if (failed(view))
+    return false;
+  int64_t numel = type.getNumElements();
+  unsigned registers = view->getNumRegisters();
+  unsigned threads = numWarps * kThreadsPerWarp;
+  if (int64_t(registers) * threads != numel)
+    return false;
+  // The row-major index of every (thread, register) element.
+  SmallVector<SmallVector<int64_t>> index(threads);
+  llvm::BitVector held(numel);
+  for (unsigned t = 0; t < threads; ++t) {
+    index[t] = view->threadElements(t % kThreadsPerWarp, t / kThreadsPerWarp);
+    for (int64_t linear : index[t]) {
+      if (linear < 0 || linear >= numel || held.test(linear))
+        return false;
+      held.set(linear);
+    }
+  }
+  auto coalescedWith = [&](unsigned v) {
+    if (registers % v != 0)
+      return false;
+    for (unsigned t = 0; t < threads; ++t)
+      for (unsigned g = 0; g < registers; g += v) {
+        int64_t first = index[t][g];
+        if (first % v != 0 || first != index[t - t % kThreadsPerWarp][g] +
+                                           int64_t(t % kThreadsPerWarp) * v)
+          return false;
+        for (unsigned j = 1; j < v; ++j)
+          if (index[t][g + j] != first + j)
+            return false;
+      }
+    return true;
+  };
+  for (unsigned v =
+           llvm::bit_floor(std::max(1u, std::min(maxVector, registers)));
+       v >= 1; v /= 2)
+    if (coalescedWith(v))
+      return true;
+  return false;
 }
 
 struct AssignLayouts
@@ -450,24 +506,53 @@ struct AssignLayouts
         require(operand, withLayout(operand.get().getType(), layout));
       return;
     }
+    Attribute layout;
     if (auto store = dyn_cast<StoreOp>(op)) {
-      if (fixStoreOperands(store))
-        return;
+      layout = coalescedValueLayout(store);
+      if (!layout)
+        layout = narrowedStoreLayout(store);
     }
     if (!isElementwiseLike(op))
       return;
     // Elementwise-like: every tensor operand of the common shape takes the
-    // layout of the result (or, for a store, of the pointers).
-    Attribute layout;
-    if (op->getNumResults() > 0)
+    // layout of the result (or, for a store, of the pointers, unless a
+    // store layout was chosen above).
+    if (!layout && op->getNumResults() > 0)
       layout = layoutOf(op->getResult(0));
-    else if (!op->getOperands().empty())
+    else if (!layout && !op->getOperands().empty())
       layout = layoutOf(op->getOperand(0));
     if (!layout)
       return;
     for (OpOperand &operand : op->getOpOperands())
       if (isa<RankedTensorType>(operand.get().getType()))
         require(operand, withLayout(operand.get().getType(), layout));
+  }
+
+  /// A store of data (not index arithmetic) through addresses that are
+  /// index arithmetic takes the data's layout where that layout is already
+  /// coalesced (isCoalescedStoreLayout): the addresses and mask are rebuilt
+  /// in it, where converting the data to the addresses' 16 bytes a thread
+  /// would go through shared memory, with its barriers, for wider stores of
+  /// the same sectors. (The indexer's count stored each tile's 2048 tuple
+  /// ids, one a thread a key, in 16-byte vectors after such a conversion:
+  /// two barriers a head a tile in its hot loop.) Null where it does not
+  /// apply.
+  Attribute coalescedValueLayout(StoreOp store) {
+    auto it = storeVectorWidths.find(store);
+    Value value = store.getValue();
+    auto valueType = dyn_cast<RankedTensorType>(value.getType());
+    if (it == storeVectorWidths.end() || !valueType ||
+        !valueType.getEncoding() || isComputedFromCheapValues(value) ||
+        layoutOf(store.getPtr()) == valueType.getEncoding() ||
+        !isComputedFromCheapValues(store.getPtr()))
+      return {};
+    if (Value mask = store.getMask())
+      if (!isComputedFromCheapValues(mask) &&
+          layoutOf(mask) != valueType.getEncoding())
+        return {};
+    if (!isCoalescedStoreLayout(valueType, it->second, numWarps))
+      return {};
+    return valueType.getEncoding();
   }
 
   /// A store whose addresses allow narrower vectors than the default layout's
@@ -477,23 +562,20 @@ struct AssignLayouts
   /// stores possible, each warp instruction would write 2 or 4 bytes of every
   /// 16 and every sector would be written 8 or 4 times (layernorm at full
   /// size ran 1.5x behind Triton that way). Loads are left alone: L1 absorbs
-  /// the repeated sectors of a load, while stores go to L2 each time.
-  bool fixStoreOperands(StoreOp store) {
+  /// the repeated sectors of a load, while stores go to L2 each time. Null
+  /// where the pointers' layout is no wider than that.
+  Attribute narrowedStoreLayout(StoreOp store) {
     auto it = storeVectorWidths.find(store);
     auto ptrType = dyn_cast<RankedTensorType>(store.getPtr().getType());
     if (it == storeVectorWidths.end() || !ptrType)
-      return false;
+      return {};
     auto blocked = dyn_cast_or_null<BlockedEncodingAttr>(ptrType.getEncoding());
     unsigned rank = ptrType.getRank();
     if (!blocked || blocked.getOrder()[0] != rank - 1 ||
         blocked.getSizePerThread()[rank - 1] <= it->second)
-      return false;
-    Attribute layout = getDefaultBlockedEncoding(
-        &getContext(), ptrType.getShape(), numWarps, it->second);
-    for (OpOperand &operand : store->getOpOperands())
-      if (isa<RankedTensorType>(operand.get().getType()))
-        require(operand, withLayout(operand.get().getType(), layout));
-    return true;
+      return {};
+    return getDefaultBlockedEncoding(&getContext(), ptrType.getShape(),
+                                     numWarps, it->second);
   }
 
   void runOnOperation() override {

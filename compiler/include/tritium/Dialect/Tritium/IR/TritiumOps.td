@@ -67,4 +67,65 @@ def TX_WeightedHistogramOp : TX_Op<"weighted_histogram", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Histograms kept in shared memory across a loop
+//===----------------------------------------------------------------------===//
+//
+// `acc = acc + tt.histogram(x)` in a loop reads the bins back into registers
+// every iteration (zero the bins, barrier, add, barrier, read: three
+// barriers an iteration where several share scratch). These three ops keep
+// the bins in shared memory of their own instead: cleared once, added to by
+// every iteration with no barrier (shared-memory adds commute), read once.
+// tritium-accumulate-histograms rewrites the loop form into them.
+
+def TX_LocalHistogramInitOp : TX_Op<"local_histogram_init",
+    [MemoryEffects<[MemWrite]>]> {
+  let summary = "Zeroes the shared-memory bins of histogram `slot`";
+  let description = [{
+    Histogram `slot` has `bins` counts of `count_bits` (32 or 64) bits in
+    shared memory of its own (no other op uses it). Every thread of the
+    program must reach this op (it ends with a barrier), before any
+    `tx.local_histogram_add` or `tx.local_histogram_read` of the slot.
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntNonNegative]>:$slot,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$bins,
+                       ConfinedAttr<I32Attr, [IntIsOneOf<[32, 64]>]>:$count_bits);
+  let assemblyFormat = "attr-dict";
+  let extraClassDeclaration = [{
+    /// The bytes of shared memory the slot's bins take.
+    int64_t getBinBytes() { return getBins() * (getCountBits() / 8); }
+  }];
+}
+
+def TX_LocalHistogramAddOp : TX_Op<"local_histogram_add",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Counts a tensor's values into the bins of histogram `slot`";
+  let description = [{
+    Adds 1 to bin `src[i]` of histogram `slot` for every lane `i` whose
+    value lies in [0, bins) and whose optional `mask` is true, as
+    `tt.histogram` counts. No barrier: adds from any number of these ops
+    may overlap; a `tx.local_histogram_read` waits for them all.
+  }];
+  let arguments = (ins AnyRankedTensor:$src, Optional<AnyRankedTensor>:$mask,
+                       ConfinedAttr<I32Attr, [IntNonNegative]>:$slot);
+  let assemblyFormat = [{
+    $src (`,` $mask^)? attr-dict `:` type($src) (`,` type($mask)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def TX_LocalHistogramReadOp : TX_Op<"local_histogram_read",
+    [MemoryEffects<[MemRead]>]> {
+  let summary = "The counts of histogram `slot`";
+  let description = [{
+    Waits for every thread's earlier adds (a barrier: every thread must
+    reach it) and returns the bins of histogram `slot` as a 1-D tensor of
+    its `bins` counts (i32 or i64, as its init says).
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntNonNegative]>:$slot);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 #endif

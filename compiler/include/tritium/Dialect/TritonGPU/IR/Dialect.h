@@ -51,6 +51,13 @@ struct LayoutView {
   SmallVector<int64_t> normalizedOffsets(unsigned r) const;
   /// normalizedOffsets restricted to the tensor's own dimensions.
   SmallVector<int64_t> tensorOffsets(unsigned r) const;
+  /// For every register, the tensor coordinates of the element it holds in
+  /// thread `lane` of warp `warp`: what the lowering's emitCoordinates
+  /// computes at run time, at compile time.
+  SmallVector<SmallVector<int64_t>> threadCoordinates(unsigned lane,
+                                                      unsigned warp) const;
+  /// threadCoordinates as row-major indices into the tensor.
+  SmallVector<int64_t> threadElements(unsigned lane, unsigned warp) const;
 };
 
 /// Builds the view of `layout` over `shape`; fails on encodings the lowering

@@ -54,6 +54,22 @@ def TritiumPipelineLoads : Pass<"tritium-pipeline-loads", "::mlir::ModuleOp"> {
                            "::mlir::gpu::GPUDialect"];
 }
 
+def TritiumAccumulateHistograms
+    : Pass<"tritium-accumulate-histograms", "::mlir::ModuleOp"> {
+  let summary = "Keep a loop's summed histograms in shared memory";
+  let description = [{
+    An scf.for value that starts at zero and is only ever replaced by
+    itself plus a `tt.histogram` of the iteration (`acc = acc +
+    tt.histogram(x, mask)`) becomes a histogram of its own in shared
+    memory: `tx.local_histogram_init` before the loop,
+    `tx.local_histogram_add` in place of the histogram (no barrier), and
+    `tx.local_histogram_read` for the loop's result. The lowering of the
+    loop form zeroed, added and read back the bins every iteration, with
+    two or three barriers.
+  }];
+  let dependentDialects = ["::mlir::tx::TritiumDialect"];
+}
+
 def TritiumPackLoopCarriedHalves
     : Pass<"tritium-pack-loop-carried-halves", "::mlir::ModuleOp"> {
   let summary = "Carry 16-bit struct members across branches two per i32";
