@@ -295,6 +295,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
       {"emit_chunks", [](PlanOverrides &o, int64_t v) { o.emitChunks = v; }},
       {"slsr",
        [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
+      {"sparse",
+       [](PlanOverrides &o, int64_t v) { o.emitSparseStores = v != 0; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

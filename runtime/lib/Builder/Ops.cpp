@@ -905,8 +905,11 @@ void store(const Value &ptr, const Value &value, const StoreOptions &options) {
   mlir::Value mask;
   if (options.mask.isValid())
     mask = ir(conformMask(kb, op, options.mask, shape));
-  create<tt::StoreOp>(kb, ir(p), ir(v), mask, ArrayRef<int32_t>{},
-                      toTT(options.cache), toTT(options.eviction));
+  auto store = create<tt::StoreOp>(kb, ir(p), ir(v), mask, ArrayRef<int32_t>{},
+                                   toTT(options.cache), toTT(options.eviction));
+  if (options.sparse)
+    store->setAttr(tx::TritiumDialect::kSparseStoreAttrName,
+                   mlir::UnitAttr::get(store->getContext()));
 }
 
 namespace {

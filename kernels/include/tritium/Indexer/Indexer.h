@@ -109,6 +109,10 @@ struct PlanOverrides {
   /// The NVPTX backend's straight-line strength reduction for every kernel
   /// (1) or none (0); -1: the planner's.
   int strengthReduction = -1;
+  /// pq by tuple counts: the emit's sparse_list writes as sparse stores
+  /// (IndexerPlan::emitSparseStores) (1) or narrowed to one element a
+  /// thread (0); -1: the planner's.
+  int emitSparseStores = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -117,7 +121,7 @@ struct PlanOverrides {
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
-           strengthReduction >= 0;
+           strengthReduction >= 0 || emitSparseStores >= 0;
   }
 };
 
@@ -218,6 +222,10 @@ struct IndexerPlan {
   /// pq by tuple counts: the emit launch loads its next tile of tuple
   /// indices during the current one (tile 0's before the threshold).
   bool emitPrefetch = false;
+  /// pq by tuple counts: the emit writes its sparse_list entries as sparse
+  /// stores (StoreOptions::sparse), in the slots' own layout, instead of
+  /// converting slots, positions and mask to one element a thread.
+  bool emitSparseStores = false;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).

@@ -45,6 +45,14 @@ int TritiumDialect::getClusterSize(Operation *op) {
 LogicalResult
 TritiumDialect::verifyOperationAttribute(Operation *op,
                                          NamedAttribute attribute) {
+  if (attribute.getName() == kSparseStoreAttrName) {
+    if (!isa<triton::StoreOp>(op))
+      return op->emitError()
+             << kSparseStoreAttrName << " belongs on a tt.store";
+    if (!isa<UnitAttr>(attribute.getValue()))
+      return op->emitError() << kSparseStoreAttrName << " is a unit attribute";
+    return success();
+  }
   if (attribute.getName() != kClusterSizeAttrName)
     return op->emitError("unknown attribute ") << attribute.getName();
   if (!isa<triton::FuncOp>(op))

@@ -29,6 +29,13 @@ def Tritium_Dialect : Dialect {
     /// The cluster size of `op`'s kernel; 1 without the attribute.
     static int getClusterSize(::mlir::Operation *op);
     static constexpr int kMaxClusterSize = 8;
+    /// Unit attribute of a `tt.store`: the store writes few elements at
+    /// data-dependent addresses (a compaction of a sparse selection, most
+    /// lanes masked off), so the layout pass keeps its operands' layout
+    /// rather than narrowing it to the addresses' vector width, which would
+    /// convert them through shared memory for sectors no more whole.
+    static constexpr ::llvm::StringLiteral kSparseStoreAttrName =
+        "tx.sparse_store";
   }];
 }
 
