@@ -297,6 +297,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.strengthReduction = v != 0; }},
       {"sparse",
        [](PlanOverrides &o, int64_t v) { o.emitSparseStores = v != 0; }},
+      {"count_maxnreg",
+       [](PlanOverrides &o, int64_t v) { o.countMaxRegisters = unsigned(v); }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

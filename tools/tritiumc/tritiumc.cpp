@@ -69,6 +69,11 @@ cl::opt<std::string> archName("arch", cl::desc("sm_80, sm_90 or sm_90a"),
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                            cl::init(3), cl::Prefix);
 cl::opt<unsigned> numWarps("num-warps", cl::desc("warps per CTA"), cl::init(4));
+cl::opt<unsigned> maxRegisters(
+    "maxnreg",
+    cl::desc("Triton's maxnreg: the most registers a thread may use (PTX "
+             ".maxnreg); 0: no limit"),
+    cl::init(0));
 cl::opt<bool> strengthReduction(
     "strength-reduction",
     cl::desc("the NVPTX backend's straight-line strength reduction (on by "
@@ -167,6 +172,7 @@ int main(int argc, char **argv) {
     tritium::PipelineOptions pipelineOptions;
     pipelineOptions.numWarps = numWarps;
     pipelineOptions.numStages = numStages;
+    pipelineOptions.maxRegisters = maxRegisters;
     pipelineOptions.computeCapability = arch->capability;
     pipelineOptions.archSpecific = arch->archSpecific;
     mlir::PassManager pm(&context);

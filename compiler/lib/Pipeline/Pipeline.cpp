@@ -28,6 +28,7 @@ void tritium::buildTTIRToTTGIRPipeline(OpPassManager &pm,
   triton::gpu::TritiumAssignLayoutsOptions layouts;
   layouts.numWarps = options.numWarps;
   layouts.wgmma = options.computeCapability == 90 && options.archSpecific;
+  layouts.maxRegisters = options.maxRegisters;
   pm.addPass(triton::gpu::createTritiumAssignLayouts(layouts));
   pm.addPass(triton::gpu::createTritiumRemoveLayoutConversions());
   triton::gpu::TritiumPipelineLoadsOptions pipelining;
@@ -58,11 +59,13 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
   Option<unsigned> computeCapability{*this, "compute-capability",
                                      llvm::cl::init(90)};
   Option<bool> archSpecific{*this, "arch-specific", llvm::cl::init(false)};
+  Option<unsigned> maxRegisters{*this, "max-registers", llvm::cl::init(0)};
   tritium::PipelineOptions get() const {
     tritium::PipelineOptions options;
     options.numWarps = numWarps;
     options.computeCapability = computeCapability;
     options.archSpecific = archSpecific;
+    options.maxRegisters = maxRegisters;
     return options;
   }
 };

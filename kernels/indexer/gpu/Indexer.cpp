@@ -126,6 +126,7 @@ KernelOptions indexerKernelOptions(const IndexerKernelSource &source,
   kernelOptions.device = options.device;
   kernelOptions.arch = options.arch;
   kernelOptions.strengthReduction = source.strengthReduction;
+  kernelOptions.maxRegisters = source.maxRegisters;
   return kernelOptions;
 }
 

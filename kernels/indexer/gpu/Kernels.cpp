@@ -1485,7 +1485,7 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
     tb::store(workspace.countHalvesOf(firstRow + r, split) + t * 2,
               chunkCounts[r].to(tb::DType::U16));
   return {kb.name(), kb.tritonIR(), plan.selectWarps, 1,
-          plan.selectStrengthReduction};
+          plan.selectStrengthReduction, plan.countMaxRegisters};
 }
 
 /// Launch 2: program (row, chunk) adds up the row's tuple counts, finds the
@@ -1700,8 +1700,12 @@ std::string IndexerPlan::describe() const {
   if (pqTupleCounts) {
     os << "count " << rowGroups << "x" << splits << " programs (" << chunk
        << " positions in tiles of " << subTile << ", " << headsPerProgram
-       << " head(s), " << selectWarps << " warps), emit "
-       << rowGroups * headsPerProgram << "x" << mergePrograms()
+       << " head(s), " << selectWarps << " warps"
+       << (countMaxRegisters
+               ? ", at most " + std::to_string(countMaxRegisters) +
+                     " registers"
+               : std::string())
+       << "), emit " << rowGroups * headsPerProgram << "x" << mergePrograms()
        << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"
        << (emitChunks > 1 ? ", " + std::to_string(emitChunks) + " chunks each"
                           : std::string())
@@ -2212,6 +2216,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // seed-pq-32k): v24 measured every pq emit 1-4 µs faster with such
     // scatters left in the slots' layout (results/v24-h100, "patch").
     plan.emitSparseStores = overrides.emitSparseStores != 0;
+    plan.countMaxRegisters = overrides.countMaxRegisters;
     plan.candidatesPerRow = 0;
     // Counts (16 bits, two chunks a word) and order keys (int32), then the
     // tuple indices (uint16; CountsWorkspace).

@@ -486,6 +486,7 @@ tritium::detail::compileKernel(const CompileJob &job) {
   PipelineOptions pipelineOptions;
   pipelineOptions.numWarps = job.numWarps;
   pipelineOptions.numStages = job.numStages;
+  pipelineOptions.maxRegisters = job.maxRegisters;
   pipelineOptions.computeCapability = arch->capability;
   // sm_90a: wgmma and other arch-specific instructions may be used.
   pipelineOptions.archSpecific = arch->archSpecific;

@@ -38,6 +38,7 @@ struct CompileJob {
   unsigned numStages = 3;
   unsigned optLevel = 3;
   bool strengthReduction = true; ///< PTXOptions::strengthReduction
+  unsigned maxRegisters = 0;     ///< PipelineOptions::maxRegisters
   /// Stage files are written to / read from <dir>/<variantTag>/<kernel>.<ext>
   /// (overrides also from <overrideDir>/<kernel>.<ext>). Empty: none.
   std::string dumpDir;

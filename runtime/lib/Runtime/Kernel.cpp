@@ -427,6 +427,8 @@ std::string Kernel::Impl::cacheKeyFor(const Specialization &specialization,
   text += "opt_level " + std::to_string(options.optLevel) + "\n";
   if (!options.strengthReduction)
     text += "no_strength_reduction\n";
+  if (options.maxRegisters)
+    text += "maxnreg " + std::to_string(options.maxRegisters) + "\n";
   text += "arch " + arch + "\n";
   return cacheKeyOf(text);
 }
@@ -461,6 +463,7 @@ Kernel::Impl::compileNow(const Specialization &specialization,
   job.numStages = options.numStages;
   job.optLevel = options.optLevel;
   job.strengthReduction = options.strengthReduction;
+  job.maxRegisters = options.maxRegisters;
   job.dumpDir = options.dumpDir;
   job.overrideDir = options.overrideDir;
   job.variantTag = signature.kernelName + "-" + key.substr(0, 16);

@@ -28,13 +28,10 @@ PreparedRun prepareKernelLaunch(const Kernel &kernel, const Grid &grid,
 }
 
 KernelOptions kernelOptionsFor(const Config &config, KernelOptions base) {
-  if (config.maxRegisters)
-    throw Error(Error::Kind::Unsupported,
-                "maxnreg=" + std::to_string(*config.maxRegisters) +
-                    " cannot be applied: the runtime has no register limit "
-                    "option yet; remove maxnreg from the config space");
   base.numWarps = static_cast<unsigned>(config.numWarps);
   base.numStages = static_cast<unsigned>(config.numStages);
+  base.maxRegisters =
+      config.maxRegisters ? static_cast<unsigned>(*config.maxRegisters) : 0;
   return base;
 }
 

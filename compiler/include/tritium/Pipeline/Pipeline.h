@@ -20,6 +20,9 @@ struct PipelineOptions {
   unsigned computeCapability = 90;
   /// The `a` target (sm_90a): dots may use wgmma.
   bool archSpecific = false;
+  /// Triton's maxnreg: the most registers a thread may use (PTX
+  /// `.maxnreg`; ptxas spills beyond it); 0: no limit.
+  unsigned maxRegisters = 0;
 };
 
 /// Inline device functions, clean up, and give every tensor a layout.

@@ -834,7 +834,7 @@ LogicalResult mlir::triton::planLocalHistograms(ModuleOp module,
       return init.emitOpError("needs ")
              << end << " bytes of shared memory with the kernel's other "
              << "dedicated buffers; at most " << kMaxDedicatedBytes << " fit";
-    state.localHistograms[slot] = {unsigned(offset), init.getBins(),
+    state.localHistograms[slot] = {unsigned(offset), int64_t(init.getBins()),
                                    init.getCountBits()};
     state.dedicatedBytes = unsigned(end);
   }

@@ -53,6 +53,14 @@ struct FuncOpConversion : public OpConversionPattern<FuncOp> {
       newFunc->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
                        rewriter.getDenseI32ArrayAttr(
                            ArrayRef<int32_t>{int32_t(state.numWarps * ttg::kThreadsPerWarp), 1, 1}));
+      // Triton's maxnreg: a register budget per thread (.maxnreg), so that
+      // more programs fit an SM; ptxas spills what does not fit.
+      if (auto module = func->getParentOfType<ModuleOp>())
+        if (auto maxRegisters = module->getAttrOfType<IntegerAttr>(
+                ttg::TritonGPUDialect::kMaxRegistersAttrName))
+          newFunc->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
+                           rewriter.getI32IntegerAttr(
+                               int32_t(maxRegisters.getInt())));
       // Clusters along x, fixed at compile time (.reqnctapercluster): an
       // ordinary launch then runs the grid in clusters of this size.
       int clusterSize = tx::TritiumDialect::getClusterSize(func);

@@ -113,6 +113,10 @@ struct PlanOverrides {
   /// (IndexerPlan::emitSparseStores) (1) or narrowed to one element a
   /// thread (0); -1: the planner's.
   int emitSparseStores = -1;
+  /// pq by tuple counts: the count kernel's register limit per thread
+  /// (IndexerPlan::countMaxRegisters; e.g. 128 for two 8-warp programs an
+  /// SM); 0: the planner's.
+  unsigned countMaxRegisters = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -121,7 +125,8 @@ struct PlanOverrides {
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
-           strengthReduction >= 0 || emitSparseStores >= 0;
+           strengthReduction >= 0 || emitSparseStores >= 0 ||
+           countMaxRegisters;
   }
 };
 
@@ -226,6 +231,9 @@ struct IndexerPlan {
   /// stores (StoreOptions::sparse), in the slots' own layout, instead of
   /// converting slots, positions and mask to one element a thread.
   bool emitSparseStores = false;
+  /// pq by tuple counts: the count kernel's register limit (PTX .maxnreg);
+  /// 0: none (one 8-warp program an SM at its ~170-185 registers).
+  unsigned countMaxRegisters = 0;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).
@@ -315,6 +323,8 @@ struct IndexerKernelSource {
   unsigned numStages = 1;
   /// KernelOptions::strengthReduction (IndexerPlan).
   bool strengthReduction = true;
+  /// KernelOptions::maxRegisters (IndexerPlan::countMaxRegisters); 0: none.
+  unsigned maxRegisters = 0;
 };
 
 /// The kernels of `plan` for `config`, in launch order. Needs no GPU.

@@ -80,6 +80,10 @@ struct KernelOptions {
   /// The NVPTX backend's straight-line strength reduction (PTXOptions):
   /// off, large kernels compile much faster, sometimes into slower code.
   bool strengthReduction = true;
+  /// Triton's maxnreg: the most registers a thread may use (PTX .maxnreg;
+  /// ptxas spills beyond it), e.g. so that two programs fit an SM; 0: no
+  /// limit.
+  unsigned maxRegisters = 0;
   /// Which public tt.func to launch when the module holds several.
   std::string kernelName;
   /// Parameters (by name, or "#N" by index) never specialised on their

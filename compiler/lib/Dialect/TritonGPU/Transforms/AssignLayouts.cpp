@@ -612,6 +612,10 @@ struct AssignLayouts
     module->setAttr(
         TritonGPUDialect::kNumWarpsAttrName,
         IntegerAttr::get(IntegerType::get(&getContext(), 32), numWarps));
+    if (maxRegisters)
+      module->setAttr(
+          TritonGPUDialect::kMaxRegistersAttrName,
+          IntegerAttr::get(IntegerType::get(&getContext(), 32), maxRegisters));
     module.walk([&](Operation *op, const WalkStage &stage) {
       if (stage.isBeforeAllRegions())
         assignResults(op);

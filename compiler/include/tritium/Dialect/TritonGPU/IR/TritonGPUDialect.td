@@ -26,6 +26,11 @@ def TritonGPU_Dialect : Dialect {
     /// Module attribute: bytes of shared memory the kernel needs (set by the
     /// lowering to LLVM).
     static constexpr ::llvm::StringLiteral kSharedAttrName = "ttg.shared";
+    /// Module attribute (i32, as Triton's `maxnreg`): the most registers a
+    /// thread of each kernel may use; the lowering gives the kernels
+    /// `nvvm.maxnreg` (PTX `.maxnreg`), and ptxas spills beyond it.
+    static constexpr ::llvm::StringLiteral kMaxRegistersAttrName =
+        "ttg.maxnreg";
     static int getNumWarps(::mlir::ModuleOp module);
   }];
 }

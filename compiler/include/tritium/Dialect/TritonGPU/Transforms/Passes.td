@@ -19,6 +19,9 @@ def TritiumAssignLayouts : Pass<"tritium-assign-layouts", "::mlir::ModuleOp"> {
     Option<"numWarps", "num-warps", "unsigned", "4", "warps per CTA">,
     Option<"wgmma", "wgmma", "bool", "false",
            "the target has wgmma (sm_90a): dots that fit it use it">,
+    Option<"maxRegisters", "max-registers", "unsigned", "0",
+           "Triton's maxnreg: recorded as the module's ttg.maxnreg (the "
+           "lowering's .maxnreg); 0 keeps the module's own, if any">,
   ];
   let dependentDialects = ["::mlir::triton::gpu::TritonGPUDialect"];
 }
