@@ -2216,7 +2216,16 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // seed-pq-32k): v24 measured every pq emit 1-4 µs faster with such
     // scatters left in the slots' layout (results/v24-h100, "patch").
     plan.emitSparseStores = overrides.emitSparseStores != 0;
-    plan.countMaxRegisters = overrides.countMaxRegisters;
+    // The count kernel held 167-183 registers a thread (one 8-warp program
+    // an SM either way, its grid one program an SM); under 128 ptxas
+    // schedules its loads better: pq-b8-32k 114.4 -> 112.4 µs, pq-128k
+    // 63.2 -> 62.6, seed-pq-32k within noise, no spills (v29, two calls).
+    // 4 heads a program need ~255 on 8 warps: no budget there. 255 turns
+    // it off.
+    plan.countMaxRegisters = overrides.countMaxRegisters
+                                 ? overrides.countMaxRegisters
+                             : plan.headsPerProgram <= 2 ? 128
+                                                         : 0;
     plan.candidatesPerRow = 0;
     // Counts (16 bits, two chunks a word) and order keys (int32), then the
     // tuple indices (uint16; CountsWorkspace).

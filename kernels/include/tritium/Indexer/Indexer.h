@@ -114,8 +114,7 @@ struct PlanOverrides {
   /// thread (0); -1: the planner's.
   int emitSparseStores = -1;
   /// pq by tuple counts: the count kernel's register limit per thread
-  /// (IndexerPlan::countMaxRegisters; e.g. 128 for two 8-warp programs an
-  /// SM); 0: the planner's.
+  /// (IndexerPlan::countMaxRegisters; 255: no limit); 0: the planner's.
   unsigned countMaxRegisters = 0;
 
   bool any() const {
@@ -232,7 +231,7 @@ struct IndexerPlan {
   /// converting slots, positions and mask to one element a thread.
   bool emitSparseStores = false;
   /// pq by tuple counts: the count kernel's register limit (PTX .maxnreg);
-  /// 0: none (one 8-warp program an SM at its ~170-185 registers).
+  /// 0: none. The planner's: 128 for programs of 1 or 2 heads.
   unsigned countMaxRegisters = 0;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
