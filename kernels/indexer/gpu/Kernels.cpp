@@ -1484,8 +1484,12 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   for (int64_t r = 0; r < R; ++r)
     tb::store(workspace.countHalvesOf(firstRow + r, split) + t * 2,
               chunkCounts[r].to(tb::DType::U16));
-  return {kb.name(), kb.tritonIR(), plan.selectWarps, 1,
-          plan.selectStrengthReduction, plan.countMaxRegisters};
+  return {kb.name(),
+          kb.tritonIR(),
+          plan.selectWarps,
+          1,
+          plan.selectStrengthReduction,
+          plan.countMaxRegisters};
 }
 
 /// Launch 2: program (row, chunk) adds up the row's tuple counts, finds the
@@ -1702,8 +1706,7 @@ std::string IndexerPlan::describe() const {
        << " positions in tiles of " << subTile << ", " << headsPerProgram
        << " head(s), " << selectWarps << " warps"
        << (countMaxRegisters
-               ? ", at most " + std::to_string(countMaxRegisters) +
-                     " registers"
+               ? ", at most " + std::to_string(countMaxRegisters) + " registers"
                : std::string())
        << "), emit " << rowGroups * headsPerProgram << "x" << mergePrograms()
        << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"

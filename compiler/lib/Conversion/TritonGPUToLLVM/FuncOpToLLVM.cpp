@@ -58,9 +58,9 @@ struct FuncOpConversion : public OpConversionPattern<FuncOp> {
       if (auto module = func->getParentOfType<ModuleOp>())
         if (auto maxRegisters = module->getAttrOfType<IntegerAttr>(
                 ttg::TritonGPUDialect::kMaxRegistersAttrName))
-          newFunc->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
-                           rewriter.getI32IntegerAttr(
-                               int32_t(maxRegisters.getInt())));
+          newFunc->setAttr(
+              NVVM::NVVMDialect::getMaxnregAttrName(),
+              rewriter.getI32IntegerAttr(int32_t(maxRegisters.getInt())));
       // Clusters along x, fixed at compile time (.reqnctapercluster): an
       // ordinary launch then runs the grid in clusters of this size.
       int clusterSize = tx::TritiumDialect::getClusterSize(func);

@@ -124,8 +124,7 @@ struct PlanOverrides {
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
-           strengthReduction >= 0 || emitSparseStores >= 0 ||
-           countMaxRegisters;
+           strengthReduction >= 0 || emitSparseStores >= 0 || countMaxRegisters;
   }
 };
 
