@@ -1637,8 +1637,8 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
         TileSelection sel =
             selectTile(key, valid, threshold, carried[0], carried[1]);
         // About K of a row's Sk lanes write (~6% on seed-pq-32k): a sparse
-        // store keeps the slots' layout (no shared-memory conversion to
-        // one element a thread).
+        // store is written in the selection's layout (no shared-memory
+        // conversion to one element a thread).
         tb::store(listRow + sink + sel.slot, position.to(tb::DType::I64),
                   {.mask = sel.selected, .sparse = plan.emitSparseStores});
         if (dense)

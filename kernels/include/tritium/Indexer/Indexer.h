@@ -226,8 +226,8 @@ struct IndexerPlan {
   /// indices during the current one (tile 0's before the threshold).
   bool emitPrefetch = false;
   /// pq by tuple counts: the emit writes its sparse_list entries as sparse
-  /// stores (StoreOptions::sparse), in the slots' own layout, instead of
-  /// converting slots, positions and mask to one element a thread.
+  /// stores (StoreOptions::sparse), in the selection's own layout, instead
+  /// of converting slots, positions and mask to one element a thread.
   bool emitSparseStores = false;
   /// pq by tuple counts: the count kernel's register limit (PTX .maxnreg);
   /// 0: none. The planner's: 128 for programs of 1 or 2 heads.

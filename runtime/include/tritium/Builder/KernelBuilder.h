@@ -231,10 +231,9 @@ struct StoreOptions {
   EvictionPolicy eviction = EvictionPolicy::Normal;
   /// The store writes few elements at data-dependent addresses (a
   /// compaction of a sparse selection, most lanes masked off). Printed as
-  /// the `tx.sparse_store` attribute: the layout pass then keeps the
-  /// operands' layout instead of narrowing it to the addresses' vector
-  /// width, which would cost shared-memory conversions for no better-
-  /// coalesced writes.
+  /// the `tx.sparse_store` attribute: the layout pass then writes it in the
+  /// mask's layout (the value's without a mask) instead of converting its
+  /// operands through shared memory for no better-coalesced writes.
   bool sparse = false;
 };
 

@@ -31,9 +31,10 @@ def Tritium_Dialect : Dialect {
     static constexpr int kMaxClusterSize = 8;
     /// Unit attribute of a `tt.store`: the store writes few elements at
     /// data-dependent addresses (a compaction of a sparse selection, most
-    /// lanes masked off), so the layout pass keeps its operands' layout
-    /// rather than narrowing it to the addresses' vector width, which would
-    /// convert them through shared memory for sectors no more whole.
+    /// lanes masked off), so the layout pass writes it in its mask's layout
+    /// (its value's without a mask) rather than converting its operands
+    /// through shared memory into the pointers' or a narrowed layout, for
+    /// sectors no more whole.
     static constexpr ::llvm::StringLiteral kSparseStoreAttrName =
         "tx.sparse_store";
   }];
