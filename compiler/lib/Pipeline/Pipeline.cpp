@@ -34,6 +34,8 @@ void tritium::buildTTIRToTTGIRPipeline(OpPassManager &pm,
   triton::gpu::TritiumPipelineLoadsOptions pipelining;
   pipelining.numStages = options.numStages;
   pm.addPass(triton::gpu::createTritiumPipelineLoads(pipelining));
+  // After it: the loads it carries to the next iteration are its own.
+  pm.addPass(triton::gpu::createTritiumStageLoads());
   // After the load pipelining, which only moves loads of loops that write
   // no memory (the local histogram adds write shared memory).
   pm.addPass(triton::gpu::createTritiumAccumulateHistograms());

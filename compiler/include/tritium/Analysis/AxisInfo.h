@@ -182,6 +182,14 @@ private:
 unsigned computeVectorWidth(const AxisInfo &ptrInfo, unsigned elementBytes,
                             unsigned dim, const AxisInfo *maskInfo = nullptr);
 
+/// Elements per vector access of `ptr`, a tensor of pointers in a
+/// distributed layout, under `mask`: the registers consecutive along the
+/// layout's fastest dimension that `axisInfo` proves contiguous, aligned and
+/// equally masked (at most 16 bytes); 1 where there are none, or the layout
+/// is not one the lowering knows.
+unsigned getLayoutAccessWidth(const AxisInfoAnalysis &axisInfo, Value ptr,
+                              Value mask);
+
 } // namespace mlir::triton
 
 #endif // TRITIUM_ANALYSIS_AXISINFO_H

@@ -5,9 +5,17 @@
 // PTX ld/st of up to 16 bytes, written as inline assembly so that the mask
 // predicates the access itself (no branch) and `other` fills masked lanes.
 //
+// The staged loads of tritium-stage-loads (tx.async_copy / tx.async_load)
+// move the same groups: each thread cp.async-copies its groups into its own
+// part of the slot's stage, group g of thread t at ((stage * G + g) * T + t)
+// * groupBytes (consecutive threads on consecutive bytes: one shared-memory
+// wavefront per 128 bytes of a warp), and reads them back from there.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Utility.h"
+
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -317,10 +325,272 @@ struct StoreOpConversion : public OpConversionPattern<StoreOp> {
   LoweringContext &state;
 };
 
+
+//===----------------------------------------------------------------------===//
+// Staged loads (tx.async_*)
+//===----------------------------------------------------------------------===//
+
+constexpr unsigned kSharedSpace = 3;
+
+/// The thread's byte offset of group `group` in stage `stage` of `slot`.
+Value stagedAddress(OpBuilder &b, Location loc,
+                    const LoweringContext::StagingSlot &slot, Value stage,
+                    unsigned group, unsigned numThreads) {
+  Value tid = NVVM::ThreadIdXOp::create(b, loc, b.getI32Type());
+  Value index = LLVM::AddOp::create(
+      b, loc, i32Const(b, loc, group * numThreads), tid);
+  Value offset = LLVM::AddOp::create(
+      b, loc, LLVM::MulOp::create(b, loc, stage, i32Const(b, loc, slot.stageBytes)),
+      LLVM::MulOp::create(b, loc, index, i32Const(b, loc, slot.groupBytes())));
+  auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), kSharedSpace);
+  return LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(),
+                             dedicatedShared(b, loc, slot.offset),
+                             ValueRange{offset});
+}
+
+struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
+  AsyncCopyOpConversion(TritiumTypeConverter &converter, LoweringContext &state)
+      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+
+  LogicalResult
+  matchAndRewrite(tx::AsyncCopyOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto it = state.stagingSlots.find(op.getSlot());
+    if (it == state.stagingSlots.end())
+      return rewriter.notifyMatchFailure(op, "slot not planned");
+    const LoweringContext::StagingSlot &slot = it->second;
+    Location loc = op.getLoc();
+    SmallVector<Value> ptrs = unpack(rewriter, loc, adaptor.getPtr());
+    SmallVector<Value> masks;
+    if (adaptor.getMask())
+      masks = unpack(rewriter, loc, adaptor.getMask());
+    unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
+    Type i64 = rewriter.getI64Type();
+    unsigned bytes = slot.groupBytes();
+    for (unsigned g = 0; g * slot.width < ptrs.size(); ++g) {
+      Value address = stagedAddress(rewriter, loc, slot, adaptor.getStage(), g,
+                                    numThreads);
+      Value source = ptrs[g * slot.width];
+      if (bytes >= 4) {
+        // A masked-off group copies nothing and fills zeros (source size 0).
+        // 16-byte copies skip L1 (.cg): the tile is read once.
+        Value size = i32Const(rewriter, loc, bytes);
+        if (!masks.empty())
+          size = LLVM::SelectOp::create(rewriter, loc, masks[g * slot.width],
+                                        size, i32Const(rewriter, loc, 0));
+        std::string text = std::string("cp.async.") +
+                           (bytes == 16 ? "cg" : "ca") +
+                           ".shared.global [$0], [$1], " +
+                           std::to_string(bytes) + ", $2;";
+        emitStagingAsm(rewriter, loc, text,
+                       {LLVM::PtrToIntOp::create(rewriter, loc, i64, address),
+                        source, size},
+                       "l,l,r");
+        continue;
+      }
+      // 1- or 2-byte groups (accesses the layout or AxisInfo could not
+      // widen): a synchronous copy through a register, zero where masked.
+      std::string type = bytes == 2 ? "b16" : "b8";
+      std::string load = bytes == 2 ? "ld.global.b16" : "ld.global.u8";
+      std::string store = bytes == 2 ? "st.shared.b16" : "st.shared.u8";
+      Value pred = masks.empty() ? Value(LLVM::ConstantOp::create(
+                                       rewriter, loc, rewriter.getI1Type(),
+                                       rewriter.getBoolAttr(true)))
+                                 : masks[g * slot.width];
+      emitStagingAsm(rewriter, loc,
+                     "{\n\t.reg .pred p;\n\t.reg .b16 r;\n\t"
+                     "setp.ne.b32 p, $2, 0;\n\tmov.b16 r, 0;\n\t@p " +
+                         load + " r, [$1];\n\t" + store + " [$0], r;\n\t}",
+                     {LLVM::PtrToIntOp::create(rewriter, loc, i64, address),
+                      source,
+                      LLVM::ZExtOp::create(rewriter, loc,
+                                           rewriter.getI32Type(), pred)},
+                     "l,l,r");
+      (void)type;
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  static void emitStagingAsm(OpBuilder &b, Location loc, StringRef text,
+                             ValueRange operands, StringRef constraints) {
+    LLVM::InlineAsmOp::create(
+        b, loc, LLVM::LLVMVoidType::get(b.getContext()), operands, text,
+        constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
+        LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+  }
+
+  LoweringContext &state;
+};
+
+struct AsyncCommitOpConversion : public OpConversionPattern<tx::AsyncCommitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tx::AsyncCommitOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    AsyncCopyOpConversion::emitStagingAsm(rewriter, op.getLoc(),
+                                          "cp.async.commit_group;", {}, "");
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct AsyncWaitOpConversion : public OpConversionPattern<tx::AsyncWaitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tx::AsyncWaitOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    AsyncCopyOpConversion::emitStagingAsm(
+        rewriter, op.getLoc(),
+        "cp.async.wait_group " + std::to_string(op.getPending()) + ";", {}, "");
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct AsyncLoadOpConversion : public OpConversionPattern<tx::AsyncLoadOp> {
+  AsyncLoadOpConversion(TritiumTypeConverter &converter, LoweringContext &state)
+      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+
+  LogicalResult
+  matchAndRewrite(tx::AsyncLoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto it = state.stagingSlots.find(op.getSlot());
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    if (it == state.stagingSlots.end() || !resultType)
+      return rewriter.notifyMatchFailure(op, "slot not planned");
+    const LoweringContext::StagingSlot &slot = it->second;
+    Location loc = op.getLoc();
+    Type elementType = cast<LLVM::LLVMStructType>(resultType).getBody()[0];
+    unsigned count = ttg::getNumElementsPerThread(op.getType());
+    WordPlan plan = WordPlan::get(slot.width, elementBytes(elementType));
+    Type regType = plan.registerType(rewriter.getContext());
+    Type memType = plan.wordBits == 8 ? rewriter.getI8Type() : regType;
+    Type loadType = plan.numWords > 1
+                        ? Type(VectorType::get({int64_t(plan.numWords)}, regType))
+                        : memType;
+    unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
+    SmallVector<Value> results;
+    for (unsigned g = 0; g * slot.width < count; ++g) {
+      Value address = stagedAddress(rewriter, loc, slot, adaptor.getStage(), g,
+                                    numThreads);
+      Value loaded = LLVM::LoadOp::create(rewriter, loc, loadType, address,
+                                          slot.groupBytes());
+      SmallVector<Value> words;
+      if (plan.numWords > 1) {
+        for (unsigned i = 0; i < plan.numWords; ++i)
+          words.push_back(LLVM::ExtractElementOp::create(
+              rewriter, loc, loaded, i32Const(rewriter, loc, i)));
+      } else {
+        if (memType != regType)
+          loaded = LLVM::ZExtOp::create(rewriter, loc, regType, loaded);
+        words.push_back(loaded);
+      }
+      llvm::append_range(results, fromWords(rewriter, loc, words, slot.width,
+                                            elementType, plan));
+    }
+    rewriter.replaceOp(op, pack(rewriter, loc, resultType, results));
+    return success();
+  }
+
+  LoweringContext &state;
+};
+
+} // namespace
+
+LogicalResult mlir::triton::planStagingSlots(ModuleOp module,
+                                             LoweringContext &state) {
+  // Per slot: its pointers' type and depth, and the narrowest access any
+  // of its copies can make (every copy and read of a slot groups elements
+  // alike).
+  struct SlotUse {
+    RankedTensorType ptrType;
+    int32_t stages = 0;
+    unsigned width = 0;
+  };
+  std::map<int32_t, SlotUse> uses;
+  WalkResult walk = module.walk([&](tx::AsyncCopyOp copy) {
+    auto ptrType = cast<RankedTensorType>(copy.getPtr().getType());
+    SlotUse &use = uses[copy.getSlot()];
+    if (!use.ptrType) {
+      use = {ptrType, copy.getStages(), 0};
+    } else if (use.ptrType != ptrType || use.stages != copy.getStages()) {
+      copy.emitOpError("copies ")
+          << ptrType << " into slot " << copy.getSlot() << " of "
+          << use.ptrType << ", " << use.stages << " stages";
+      return WalkResult::interrupt();
+    }
+    unsigned width = std::max(1u, state.accessWidth.lookup(copy));
+    use.width = use.width ? std::min(use.width, width) : width;
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  walk = module.walk([&](tx::AsyncLoadOp read) {
+    auto it = uses.find(read.getSlot());
+    if (it == uses.end()) {
+      read.emitOpError("reads slot ") << read.getSlot() << ", which no "
+                                      << "tx.async_copy fills";
+      return WalkResult::interrupt();
+    }
+    RankedTensorType ptrType = it->second.ptrType;
+    RankedTensorType type = read.getType();
+    auto pointee = cast<PointerType>(ptrType.getElementType()).getPointeeType();
+    if (type.getShape() != ptrType.getShape() ||
+        type.getEncoding() != ptrType.getEncoding() ||
+        type.getElementType() != pointee ||
+        read.getStages() != it->second.stages) {
+      read.emitOpError("reads ")
+          << type << " from slot " << read.getSlot() << " of " << ptrType
+          << ", " << it->second.stages << " stages";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  constexpr int64_t kMaxDedicatedBytes = 227 * 1024;
+  unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
+  for (auto &[id, use] : uses) {
+    auto pointee =
+        cast<PointerType>(use.ptrType.getElementType()).getPointeeType();
+    unsigned bytes = isa<PointerType>(pointee)
+                         ? 8
+                         : storageBytes(pointee);
+    unsigned count = ttg::getNumElementsPerThread(use.ptrType);
+    unsigned width = use.width;
+    // cp.async copies 4, 8 or 16 bytes; the groups must tile the elements.
+    while (width > 1 && (count % width != 0 || width * bytes > 16 ||
+                         (width * bytes < 4)))
+      width /= 2;
+    LoweringContext::StagingSlot slot;
+    slot.width = width;
+    slot.elementBytes = bytes;
+    slot.stageBytes = count * bytes * numThreads;
+    int64_t offset = llvm::alignTo(state.dedicatedBytes, 16);
+    int64_t end = offset + int64_t(use.stages) * slot.stageBytes;
+    if (end > kMaxDedicatedBytes) {
+      module.emitError("staging slot ")
+          << id << " needs " << end << " bytes of shared memory with the "
+          << "kernel's other dedicated buffers; at most " << kMaxDedicatedBytes
+          << " fit";
+      return failure();
+    }
+    slot.offset = unsigned(offset);
+    state.stagingSlots[id] = slot;
+    state.dedicatedBytes = unsigned(end);
+  }
+  return success();
+}
+
+namespace {
 } // namespace
 
 void mlir::triton::populateLoadStoreOpToLLVMPatterns(
     TritiumTypeConverter &converter, RewritePatternSet &patterns,
     LoweringContext &state) {
-  patterns.add<LoadOpConversion, StoreOpConversion>(converter, state);
+  patterns.add<LoadOpConversion, StoreOpConversion, AsyncCopyOpConversion,
+               AsyncLoadOpConversion>(converter, state);
+  patterns.add<AsyncCommitOpConversion, AsyncWaitOpConversion>(
+      converter, &converter.getContext());
 }

@@ -4,6 +4,7 @@
 
 #include "tritium/Analysis/AxisInfo.h"
 #include "tritium/Conversion/Passes.h"
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -46,25 +47,15 @@ void decideAccessWidths(ModuleOp module, LoweringContext &state) {
     } else if (auto store = dyn_cast<StoreOp>(op)) {
       ptr = store.getPtr();
       mask = store.getMask();
+    } else if (auto copy = dyn_cast<tx::AsyncCopyOp>(op)) {
+      ptr = copy.getPtr();
+      mask = copy.getMask();
     } else {
       return;
     }
-    auto tensor = dyn_cast<RankedTensorType>(ptr.getType());
-    if (!tensor)
+    if (!isa<RankedTensorType>(ptr.getType()))
       return;
-    FailureOr<ttg::LayoutView> view =
-        ttg::getLayoutView(tensor.getEncoding(), tensor.getShape());
-    if (failed(view))
-      return;
-    unsigned fastest = view->root.getOrder()[0];
-    auto it = llvm::find(view->keptDims, fastest);
-    if (it == view->keptDims.end())
-      return;
-    unsigned dim = it - view->keptDims.begin();
-    unsigned perThread = view->root.getSizePerThread()[fastest];
-    int64_t extent = view->rootShape[fastest];
-    unsigned width = axisInfo.getVectorWidth(ptr, mask, dim);
-    width = std::min<int64_t>({width, perThread, extent});
+    unsigned width = getLayoutAccessWidth(axisInfo, ptr, mask);
     if (width > 1)
       state.accessWidth[op] = width;
   });
@@ -127,6 +118,8 @@ struct ConvertTritonGPUToLLVM
     if (failed(planLocalHistograms(module, state)))
       return signalPassFailure();
     planAsyncOperandCopies(module, state);
+    if (failed(planStagingSlots(module, state)))
+      return signalPassFailure();
 
     TritiumTypeConverter converter(context);
     RewritePatternSet patterns(context);

@@ -55,6 +55,14 @@ struct LoweringContext {
     unsigned countBits = 32;
   };
   std::map<int32_t, LocalHistogram> localHistograms;
+  /// Per tx.async_copy / tx.async_load slot (planStagingSlots): where its
+  /// stages start in the dedicated area, the bytes of one stage, and the
+  /// elements a thread moves per access.
+  struct StagingSlot {
+    unsigned offset = 0, stageBytes = 0, width = 1, elementBytes = 1;
+    unsigned groupBytes() const { return width * elementBytes; }
+  };
+  std::map<int32_t, StagingSlot> stagingSlots;
 };
 
 namespace lowering {
@@ -180,6 +188,12 @@ void planAsyncOperandCopies(ModuleOp module, LoweringContext &state);
 /// slots used without an init or initialised twice, and reads that disagree
 /// with their init.
 LogicalResult planLocalHistograms(ModuleOp module, LoweringContext &state);
+
+/// Places the stages of every tx.async_copy slot in the dedicated area
+/// (after the other dedicated buffers) and decides its access width: the
+/// narrowest its copies' AxisInfo allows, within cp.async's 4-16 bytes;
+/// reports slots whose copies and reads disagree on the tile or its depth.
+LogicalResult planStagingSlots(ModuleOp module, LoweringContext &state);
 void populateShapeOpToLLVMPatterns(TritiumTypeConverter &converter,
                                    RewritePatternSet &patterns,
                                    LoweringContext &state);

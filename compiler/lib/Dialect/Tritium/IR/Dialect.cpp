@@ -126,6 +126,22 @@ LogicalResult LocalHistogramAddOp::verify() {
   return success();
 }
 
+LogicalResult AsyncCopyOp::verify() {
+  auto ptr = cast<RankedTensorType>(getPtr().getType());
+  if (!isa<triton::PointerType>(ptr.getElementType()))
+    return emitOpError("copies through a tensor of pointers, not ") << ptr;
+  if (getMask()) {
+    auto mask = cast<RankedTensorType>(getMask().getType());
+    if (mask.getShape() != ptr.getShape() ||
+        !mask.getElementType().isInteger(1) ||
+        mask.getEncoding() != ptr.getEncoding())
+      return emitOpError("mask must be i1 of the pointers' shape and layout, "
+                         "got ")
+             << mask;
+  }
+  return success();
+}
+
 LogicalResult LocalHistogramReadOp::verify() {
   auto result = cast<RankedTensorType>(getResult().getType());
   Type count = result.getElementType();

@@ -57,6 +57,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "LoopIterations.h"
+
 namespace mlir::triton::gpu {
 #define GEN_PASS_DEF_TRITIUMPIPELINELOADS
 #include "tritium/Dialect/TritonGPU/Transforms/Passes.h.inc"
@@ -67,129 +69,6 @@ using namespace mlir::triton;
 using namespace mlir::triton::gpu;
 
 namespace {
-
-/// Whether `value` (a load's result) reaches operand a or b of a tt.dot in
-/// `body`, through ops of the body.
-bool feedsDotOperand(Value value, Block *body, unsigned depth = 0) {
-  if (depth > 8)
-    return false;
-  for (OpOperand &use : value.getUses()) {
-    Operation *user = use.getOwner();
-    if (user->getBlock() != body)
-      continue;
-    if (auto dot = dyn_cast<DotOp>(user)) {
-      if (use.getOperandNumber() < 2)
-        return true;
-      continue;
-    }
-    if (isa<scf::YieldOp>(user) || user->getNumRegions() != 0)
-      continue;
-    for (Value result : user->getResults())
-      if (feedsDotOperand(result, body, depth + 1))
-        return true;
-  }
-  return false;
-}
-
-bool writesMemory(Operation *op) {
-  bool writes = false;
-  op->walk([&](Operation *nested) {
-    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
-    if (!effects) {
-      // Unknown ops (calls, say) may write; region holders are walked.
-      if (nested->getNumRegions() == 0 && !isa<scf::YieldOp>(nested) &&
-          !nested->hasTrait<mlir::OpTrait::IsTerminator>())
-        writes = true;
-      return;
-    }
-    if (effects.hasEffect<MemoryEffects::Write>())
-      writes = true;
-  });
-  return writes;
-}
-
-/// Rebuilds values of the loop body as they are at another iteration, at
-/// the builder's insertion point: body ops are cloned (side-effect free ops
-/// only), values from outside the loop are used as they are, and the block
-/// arguments (induction variable, loop-carried values) are given by
-/// `blockArgValue`.
-class IterationCloner {
-public:
-  IterationCloner(scf::ForOp loop, OpBuilder &builder,
-                  std::function<Value(BlockArgument)> blockArgValue)
-      : loop(loop), builder(builder), blockArgValue(std::move(blockArgValue)) {}
-
-  Value get(Value value) {
-    if (Value known = mapping.lookupOrNull(value))
-      return known;
-    if (loop.isDefinedOutsideOfLoop(value))
-      return value;
-    Value result;
-    if (auto arg = dyn_cast<BlockArgument>(value)) {
-      result = blockArgValue(arg);
-    } else {
-      Operation *op = value.getDefiningOp();
-      IRMapping operands;
-      for (Value operand : op->getOperands())
-        operands.map(operand, get(operand));
-      Operation *clone = builder.clone(*op, operands);
-      for (auto [old, cloned] :
-           llvm::zip(op->getResults(), clone->getResults()))
-        mapping.map(old, cloned);
-      result = mapping.lookup(value);
-    }
-    mapping.map(value, result);
-    return result;
-  }
-
-private:
-  scf::ForOp loop;
-  OpBuilder &builder;
-  std::function<Value(BlockArgument)> blockArgValue;
-  IRMapping mapping;
-};
-
-/// Whether `value` of `loop`'s body can be computed for the next iteration
-/// at the top of the body (see the file comment). `visiting` breaks cycles
-/// through loop-carried values.
-bool computableEarly(scf::ForOp loop, Value value, DenseSet<Value> &visiting,
-                     unsigned depth = 0) {
-  if (depth > 64)
-    return false;
-  if (loop.isDefinedOutsideOfLoop(value))
-    return true;
-  if (auto arg = dyn_cast<BlockArgument>(value)) {
-    if (arg.getOwner() != loop.getBody())
-      return false;
-    if (arg == loop.getInductionVar())
-      return true;
-    // A loop-carried value: its next value is what the body yields.
-    if (!visiting.insert(value).second)
-      return true;
-    unsigned index = arg.getArgNumber() - loop.getNumInductionVars();
-    Value yielded = loop.getBody()->getTerminator()->getOperand(index);
-    return computableEarly(loop, yielded, visiting, depth + 1);
-  }
-  Operation *op = value.getDefiningOp();
-  if (op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
-      !isMemoryEffectFree(op))
-    return false;
-  return llvm::all_of(op->getOperands(), [&](Value operand) {
-    return computableEarly(loop, operand, visiting, depth + 1);
-  });
-}
-
-/// `mask` (or all-true where null) and `condition`, as an i1 tensor of
-/// `shapeLike`'s shape and layout.
-Value andCondition(OpBuilder &builder, Location loc, Value mask,
-                   Value condition, RankedTensorType pointerType) {
-  auto maskType = RankedTensorType::get(
-      pointerType.getShape(), builder.getI1Type(), pointerType.getEncoding());
-  Value splat = SplatOp::create(builder, loc, maskType, condition);
-  if (!mask)
-    return splat;
-  return arith::AndIOp::create(builder, loc, mask, splat);
-}
 
 /// A copy of `load` with the operands `cloner` gives, masked by `condition`.
 Value cloneLoad(OpBuilder &builder, LoadOp load, IterationCloner &cloner,
@@ -203,15 +82,6 @@ Value cloneLoad(OpBuilder &builder, LoadOp load, IterationCloner &cloner,
   auto clone = cast<LoadOp>(builder.clone(*load, operands));
   clone.getMaskMutable().assign(mask);
   return clone.getResult();
-}
-
-Value lessThan(OpBuilder &builder, Location loc, scf::ForOp loop, Value lhs,
-               Value rhs) {
-  return arith::CmpIOp::create(builder, loc,
-                               loop.getUnsignedCmp()
-                                   ? arith::CmpIPredicate::ult
-                                   : arith::CmpIPredicate::slt,
-                               lhs, rhs);
 }
 
 void pipelineLoop(scf::ForOp loop) {
@@ -326,25 +196,6 @@ void doubleBufferDot(scf::ForOp loop) {
 constexpr llvm::StringLiteral kWgmmaAttrName = "ttg.wgmma";
 constexpr llvm::StringLiteral kAsyncGroupAttrName = "ttg.async_group";
 constexpr llvm::StringLiteral kAsyncAheadAttrName = "ttg.async_ahead";
-
-/// Whether `load`'s masked-off elements are zeros.
-bool fillsZeros(LoadOp load) {
-  Value other = load.getOther();
-  if (!other)
-    return true;
-  if (auto splat = other.getDefiningOp<SplatOp>())
-    other = splat.getSrc();
-  Attribute value;
-  if (!matchPattern(other, m_Constant(&value)))
-    return false;
-  if (auto dense = dyn_cast<SplatElementsAttr>(value))
-    value = dense.getSplatValue<Attribute>();
-  if (auto f = dyn_cast<FloatAttr>(value))
-    return f.getValue().isPosZero();
-  if (auto i = dyn_cast<IntegerAttr>(value))
-    return i.getValue().isZero();
-  return false;
-}
 
 /// Marks the wgmma dots of `loop` whose operand a is a carried tile of
 /// pipelineLoop for asynchronous copies (see the file comment).

@@ -128,4 +128,77 @@ def TX_LocalHistogramReadOp : TX_Op<"local_histogram_read",
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Loads staged in shared memory, several loop iterations ahead
+//===----------------------------------------------------------------------===//
+//
+// A loop's tt.load waits the whole memory latency where its value is first
+// used; loading iteration i + 1's tile into registers during iteration i
+// keeps one tile in flight and holds its registers. These ops keep several
+// tiles in flight without registers: each thread copies (cp.async) the
+// elements a tt.load would give it into its own part of a staging buffer,
+// `stages` tiles deep, and later reads back exactly those elements. No
+// thread reads what another copied, so no barrier orders them: a thread
+// waits for its own copies only. tritium-stage-loads rewrites the loads of
+// a loop marked `tt.num_stages` into them.
+
+def TX_AsyncCopyOp : TX_Op<"async_copy",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Starts copying a tile of loads into a stage of a staging slot";
+  let description = [{
+    Starts asynchronous copies, into stage `stage` (0 .. stages - 1) of
+    staging slot `slot`, of the elements `tt.load %ptr, %mask` would give
+    each thread; lanes whose mask is false copy nothing and read back as
+    zeros. The copies belong to the next `tx.async_commit` group. Every
+    copy and load of a slot has the same tensor shape, layout and element
+    type and the same `stages` (the slot holds that many tiles).
+  }];
+  let arguments = (ins AnyRankedTensor:$ptr, Optional<AnyRankedTensor>:$mask,
+                       I32:$stage,
+                       ConfinedAttr<I32Attr, [IntNonNegative]>:$slot,
+                       ConfinedAttr<I32Attr, [IntPositive]>:$stages);
+  let assemblyFormat = [{
+    $ptr (`,` $mask^)? `into` $stage attr-dict `:` type($ptr)
+    (`,` type($mask)^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def TX_AsyncCommitOp : TX_Op<"async_commit",
+    [MemoryEffects<[MemWrite]>]> {
+  let summary = "Closes a group of this thread's tx.async_copy copies";
+  let description = [{
+    The copies the thread started since its last commit form one group;
+    `tx.async_wait` counts groups.
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def TX_AsyncWaitOp : TX_Op<"async_wait",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Waits until at most `pending` of this thread's groups remain";
+  let description = [{
+    Waits for this thread's committed copy groups until at most the
+    `pending` most recent ones are still in flight. No barrier: it orders
+    the thread's own copies before its own `tx.async_load`s.
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntNonNegative]>:$pending);
+  let assemblyFormat = "attr-dict";
+}
+
+def TX_AsyncLoadOp : TX_Op<"async_load", [MemoryEffects<[MemRead]>]> {
+  let summary = "Reads back a stage of a staging slot";
+  let description = [{
+    The tile the `tx.async_copy` into stage `stage` of slot `slot` copied:
+    each thread reads the elements it copied, so a `tx.async_wait` that
+    covers that copy must come first. The result has the shape, layout and
+    element type of the slot's loads.
+  }];
+  let arguments = (ins I32:$stage,
+                       ConfinedAttr<I32Attr, [IntNonNegative]>:$slot,
+                       ConfinedAttr<I32Attr, [IntPositive]>:$stages);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$stage attr-dict `:` type($result)";
+}
+
 #endif

@@ -57,6 +57,34 @@ def TritiumPipelineLoads : Pass<"tritium-pipeline-loads", "::mlir::ModuleOp"> {
                            "::mlir::gpu::GPUDialect"];
 }
 
+def TritiumStageLoads : Pass<"tritium-stage-loads", "::mlir::ModuleOp"> {
+  let summary = "Stage a loop's loads in shared memory, stages - 1 iterations ahead";
+  let description = [{
+    In an scf.for marked `tt.num_stages` = N >= 2 (Triton's
+    `tl.range(..., num_stages=N)`), each tt.load of a tensor of pointers
+    directly in the body whose masked-off lanes are zeros, whose pointer and
+    mask can be computed ahead (from the induction variable, values defined
+    outside the loop and loop-carried values advanced by such ops), that
+    feeds no tt.dot operand (tritium-pipeline-loads has those) and whose
+    accesses are at least 4 bytes becomes `tx.async_copy` of iteration
+    i + N - 1 at the top of iteration i (iterations 0 .. N - 2 before the
+    loop) and `tx.async_load` where the load was, after one `tx.async_wait`.
+    Each thread stages the elements it would have loaded in N buffers of
+    its own: no barrier, no registers held for the tiles in flight.
+
+    As with Triton's pipeliner, the mark is the kernel's promise that the
+    loop's own stores do not write what a later iteration's loads read.
+    Loads whose buffers would take more than `max-bytes` of shared memory
+    (with the loop's earlier ones) stay loads.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", "160 * 1024",
+           "shared memory the staging buffers of one loop may take">,
+  ];
+  let dependentDialects = ["::mlir::tx::TritiumDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def TritiumAccumulateHistograms
     : Pass<"tritium-accumulate-histograms", "::mlir::ModuleOp"> {
   let summary = "Keep a loop's summed histograms in shared memory";

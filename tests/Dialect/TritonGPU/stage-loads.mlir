@@ -1,0 +1,110 @@
+// tritium-stage-loads: the loads of a loop marked tt.num_stages = N are
+// copied N - 1 iterations ahead into staging slots (tx.async_copy, one
+// commit group an iteration; iterations 0 .. N - 2 before the loop, each
+// masked off unless its iteration exists) and read back where they were,
+// after one wait for iteration i's group. A store in the loop does not stop
+// it (the mark is the kernel's promise). Loads whose masked-off lanes are
+// not zeros, that feed a dot, or of an unmarked loop stay loads.
+//
+// RUN: tritium-opt %s --split-input-file --tritium-assign-layouts --tritium-remove-layout-conversions --tritium-stage-loads --canonicalize --cse | FileCheck %s
+// RUN: tritium-opt %s --split-input-file --tritium-assign-layouts --tritium-remove-layout-conversions --tritium-stage-loads="max-bytes=7000" | FileCheck %s --check-prefix=SMALL
+
+// CHECK-LABEL: tt.func public @sum_tiles
+// CHECK: tx.async_copy %{{.*}}, %{{.*}} into %c0_i32 {slot = 0 : i32, stages = 3 : i32}
+// CHECK: tx.async_copy %{{.*}}, %{{.*}} into %c0_i32 {slot = 1 : i32, stages = 3 : i32}
+// CHECK-NEXT: tx.async_commit
+// CHECK: tx.async_copy %{{.*}}, %{{.*}} into %c1_i32 {slot = 0 : i32, stages = 3 : i32}
+// CHECK: tx.async_copy %{{.*}}, %{{.*}} into %c1_i32 {slot = 1 : i32, stages = 3 : i32}
+// CHECK-NEXT: tx.async_commit
+// CHECK: scf.for %[[I:.*]] = %c0_i32 to %[[N:.*]] step %c1_i32
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[I]], %c2_i32 : i32
+// CHECK: %[[EXISTS:.*]] = arith.cmpi slt, %[[AHEAD]], %[[N]] : i32
+// CHECK: %[[NEXT_STAGE:.*]] = arith.remui %[[AHEAD]], %c3_i32 : i32
+// CHECK: tt.splat %[[EXISTS]]
+// CHECK: tx.async_copy %{{.*}}, %{{.*}} into %[[NEXT_STAGE]] {slot = 0 : i32, stages = 3 : i32}
+// CHECK: tx.async_copy %{{.*}}, %{{.*}} into %[[NEXT_STAGE]] {slot = 1 : i32, stages = 3 : i32}
+// CHECK-NEXT: tx.async_commit
+// CHECK: %[[STAGE:.*]] = arith.remui %[[I]], %c3_i32 : i32
+// CHECK: tt.store
+// CHECK-NEXT: tx.async_wait {pending = 2 : i32}
+// CHECK-NEXT: %[[X:.*]] = tx.async_load %[[STAGE]] {slot = 0 : i32, stages = 3 : i32} : tensor<256xi64
+// CHECK: %[[Y:.*]] = tx.async_load %[[STAGE]] {slot = 1 : i32, stages = 3 : i32} : tensor<256xi32
+// CHECK: scf.yield
+// CHECK-NEXT: } {tt.num_stages = 3 : i32}
+// CHECK-NEXT: tx.async_wait {pending = 0 : i32}
+// CHECK-NOT: tt.load
+
+// With room for one slot only, the second load stays a load.
+// SMALL-LABEL: tt.func public @sum_tiles
+// SMALL: tx.async_load {{.*}} {slot = 0 : i32, stages = 3 : i32} : tensor<256xi64
+// SMALL: tt.load
+tt.func public @sum_tiles(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %src2: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %dst: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %n: i32 {tt.divisibility = 16 : i32}, %tiles: i32) {
+  %range = tt.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32>
+  %zero = arith.constant dense<0> : tensor<256xi64>
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %c256 = arith.constant 256 : i32
+  %limit = tt.splat %n : i32 -> tensor<256xi32>
+  %base = tt.splat %src : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  %base2 = tt.splat %src2 : !tt.ptr<i32> -> tensor<256x!tt.ptr<i32>>
+  %out = tt.splat %dst : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  %acc = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %zero) -> (tensor<256xi64>) : i32 {
+    %off = arith.muli %i, %c256 : i32
+    %offs = tt.splat %off : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %mask = arith.cmpi slt, %idx, %limit : tensor<256xi32>
+    %outp = tt.addptr %out, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    tt.store %outp, %a, %mask : tensor<256x!tt.ptr<i64>>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p, %mask : tensor<256x!tt.ptr<i64>>
+    %p2 = tt.addptr %base2, %idx : tensor<256x!tt.ptr<i32>>, tensor<256xi32>
+    %y = tt.load %p2 : tensor<256x!tt.ptr<i32>>
+    %y64 = arith.extsi %y : tensor<256xi32> to tensor<256xi64>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    %t = arith.addi %s, %y64 : tensor<256xi64>
+    scf.yield %t : tensor<256xi64>
+  } {tt.num_stages = 3 : i32}
+  tt.store %out, %acc : tensor<256x!tt.ptr<i64>>
+  tt.return
+}
+
+// -----
+
+// CHECK-LABEL: tt.func public @left_alone
+// CHECK-NOT: tx.async
+// CHECK: tt.load
+// CHECK: tt.load
+// CHECK-NOT: tx.async
+tt.func public @left_alone(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %tiles: i32) {
+  %range = tt.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32>
+  %zero = arith.constant dense<0> : tensor<256xi64>
+  %ones = arith.constant dense<1> : tensor<256xi64>
+  %true = arith.constant dense<true> : tensor<256xi1>
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %c256 = arith.constant 256 : i32
+  %base = tt.splat %src : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  // Masked-off lanes of 1, not zeros: a copy would leave zeros.
+  %acc = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %zero) -> (tensor<256xi64>) : i32 {
+    %off = arith.muli %i, %c256 : i32
+    %offs = tt.splat %off : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p, %true, %ones : tensor<256x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    scf.yield %s : tensor<256xi64>
+  } {tt.num_stages = 3 : i32}
+  // No mark.
+  %acc2 = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %acc) -> (tensor<256xi64>) : i32 {
+    %off = arith.muli %i, %c256 : i32
+    %offs = tt.splat %off : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p : tensor<256x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    scf.yield %s : tensor<256xi64>
+  }
+  %out = tt.splat %dst : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  tt.store %out, %acc2 : tensor<256x!tt.ptr<i64>>
+  tt.return
+}
