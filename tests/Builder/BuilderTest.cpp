@@ -271,6 +271,12 @@ TEST_CASE("misuse is an InvalidArgument error naming the op and shapes",
     });
     CHECK_THAT(error.what(), Contains("forLoop") && Contains("carried value"));
   }
+  SECTION("a negative number of stages") {
+    auto error = errorOf([&] {
+      kb.forLoop(0, f.n, 1, [&](const Value &) {}, {.numStages = -1});
+    });
+    CHECK_THAT(error.what(), Contains("forLoop") && Contains("numStages"));
+  }
   SECTION("branches of different types") {
     auto error = errorOf([&] {
       kb.ifThenElse(
@@ -288,6 +294,24 @@ TEST_CASE("misuse is an InvalidArgument error naming the op and shapes",
     auto error = errorOf([&] { (void)(Value(1) + Value(2)); });
     CHECK_THAT(error.what(), Contains("literal"));
   }
+}
+
+TEST_CASE("a loop's numStages becomes Triton's tt.num_stages mark",
+          "[builder]") {
+  Fixture f;
+  KernelBuilder &kb = f.kb;
+  Values sums = kb.forLoop(
+      0, f.n, 1, {kb.zeros({128}, DType::F32)},
+      [&](const Value &i, const Values &c) -> Values {
+        return {c[0] + load(f.x + (f.offs + i * 128))};
+      },
+      {.numStages = 3});
+  store(f.x + f.offs, sums[0]);
+  kb.forLoop(0, f.n, 1, [&](const Value &) {});
+  std::string ir = kb.tritonIR();
+  CHECK_THAT(ir, Contains("{tt.num_stages = 3 : i32}"));
+  // Only the marked loop.
+  CHECK(ir.find("tt.num_stages") == ir.rfind("tt.num_stages"));
 }
 
 TEST_CASE("a kernel that does not verify is a Compile error with the "

@@ -299,6 +299,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.emitSparseStores = v != 0; }},
       {"count_maxnreg",
        [](PlanOverrides &o, int64_t v) { o.countMaxRegisters = unsigned(v); }},
+      {"count_stages",
+       [](PlanOverrides &o, int64_t v) { o.countStages = int(v); }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

@@ -1423,7 +1423,10 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   // iteration and carried to the next (as loaded: converting them there
   // would wait for them), so they are in flight while this tile's tuples
   // are counted.
-  const bool prefetch = keyMajor && plan.countPrefetch;
+  // plan.countStages: the loop is marked tt.num_stages instead, and the
+  // compiler keeps countStages - 1 tiles in flight in shared memory.
+  const bool staged = plan.countStages >= 2;
+  const bool prefetch = keyMajor && plan.countPrefetch && !staged;
   Values inits(R, kb.zeros({tuples}, tb::DType::I32));
   if (prefetch)
     for (const Value &codes : loadKeyCodes(kb.constant(0, tb::DType::I32)))
@@ -1434,20 +1437,29 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   // all count the same bytes), before its loop, while its first tile's
   // codes are in flight. (Chunk 0's program built every head's after its
   // loop: the launch's last program to finish.)
+  // Staged, the build is iteration 0's first step instead: the stages
+  // copied before the loop are then in flight during it.
   Value t = kb.arange(0, tuples);
   const PQTables pqTables(kb, config, args);
-  for (int64_t r = 0; r < R; ++r)
-    kb.ifThen(split == int(r % S), [&] {
-      Value row = firstRow + r;
-      Value kvRow = (b * Hkv + (row % H) / G).to(tb::DType::I64);
-      std::vector<Value> tables;
-      for (int64_t m = 0; m < M; ++m)
-        tables.push_back(PQTables::build(pqTables.loadInputs(row, kvRow, m)));
-      tb::store(workspace.orderKeysOf(row) + t,
-                tupleOrderKeys(kb, config, tables));
-    });
+  auto buildOrderKeys = [&](const Value &when) {
+    for (int64_t r = 0; r < R; ++r)
+      kb.ifThen(when & (split == int(r % S)), [&] {
+        Value row = firstRow + r;
+        Value kvRow = (b * Hkv + (row % H) / G).to(tb::DType::I64);
+        std::vector<Value> tables;
+        for (int64_t m = 0; m < M; ++m)
+          tables.push_back(
+              PQTables::build(pqTables.loadInputs(row, kvRow, m)));
+        tb::store(workspace.orderKeysOf(row) + t,
+                  tupleOrderKeys(kb, config, tables));
+      });
+  };
+  if (!staged)
+    buildOrderKeys(kb.constant(1, tb::DType::I1));
   Values chunkCounts = kb.forLoop(
       0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
+        if (staged)
+          buildOrderKeys(i == 0);
         Value position = tilePositions(i);
         Value valid = position < config.candidateEnd();
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
@@ -1479,7 +1491,8 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
         }
         next.insert(next.end(), prefetched.begin(), prefetched.end());
         return next;
-      });
+      },
+      {.numStages = staged ? plan.countStages : 0});
   chunkCounts.resize(R);
   for (int64_t r = 0; r < R; ++r)
     tb::store(workspace.countHalvesOf(firstRow + r, split) + t * 2,
@@ -1708,6 +1721,9 @@ std::string IndexerPlan::describe() const {
        << (countMaxRegisters
                ? ", at most " + std::to_string(countMaxRegisters) + " registers"
                : std::string())
+       << (countStages >= 2
+               ? ", codes staged " + std::to_string(countStages) + " deep"
+               : std::string())
        << "), emit " << rowGroups * headsPerProgram << "x" << mergePrograms()
        << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"
        << (emitChunks > 1 ? ", " + std::to_string(emitChunks) + " chunks each"
@@ -1715,6 +1731,7 @@ std::string IndexerPlan::describe() const {
        << ")"
        << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
            : countPrefetch               ? ", count's next tiles prefetched"
+           : emitPrefetch                ? ", emit's next tiles prefetched"
                                          : "")
        << ", workspace " << workspaceBytes << " B";
     return os.str();
@@ -2229,6 +2246,28 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                                  ? overrides.countMaxRegisters
                              : plan.headsPerProgram <= 2 ? 128
                                                          : 0;
+    // Staged count tiles (v30): the tile halves until countStages of
+    // them (R heads' codes each) fit the staging budget.
+    plan.countStages =
+        overrides.countStages ? overrides.countStages
+        : config.pq.codebookDType != DType::U8 ? 4
+                                               : 0;
+    if (plan.countStages < 0 || plan.countStages > 8)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: count_stages is 0-8, got " +
+                      std::to_string(plan.countStages));
+    if (plan.countStages >= 2) {
+      plan.countPrefetch = false;
+      const int64_t codeBytes =
+          nextPowerOfTwo(config.pq.M) *
+          int64_t(dtypeSize(config.pq.codebookDType));
+      constexpr int64_t kStagingBudget = 160 * 1024;
+      while (plan.subTile > 256 &&
+             plan.countStages * plan.subTile * plan.headsPerProgram *
+                     codeBytes >
+                 kStagingBudget)
+        plan.subTile /= 2;
+    }
     plan.candidatesPerRow = 0;
     // Counts (16 bits, two chunks a word) and order keys (int32), then the
     // tuple indices (uint16; CountsWorkspace).

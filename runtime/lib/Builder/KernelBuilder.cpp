@@ -903,7 +903,8 @@ Values yieldValues(KernelBuilder &kb, std::string_view op,
 } // namespace
 
 Values KernelBuilder::forLoop(Value lower, Value upper, Value step,
-                              const Values &inits, const LoopBody &body) {
+                              const Values &inits, const LoopBody &body,
+                              const LoopOptions &options) {
   checkOpen(*state, "forLoop");
   const char *op = "forLoop";
   for (const Value *bound : {&lower, &upper, &step}) {
@@ -925,10 +926,17 @@ Values KernelBuilder::forLoop(Value lower, Value upper, Value step,
                              : cast(bound, indexType);
   };
   Value lo = toIndex(lower), hi = toIndex(upper), st = toIndex(step);
+  if (options.numStages < 0)
+    fail(std::string(op) + ": numStages must be >= 0, got " +
+         std::to_string(options.numStages));
   Values carried = prepareInits(*this, op, inits);
   auto loop =
       create<scf::ForOp>(*this, ValueAccess::ir(lo), ValueAccess::ir(hi),
                          ValueAccess::ir(st), irValues(carried));
+  if (options.numStages > 0)
+    loop->setAttr("tt.num_stages",
+                  IntegerAttr::get(IntegerType::get(loop.getContext(), 32),
+                                   options.numStages));
   Block *block = loop.getBody();
   if (!block->empty())
     block->getTerminator()->erase();
@@ -951,12 +959,15 @@ Values KernelBuilder::forLoop(Value lower, Value upper, Value step,
 
 void KernelBuilder::forLoop(
     Value lower, Value upper, Value step,
-    const std::function<void(const Value &inductionVar)> &body) {
-  forLoop(std::move(lower), std::move(upper), std::move(step), {},
-          [&](const Value &iv, const Values &) -> Values {
-            body(iv);
-            return {};
-          });
+    const std::function<void(const Value &inductionVar)> &body,
+    const LoopOptions &options) {
+  forLoop(
+      std::move(lower), std::move(upper), std::move(step), {},
+      [&](const Value &iv, const Values &) -> Values {
+        body(iv);
+        return {};
+      },
+      options);
 }
 
 Values KernelBuilder::ifThenElse(Value cond,

@@ -116,6 +116,10 @@ struct PlanOverrides {
   /// pq by tuple counts: the count kernel's register limit per thread
   /// (IndexerPlan::countMaxRegisters; 255: no limit); 0: the planner's.
   unsigned countMaxRegisters = 0;
+  /// pq by tuple counts: the count loop's code tiles copied into shared
+  /// memory this many stages deep (IndexerPlan::countStages; 2-8), or
+  /// carried in registers one tile ahead (1); 0: the planner's.
+  int countStages = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -124,7 +128,8 @@ struct PlanOverrides {
            jointHeadSelect >= 0 || fusedMerge >= 0 || overlapMerge >= 0 ||
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
-           strengthReduction >= 0 || emitSparseStores >= 0 || countMaxRegisters;
+           strengthReduction >= 0 || emitSparseStores >= 0 ||
+           countMaxRegisters || countStages;
   }
 };
 
@@ -232,6 +237,12 @@ struct IndexerPlan {
   /// pq by tuple counts: the count kernel's register limit (PTX .maxnreg);
   /// 0: none. The planner's: 128 for programs of 1 or 2 heads.
   unsigned countMaxRegisters = 0;
+  /// pq by tuple counts: with 2 or more, the count loop is marked
+  /// tt.num_stages (LoopOptions::numStages): its code tiles are copied into
+  /// shared memory countStages - 1 tiles ahead (tritium-stage-loads)
+  /// instead of carried in registers one tile ahead (countPrefetch), and
+  /// the tiles shrink until the stages fit 160 KB.
+  int countStages = 0;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).

@@ -258,6 +258,16 @@ struct ArgAttrs {
 /// values (arguments, program ids, ranges, constants) and structured control
 /// flow are members; operations on values are free functions, which find the
 /// builder through their operands.
+/// How KernelBuilder::forLoop compiles a loop.
+struct LoopOptions {
+  /// Triton's `tl.range(..., num_stages=N)` (the loop attribute
+  /// `tt.num_stages`): with N >= 2 the loop's loads are copied into shared
+  /// memory N - 1 iterations ahead (tritium-stage-loads). It promises that
+  /// the loop's stores do not write what a later iteration loads. 0: no
+  /// mark.
+  int numStages = 0;
+};
+
 class KernelBuilder {
 public:
   /// Owns a fresh MLIRContext with the tt, arith, math, scf, gpu dialects.
@@ -302,10 +312,11 @@ public:
   /// of the same types and shapes (literals are cast). Returns the final
   /// carried values.
   Values forLoop(Value lower, Value upper, Value step, const Values &inits,
-                 const LoopBody &body);
+                 const LoopBody &body, const LoopOptions &options = {});
   /// A loop that carries nothing.
   void forLoop(Value lower, Value upper, Value step,
-               const std::function<void(const Value &inductionVar)> &body);
+               const std::function<void(const Value &inductionVar)> &body,
+               const LoopOptions &options = {});
 
   /// scf.if with results: both branches return values of the same types
   /// and shapes. `cond` is a scalar i1 (or anything compared != 0).
