@@ -1441,21 +1441,22 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   // copied before the loop are then in flight during it.
   Value t = kb.arange(0, tuples);
   const PQTables pqTables(kb, config, args);
-  auto buildOrderKeys = [&](const Value &when) {
+  auto buildOrderKeys = [&](std::optional<Value> when) {
     for (int64_t r = 0; r < R; ++r)
-      kb.ifThen(when & (split == int(r % S)), [&] {
-        Value row = firstRow + r;
-        Value kvRow = (b * Hkv + (row % H) / G).to(tb::DType::I64);
-        std::vector<Value> tables;
-        for (int64_t m = 0; m < M; ++m)
-          tables.push_back(
-              PQTables::build(pqTables.loadInputs(row, kvRow, m)));
-        tb::store(workspace.orderKeysOf(row) + t,
-                  tupleOrderKeys(kb, config, tables));
-      });
+      kb.ifThen(when ? *when & (split == int(r % S)) : split == int(r % S),
+                [&] {
+                  Value row = firstRow + r;
+                  Value kvRow = (b * Hkv + (row % H) / G).to(tb::DType::I64);
+                  std::vector<Value> tables;
+                  for (int64_t m = 0; m < M; ++m)
+                    tables.push_back(
+                        PQTables::build(pqTables.loadInputs(row, kvRow, m)));
+                  tb::store(workspace.orderKeysOf(row) + t,
+                            tupleOrderKeys(kb, config, tables));
+                });
   };
   if (!staged)
-    buildOrderKeys(kb.constant(1, tb::DType::I1));
+    buildOrderKeys(std::nullopt);
   Values chunkCounts = kb.forLoop(
       0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
         if (staged)
@@ -2248,10 +2249,13 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                                                          : 0;
     // Staged count tiles (v30): the tile halves until countStages of
     // them (R heads' codes each) fit the staging budget.
-    plan.countStages =
-        overrides.countStages ? overrides.countStages
-        : config.pq.codebookDType != DType::U8 ? 4
-                                               : 0;
+    // Off by default: every depth measured slower than the register
+    // prefetch (v30, H100: pq-b8-32k 112.8 -> 117-138 µs, seed-pq-32k
+    // 20.7 -> 23.8-24.9). A warp's copies gather 32 keys' 16-byte halves
+    // of 32-byte sectors 512 bytes apart: ~28 shared-memory wavefronts a
+    // copy instruction instead of 4, and the second head's half is fetched
+    // again where registers found it in L1.
+    plan.countStages = overrides.countStages;
     if (plan.countStages < 0 || plan.countStages > 8)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: count_stages is 0-8, got " +

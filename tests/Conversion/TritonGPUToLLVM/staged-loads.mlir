@@ -1,12 +1,12 @@
 // Staged loads (tritium-stage-loads, tx.async_*) in PTX: each thread's
-// 16-byte groups become cp.async.cg copies into its own part of the stage
-// (zero-filled where masked: source size 0), one commit group per
-// iteration, a wait_group for iteration i's group, and a vector ld.shared
-// of the same groups. No barrier anywhere: no thread reads another's copy.
-// 4-byte groups take cp.async.ca. tritium-stage-loads leaves loads of
-// narrower groups alone; given one, the lowering copies each group through
-// a register (synchronously). A read of a slot nothing copies into is a
-// diagnostic.
+// 16-byte groups become cp.async.cg copies (4- and 8-byte ones .ca) into
+// its own part of the stage (predicated off where masked, the group
+// zeroed by a store), one commit group per iteration, a wait_group for
+// iteration i's group, and a vector ld.shared of the same groups. No
+// barrier anywhere: no thread reads another's copy. tritium-stage-loads
+// leaves loads of narrower groups alone; given one, the lowering copies
+// each group through a register (synchronously). A read of a slot nothing
+// copies into is a diagnostic.
 //
 // RUN: split-file %s %t
 // RUN: tritiumc %t/wide.ttir --arch=sm_90a --num-warps=4 --emit=ptx -o %t/wide.ptx
@@ -18,7 +18,8 @@
 
 // WIDE-LABEL: .entry sum_tiles
 // WIDE-NOT: bar.sync
-// WIDE: cp.async.cg.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 16, %r{{[0-9]+}};
+// WIDE: @p cp.async.cg.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 16;
+// WIDE-NEXT: @!p st.shared.v4.b32 [%rd{{[0-9]+}}], {z, z, z, z};
 // WIDE: cp.async.commit_group;
 // WIDE: cp.async.cg.shared.global
 // WIDE: cp.async.commit_group;
@@ -26,7 +27,7 @@
 // WIDE: cp.async.cg.shared.global
 // WIDE: cp.async.commit_group;
 // WIDE: cp.async.wait_group 2;
-// WIDE: ld.shared.v2.b64
+// WIDE: ld.shared
 // WIDE-NOT: bar.sync
 // WIDE: @%p{{[0-9]+}} bra $L__BB0_[[LOOP]];
 // WIDE: cp.async.wait_group 0;
@@ -34,7 +35,7 @@
 
 // NARROW-LABEL: .entry narrow_tiles
 // NARROW-NOT: cp.async.cg
-// NARROW: cp.async.ca.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 4, %r{{[0-9]+}};
+// NARROW: cp.async.ca.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 4;
 // NARROW: cp.async.wait_group 1;
 // NARROW-DAG: ld.shared.v2.b16
 // NARROW-DAG: ld.global.b16

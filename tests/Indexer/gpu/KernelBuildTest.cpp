@@ -317,6 +317,19 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(countOf(kernels[1].irText, "tt.load") ==
           countOf(plainKernels[1].irText, "tt.load") +
               (plan.emitPrefetch ? 1 : 0));
+    // count_stages: the count loop marked tt.num_stages instead (its loads
+    // staged by the compiler), no register prefetch, tiles that fit the
+    // stages in 160 KB.
+    PlanOverrides stagedOverrides{.pqTupleCounts = 1, .countStages = 4};
+    IndexerPlan staged = planIndexer(config, 132, stagedOverrides);
+    CHECK(staged.countStages == 4);
+    CHECK_FALSE(staged.countPrefetch);
+    CHECK(4 * staged.subTile * staged.headsPerProgram * 2 * 8 <= 160 * 1024);
+    std::vector<IndexerKernelSource> stagedKernels =
+        buildIndexerKernels(config, staged);
+    CHECK(countOf(stagedKernels[0].irText, "tt.num_stages = 4") == 1);
+    CHECK(countOf(stagedKernels[0].irText, "tt.load") ==
+          countOf(plainKernels[0].irText, "tt.load"));
   }
   compileAll(findCase("pq-128k").config,
              PlanOverrides{.exactPrefetch = 0, .pqTupleCounts = 1});
