@@ -301,6 +301,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.countMaxRegisters = unsigned(v); }},
       {"count_stages",
        [](PlanOverrides &o, int64_t v) { o.countStages = int(v); }},
+      {"emit_stages",
+       [](PlanOverrides &o, int64_t v) { o.emitStages = int(v); }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {

@@ -1547,7 +1547,11 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   // plan.emitPrefetch: tile i + 1's tuple indices are loaded during tile
   // i, and tile 0's before the threshold is found (they do not depend on
   // it), so no tile waits for its loads.
-  const bool prefetch = K > 0 && plan.emitPrefetch;
+  // plan.emitStages: the loop is marked tt.num_stages instead (the
+  // compiler's copies, no registers held; the copies before the loop move
+  // up past the threshold's search, which writes no memory).
+  const bool staged = K > 0 && plan.emitStages >= 2;
+  const bool prefetch = K > 0 && plan.emitPrefetch && !staged;
   const int64_t tiles = plan.mergeTiles;
   auto tilePositions = [&](const Value &i) {
     return config.candidateBegin() + split * chunk + i * tile + lane;
@@ -1630,7 +1634,8 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   }
   inits.insert(inits.begin(), {aboveBefore, equalBefore});
   kb.forLoop(
-      0, tiles, 1, inits, [&](const Value &i, const Values &carried) -> Values {
+      0, tiles, 1, inits,
+      [&](const Value &i, const Values &carried) -> Values {
         Value position = tilePositions(i);
         Value valid = position < config.candidateEnd();
         if (K == 0) {
@@ -1663,7 +1668,8 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
         if (prefetch)
           next.push_back(prefetched);
         return next;
-      });
+      },
+      {.numStages = staged ? plan.emitStages : 0});
   kb.ifThen(emitIndex == int(programsPerRow - 1), [&] {
     emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
   });
@@ -1729,6 +1735,9 @@ std::string IndexerPlan::describe() const {
        << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"
        << (emitChunks > 1 ? ", " + std::to_string(emitChunks) + " chunks each"
                           : std::string())
+       << (emitStages >= 2
+               ? ", ids staged " + std::to_string(emitStages) + " deep"
+               : std::string())
        << ")"
        << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
            : countPrefetch               ? ", count's next tiles prefetched"
@@ -2256,6 +2265,13 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // copy instruction instead of 4, and the second head's half is fetched
     // again where registers found it in L1.
     plan.countStages = overrides.countStages;
+    plan.emitStages = overrides.emitStages;
+    if (plan.emitStages < 0 || plan.emitStages > 8)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: emit_stages is 0-8, got " +
+                      std::to_string(plan.emitStages));
+    if (plan.emitStages >= 2)
+      plan.emitPrefetch = false;
     if (plan.countStages < 0 || plan.countStages > 8)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: count_stages is 0-8, got " +

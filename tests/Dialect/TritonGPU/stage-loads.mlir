@@ -108,3 +108,45 @@ tt.func public @left_alone(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst
   tt.store %out, %acc2 : tensor<256x!tt.ptr<i64>>
   tt.return
 }
+
+// -----
+
+// The copies before the loop move up past what writes no memory (a load, a
+// reduction), so they overlap it, but not past a store.
+// CHECK-LABEL: tt.func public @hoisted
+// CHECK: tt.store
+// CHECK-NOT: tt.reduce
+// CHECK: tx.async_copy
+// CHECK: tx.async_commit
+// CHECK: tt.load
+// CHECK: tt.reduce
+// CHECK: scf.for
+tt.func public @hoisted(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %tiles: i32) {
+  %range = tt.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32>
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %c256 = arith.constant 256 : i32
+  %base = tt.splat %src : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  %out = tt.splat %dst : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  %zero = arith.constant dense<0> : tensor<256xi64>
+  tt.store %out, %zero : tensor<256x!tt.ptr<i64>>
+  %p0 = tt.addptr %base, %range : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+  %first = tt.load %p0 : tensor<256x!tt.ptr<i64>>
+  %total = "tt.reduce"(%first) <{axis = 0 : i32}> ({
+  ^bb0(%l: i64, %r: i64):
+    %sum = arith.addi %l, %r : i64
+    tt.reduce.return %sum : i64
+  }) : (tensor<256xi64>) -> i64
+  %init = tt.splat %total : i64 -> tensor<256xi64>
+  %acc = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %init) -> (tensor<256xi64>) : i32 {
+    %off = arith.muli %i, %c256 : i32
+    %offs = tt.splat %off : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p : tensor<256x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    scf.yield %s : tensor<256xi64>
+  } {tt.num_stages = 2 : i32}
+  tt.store %out, %acc : tensor<256x!tt.ptr<i64>>
+  tt.return
+}

@@ -330,6 +330,16 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(countOf(stagedKernels[0].irText, "tt.num_stages = 4") == 1);
     CHECK(countOf(stagedKernels[0].irText, "tt.load") ==
           countOf(plainKernels[0].irText, "tt.load"));
+    // emit_stages: the emit loop marked likewise, no register prefetch.
+    PlanOverrides emitStagedOverrides{.pqTupleCounts = 1, .emitStages = 3};
+    IndexerPlan emitStaged = planIndexer(config, 132, emitStagedOverrides);
+    CHECK(emitStaged.emitStages == 3);
+    CHECK_FALSE(emitStaged.emitPrefetch);
+    std::vector<IndexerKernelSource> emitStagedKernels =
+        buildIndexerKernels(config, emitStaged);
+    CHECK(countOf(emitStagedKernels[1].irText, "tt.num_stages = 3") == 1);
+    CHECK(countOf(emitStagedKernels[1].irText, "tt.load") ==
+          countOf(plainKernels[1].irText, "tt.load"));
   }
   compileAll(findCase("pq-128k").config,
              PlanOverrides{.exactPrefetch = 0, .pqTupleCounts = 1});

@@ -120,6 +120,10 @@ struct PlanOverrides {
   /// memory this many stages deep (IndexerPlan::countStages; 2-8), or
   /// carried in registers one tile ahead (1); 0: the planner's.
   int countStages = 0;
+  /// pq by tuple counts: the emit loop's tuple-index tiles copied into
+  /// shared memory this many stages deep (IndexerPlan::emitStages; 2-8),
+  /// or not (1); 0: the planner's.
+  int emitStages = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -129,7 +133,7 @@ struct PlanOverrides {
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
            strengthReduction >= 0 || emitSparseStores >= 0 ||
-           countMaxRegisters || countStages;
+           countMaxRegisters || countStages || emitStages;
   }
 };
 
@@ -243,6 +247,10 @@ struct IndexerPlan {
   /// instead of carried in registers one tile ahead (countPrefetch), and
   /// the tiles shrink until the stages fit 160 KB.
   int countStages = 0;
+  /// pq by tuple counts: the emit loop marked tt.num_stages likewise (its
+  /// tuple-index tiles, contiguous, copied emitStages - 1 tiles ahead)
+  /// instead of the register prefetch (emitPrefetch); 0: not marked.
+  int emitStages = 0;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).

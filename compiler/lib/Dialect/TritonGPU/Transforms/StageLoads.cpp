@@ -1,4 +1,5 @@
-//===- StageLoads.cpp - Stage a loop's loads in shared memory --------------===//
+//===- StageLoads.cpp - Stage a loop's loads in shared memory
+//--------------===//
 //
 // A tt.load in a loop waits the whole memory latency where its value is
 // first used. Carrying iteration i + 1's tile in registers
@@ -19,6 +20,10 @@
 //     ...
 //   }
 //   tx.async_wait {pending = 0}          // nothing in flight after the loop
+//
+// The copies before the loop then move up their block past ops that write
+// no memory (loads, arithmetic, reductions), so that they overlap them;
+// a store, an atomic or a barrier stops them.
 //
 // Each thread copies the elements it would have loaded into buffers of its
 // own and reads back only those, so no barrier is needed anywhere (the wait
@@ -113,6 +118,7 @@ public:
     // Iterations 0 .. N - 2 before the loop: iteration j's values from
     // iteration j - 1's (the first from the loop's initial values).
     builder.setInsertionPoint(loop);
+    Operation *lastBefore = loop->getPrevNode();
     std::vector<std::unique_ptr<IterationCloner>> before;
     for (int64_t j = 0; j + 1 < stages; ++j) {
       Value iv = ivAt(loop.getLowerBound(), j);
@@ -129,6 +135,8 @@ public:
       Value runs = lessThan(builder, loc, loop, iv, loop.getUpperBound());
       copyAll(*before.back(), runs, stageConstant(j));
     }
+
+    hoistPrologue(lastBefore);
 
     // In the body: iteration i + N - 1's copies first thing.
     builder.setInsertionPointToStart(loop.getBody());
@@ -178,6 +186,38 @@ public:
   }
 
 private:
+  /// Moves the ops made before the loop (those after `lastBefore`) up
+  /// their block, past ops that write no memory and define none of their
+  /// operands (loads, arithmetic, reductions: the copies then overlap
+  /// them), stopping at anything that may write memory or synchronise
+  /// (a store, an atomic, a barrier, a region that holds one), which a
+  /// copy must not overtake.
+  void hoistPrologue(Operation *lastBefore) {
+    Block *block = loop->getBlock();
+    Operation *first = lastBefore ? lastBefore->getNextNode() : &block->front();
+    SmallVector<Operation *> prologue;
+    DenseSet<Operation *> definers;
+    for (Operation *op = first; op != loop.getOperation();
+         op = op->getNextNode()) {
+      prologue.push_back(op);
+      for (Value operand : op->getOperands())
+        if (Operation *definer = operand.getDefiningOp())
+          definers.insert(definer);
+    }
+    if (prologue.empty())
+      return;
+    Operation *target = first;
+    while (Operation *previous = target->getPrevNode()) {
+      if (definers.contains(previous) || writesMemory(previous))
+        break;
+      target = previous;
+    }
+    if (target == first)
+      return;
+    for (Operation *op : prologue)
+      op->moveBefore(target);
+  }
+
   /// `base` + `count` steps, in the induction variable's type.
   Value ivAt(Value base, int64_t count) {
     if (count == 0)

@@ -68,7 +68,8 @@ def TritiumStageLoads : Pass<"tritium-stage-loads", "::mlir::ModuleOp"> {
     feeds no tt.dot operand (tritium-pipeline-loads has those) and whose
     accesses are at least 4 bytes becomes `tx.async_copy` of iteration
     i + N - 1 at the top of iteration i (iterations 0 .. N - 2 before the
-    loop) and `tx.async_load` where the load was, after one `tx.async_wait`.
+    loop, moved up past ops that write no memory) and `tx.async_load`
+    where the load was, after one `tx.async_wait`.
     Each thread stages the elements it would have loaded in N buffers of
     its own: no barrier, no registers held for the tiles in flight.
 
