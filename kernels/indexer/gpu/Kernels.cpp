@@ -2265,7 +2265,17 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // copy instruction instead of 4, and the second head's half is fetched
     // again where registers found it in L1.
     plan.countStages = overrides.countStages;
-    plan.emitStages = overrides.emitStages;
+    // The emit's tuple-index tiles staged 2 deep where it has no register
+    // prefetch (more programs than SMs, two 8-warp programs an SM) and more
+    // than one tile: v31, pq-b8-32k 112.8 -> 109.6 µs (emit launch 41.3 ->
+    // 36.6); where the register prefetch runs, staging was no faster
+    // (pq-128k 62.4 -> 62.8-63.7, seed-pq-32k 20.8 -> 20.7-21.2).
+    // prefetch=0 turns it off with the rest.
+    plan.emitStages = overrides.emitStages ? overrides.emitStages
+                      : overrides.exactPrefetch < 0 && !plan.emitPrefetch &&
+                              plan.mergeTiles > 1
+                          ? 2
+                          : 0;
     if (plan.emitStages < 0 || plan.emitStages > 8)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: emit_stages is 0-8, got " +
