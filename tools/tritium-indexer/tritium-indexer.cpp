@@ -796,6 +796,23 @@ int commandCheck(const Args &a) {
             PlanOverrides{.chunk = planIndexer(bc.config, 132).chunk / 2,
                           .emitChunks = 2});
   }
+  // The staged loops (tt.num_stages, tritium-stage-loads), both forced: the
+  // count's code tiles (off by default) and the emit's tuple indices (the
+  // default only where the emit has no register prefetch), on every pq
+  // edge shape, the hard inputs and every pq case.
+  {
+    const PlanOverrides staged{.countStages = 3, .emitStages = 2};
+    const std::string suffix = " count_stages=3 emit_stages=2";
+    one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
+        hardInputs(a.seed + 24), staged);
+    for (const auto &[name, shape] : edgeShapes())
+      if (shape.score == ScoreKind::PQ)
+        one(name + suffix, shape, {.seed = a.seed + 25}, staged);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::PQ)
+        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 26},
+            staged);
+  }
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge
   // of one program per row (cluster=1, where the planner clusters rows of
