@@ -301,16 +301,18 @@ struct StageLoads
       if (auto read = dyn_cast<tx::AsyncLoadOp>(op))
         nextSlot = std::max<int32_t>(nextSlot, read.getSlot() + 1);
     });
-    unsigned numThreads =
-        TritonGPUDialect::getNumWarps(module) * kThreadsPerWarp;
-    AxisInfoAnalysis axisInfo(module);
-
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) {
       auto stages = loop->getAttrOfType<IntegerAttr>(kNumStagesAttrName);
       if (stages && stages.getInt() >= 2)
         loops.push_back(loop);
     });
+    // Most kernels mark no loop: no analysis for them.
+    if (loops.empty())
+      return;
+    unsigned numThreads =
+        TritonGPUDialect::getNumWarps(module) * kThreadsPerWarp;
+    AxisInfoAnalysis axisInfo(module);
     for (scf::ForOp loop : loops) {
       int64_t stages = loop->getAttrOfType<IntegerAttr>(kNumStagesAttrName)
                            .getInt();
