@@ -8,6 +8,7 @@
 //
 // RUN: tritium-opt %s --split-input-file --tritium-assign-layouts --tritium-remove-layout-conversions --tritium-stage-loads --canonicalize --cse | FileCheck %s
 // RUN: tritium-opt %s --split-input-file --tritium-assign-layouts --tritium-remove-layout-conversions --tritium-stage-loads="max-bytes=7000" | FileCheck %s --check-prefix=SMALL
+// RUN: tritium-opt %s --split-input-file --tritium-assign-layouts --tritium-remove-layout-conversions --tritium-stage-loads --verify-diagnostics -o /dev/null
 
 // CHECK-LABEL: tt.func public @sum_tiles
 // CHECK: tx.async_copy %{{.*}}, %{{.*}} into %c0_i32 {slot = 0 : i32, stages = 3 : i32}
@@ -148,5 +149,71 @@ tt.func public @hoisted(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst: !
     scf.yield %s : tensor<256xi64>
   } {tt.num_stages = 2 : i32}
   tt.store %out, %acc : tensor<256x!tt.ptr<i64>>
+  tt.return
+}
+
+// -----
+
+// One budget for the module: with room for one tile (6 KB of the 7000
+// bytes), the second marked loop's load stays a load. A load whose address
+// needs a division stays a load too (the division would run for
+// iterations past the loop's end), and a loop marked with more than 16
+// stages is left alone, with a warning.
+// SMALL-LABEL: tt.func public @budget
+// SMALL: tx.async_load
+// SMALL: scf.for
+// SMALL: tt.load
+// SMALL: scf.for
+// SMALL: tt.load
+// SMALL: scf.for
+// SMALL: tt.load
+// SMALL-NOT: tx.async
+tt.func public @budget(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %tiles: i32) {
+  %range = tt.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32>
+  %zero = arith.constant dense<0> : tensor<256xi64>
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %c256 = arith.constant 256 : i32
+  %base = tt.splat %src : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  %acc = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %zero) -> (tensor<256xi64>) : i32 {
+    %off = arith.muli %i, %c256 : i32
+    %offs = tt.splat %off : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p : tensor<256x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    scf.yield %s : tensor<256xi64>
+  } {tt.num_stages = 3 : i32}
+  %acc2 = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %acc) -> (tensor<256xi64>) : i32 {
+    %off = arith.muli %i, %c256 : i32
+    %offs = tt.splat %off : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p : tensor<256x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    scf.yield %s : tensor<256xi64>
+  } {tt.num_stages = 3 : i32}
+  %acc3 = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %acc2) -> (tensor<256xi64>) : i32 {
+    %left = arith.subi %tiles, %i : i32
+    %q = arith.divsi %c256, %left : i32
+    %offs = tt.splat %q : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p : tensor<256x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    scf.yield %s : tensor<256xi64>
+  } {tt.num_stages = 2 : i32}
+  // expected-warning @+1 {{tt.num_stages = 17 is more than 16 stages; the loop's loads stay loads}}
+  %acc4 = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %acc3) -> (tensor<256xi64>) : i32 {
+    %off = arith.muli %i, %c256 : i32
+    %offs = tt.splat %off : i32 -> tensor<256xi32>
+    %idx = arith.addi %offs, %range : tensor<256xi32>
+    %p = tt.addptr %base, %idx : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
+    %x = tt.load %p : tensor<256x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<256xi64>
+    scf.yield %s : tensor<256xi64>
+  } {tt.num_stages = 17 : i32}
+  %out = tt.splat %dst : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
+  tt.store %out, %acc4 : tensor<256x!tt.ptr<i64>>
   tt.return
 }

@@ -405,7 +405,6 @@ struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
       }
       // 1- or 2-byte groups (accesses the layout or AxisInfo could not
       // widen): a synchronous copy through a register, zero where masked.
-      std::string type = bytes == 2 ? "b16" : "b8";
       std::string load = bytes == 2 ? "ld.global.b16" : "ld.global.u8";
       std::string store = bytes == 2 ? "st.shared.b16" : "st.shared.u8";
       Value pred = masks.empty() ? Value(LLVM::ConstantOp::create(
@@ -421,7 +420,6 @@ struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
                       LLVM::ZExtOp::create(rewriter, loc,
                                            rewriter.getI32Type(), pred)},
                      "l,l,r");
-      (void)type;
     }
     rewriter.eraseOp(op);
     return success();

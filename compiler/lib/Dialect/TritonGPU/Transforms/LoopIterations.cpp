@@ -92,7 +92,7 @@ bool computableEarly(scf::ForOp loop, Value value, DenseSet<Value> &visiting,
   }
   Operation *op = value.getDefiningOp();
   if (op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
-      !isMemoryEffectFree(op))
+      !isPure(op))
     return false;
   return llvm::all_of(op->getOperands(), [&](Value operand) {
     return computableEarly(loop, operand, visiting, depth + 1);

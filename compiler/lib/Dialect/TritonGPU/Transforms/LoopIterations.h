@@ -48,7 +48,9 @@ private:
 };
 
 /// Whether `value` of `loop`'s body can be computed for a later iteration
-/// ahead of it: from side-effect free ops of the body (not nested), the
+/// ahead of it: from pure ops of the body (no memory effects and safe to
+/// run where the iteration does not exist: no division that could trap or
+/// be undefined past the loop's end; not nested), the
 /// induction variable, values defined outside the loop, and loop-carried
 /// values whose next value is itself computable that way (pointers advanced
 /// by a constant, say). `visiting` breaks cycles through loop-carried

@@ -66,6 +66,8 @@ namespace {
 
 /// Triton's loop attribute (tl.range(num_stages=...)).
 constexpr llvm::StringLiteral kNumStagesAttrName = "tt.num_stages";
+/// The deepest staging the pass makes.
+constexpr int64_t kMaxStages = 16;
 
 /// Bytes an element of `type` takes in memory (pointers: 8).
 unsigned storageBytesOf(Type type) {
@@ -252,6 +254,8 @@ private:
       return arith::IndexCastOp::create(builder, loc, i32, value);
     if (value.getType().getIntOrFloatBitWidth() > 32)
       return arith::TruncIOp::create(builder, loc, i32, value);
+    if (loop.getUnsignedCmp())
+      return arith::ExtUIOp::create(builder, loc, i32, value);
     return arith::ExtSIOp::create(builder, loc, i32, value);
   }
 
@@ -304,8 +308,17 @@ struct StageLoads
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) {
       auto stages = loop->getAttrOfType<IntegerAttr>(kNumStagesAttrName);
-      if (stages && stages.getInt() >= 2)
-        loops.push_back(loop);
+      if (!stages || stages.getInt() < 2)
+        return;
+      // Each stage is a tile of every staged load in shared memory: more
+      // than a few cannot fit.
+      if (stages.getInt() > kMaxStages) {
+        loop.emitWarning("tt.num_stages = ")
+            << stages.getInt() << " is more than " << kMaxStages
+            << " stages; the loop's loads stay loads";
+        return;
+      }
+      loops.push_back(loop);
     });
     // Most kernels mark no loop: no analysis for them.
     if (loops.empty())
@@ -313,11 +326,13 @@ struct StageLoads
     unsigned numThreads =
         TritonGPUDialect::getNumWarps(module) * kThreadsPerWarp;
     AxisInfoAnalysis axisInfo(module);
+    // One budget for the module: every loop's slots are placed side by
+    // side in the dedicated shared memory.
+    int64_t bytes = 0;
     for (scf::ForOp loop : loops) {
       int64_t stages = loop->getAttrOfType<IntegerAttr>(kNumStagesAttrName)
                            .getInt();
       SmallVector<LoadOp> loads;
-      int64_t bytes = 0;
       for (Operation &op : *loop.getBody()) {
         auto load = dyn_cast<LoadOp>(op);
         if (!load || !canStage(loop, load, axisInfo))

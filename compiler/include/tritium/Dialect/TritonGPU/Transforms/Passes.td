@@ -76,11 +76,12 @@ def TritiumStageLoads : Pass<"tritium-stage-loads", "::mlir::ModuleOp"> {
     As with Triton's pipeliner, the mark is the kernel's promise that the
     loop's own stores do not write what a later iteration's loads read.
     Loads whose buffers would take more than `max-bytes` of shared memory
-    (with the loop's earlier ones) stay loads.
+    (with those of every loop staged before them in the module) stay loads;
+    so do the loads of a loop marked with more than 16 stages (a warning).
   }];
   let options = [
     Option<"maxBytes", "max-bytes", "int64_t", "160 * 1024",
-           "shared memory the staging buffers of one loop may take">,
+           "shared memory the staging buffers of the module may take">,
   ];
   let dependentDialects = ["::mlir::tx::TritiumDialect",
                            "::mlir::arith::ArithDialect"];
