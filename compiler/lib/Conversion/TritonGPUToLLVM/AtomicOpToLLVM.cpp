@@ -32,8 +32,6 @@ using namespace mlir::triton::lowering;
 
 namespace {
 
-constexpr unsigned kSharedAddressSpace = 3;
-
 //===----------------------------------------------------------------------===//
 // Which copy of an element acts
 //===----------------------------------------------------------------------===//

@@ -20,8 +20,6 @@ using namespace mlir::triton::lowering;
 
 namespace {
 
-constexpr unsigned kSharedAddressSpace = 3;
-
 /// The cluster size of the kernel around `op`: tx.cluster_size of its
 /// tt.func, or, once the function is lowered (patterns run in no fixed
 /// order), the x extent of the llvm.func's nvvm.cluster_dim.

@@ -44,7 +44,6 @@ using namespace mlir::triton::lowering;
 
 namespace {
 
-constexpr unsigned kSharedAddressSpace = 3;
 /// Widest shared-memory access, in bytes (ld.shared.v4.b32).
 constexpr unsigned kMaxAccessBytes = 16;
 
@@ -1039,15 +1038,6 @@ PickedBuffer pickAsyncBuffer(OpBuilder &b, Location loc,
                              unsigned ahead) {
   return pickBuffer(b, loc, dedicatedShared(b, loc, group.offset),
                     group.bufferBytes, ahead);
-}
-
-/// Inline PTX with side effects on `operands` (constraints given).
-void emitAsm(OpBuilder &b, Location loc, StringRef ptx, ValueRange operands,
-             StringRef constraints) {
-  LLVM::InlineAsmOp::create(
-      b, loc, LLVM::LLVMVoidType::get(b.getContext()), operands, ptx,
-      constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
-      LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
 }
 
 /// A marked load of operand a: one 16-byte cp.async per run of 8 elements

@@ -330,22 +330,35 @@ struct StoreOpConversion : public OpConversionPattern<StoreOp> {
 // Staged loads (tx.async_*)
 //===----------------------------------------------------------------------===//
 
-constexpr unsigned kSharedSpace = 3;
+/// Where the thread's groups of stage `stage` of `slot` lie: group g at
+/// `base` + g * `groupStride` bytes.
+struct StagedGroups {
+  Value base;
+  unsigned groupStride;
 
-/// The thread's byte offset of group `group` in stage `stage` of `slot`.
-Value stagedAddress(OpBuilder &b, Location loc,
-                    const LoweringContext::StagingSlot &slot, Value stage,
-                    unsigned group, unsigned numThreads) {
+  Value address(OpBuilder &b, Location loc, unsigned group) const {
+    if (group == 0)
+      return base;
+    return LLVM::GEPOp::create(
+        b, loc, base.getType(), b.getI8Type(), base,
+        ArrayRef<LLVM::GEPArg>{int32_t(group * groupStride)});
+  }
+};
+
+StagedGroups stagedGroups(OpBuilder &b, Location loc,
+                          const LoweringContext::StagingSlot &slot, Value stage,
+                          unsigned numThreads) {
   Value tid = NVVM::ThreadIdXOp::create(b, loc, b.getI32Type());
-  Value index = LLVM::AddOp::create(
-      b, loc, i32Const(b, loc, group * numThreads), tid);
   Value offset = LLVM::AddOp::create(
-      b, loc, LLVM::MulOp::create(b, loc, stage, i32Const(b, loc, slot.stageBytes)),
-      LLVM::MulOp::create(b, loc, index, i32Const(b, loc, slot.groupBytes())));
-  auto sharedPtr = LLVM::LLVMPointerType::get(b.getContext(), kSharedSpace);
-  return LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(),
-                             dedicatedShared(b, loc, slot.offset),
-                             ValueRange{offset});
+      b, loc,
+      LLVM::MulOp::create(b, loc, stage, i32Const(b, loc, slot.stageBytes)),
+      LLVM::MulOp::create(b, loc, tid, i32Const(b, loc, slot.groupBytes())));
+  auto sharedPtr =
+      LLVM::LLVMPointerType::get(b.getContext(), kSharedAddressSpace);
+  Value base = LLVM::GEPOp::create(b, loc, sharedPtr, b.getI8Type(),
+                                   dedicatedShared(b, loc, slot.offset),
+                                   ValueRange{offset});
+  return {base, numThreads * slot.groupBytes()};
 }
 
 struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
@@ -367,9 +380,10 @@ struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
     unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
     Type i64 = rewriter.getI64Type();
     unsigned bytes = slot.groupBytes();
+    StagedGroups groups =
+        stagedGroups(rewriter, loc, slot, adaptor.getStage(), numThreads);
     for (unsigned g = 0; g * slot.width < ptrs.size(); ++g) {
-      Value address = stagedAddress(rewriter, loc, slot, adaptor.getStage(), g,
-                                    numThreads);
+      Value address = groups.address(rewriter, loc, g);
       Value source = ptrs[g * slot.width];
       if (bytes >= 4) {
         // 16-byte copies skip L1 (.cg, as Triton's), smaller ones cannot
@@ -384,7 +398,7 @@ struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
             ".shared.global [$0], [$1], " + std::to_string(bytes) + ";";
         Value dst = LLVM::PtrToIntOp::create(rewriter, loc, i64, address);
         if (masks.empty()) {
-          emitStagingAsm(rewriter, loc, copy, {dst, source}, "l,l");
+          emitAsm(rewriter, loc, copy, {dst, source}, "l,l");
           continue;
         }
         unsigned words = bytes / 4;
@@ -396,11 +410,11 @@ struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
                             ".b32 [$0], " + zeros + ";";
         Value pred = LLVM::ZExtOp::create(rewriter, loc, rewriter.getI32Type(),
                                           masks[g * slot.width]);
-        emitStagingAsm(rewriter, loc,
-                       "{\n\t.reg .pred p;\n\t.reg .b32 z;\n\t"
-                       "setp.ne.b32 p, $2, 0;\n\tmov.b32 z, 0;\n\t@p " +
-                           copy + "\n\t@!p " + store + "\n\t}",
-                       {dst, source, pred}, "l,l,r");
+        emitAsm(rewriter, loc,
+                "{\n\t.reg .pred p;\n\t.reg .b32 z;\n\t"
+                "setp.ne.b32 p, $2, 0;\n\tmov.b32 z, 0;\n\t@p " +
+                    copy + "\n\t@!p " + store + "\n\t}",
+                {dst, source, pred}, "l,l,r");
         continue;
       }
       // 1- or 2-byte groups (accesses the layout or AxisInfo could not
@@ -411,26 +425,17 @@ struct AsyncCopyOpConversion : public OpConversionPattern<tx::AsyncCopyOp> {
                                        rewriter, loc, rewriter.getI1Type(),
                                        rewriter.getBoolAttr(true)))
                                  : masks[g * slot.width];
-      emitStagingAsm(rewriter, loc,
-                     "{\n\t.reg .pred p;\n\t.reg .b16 r;\n\t"
-                     "setp.ne.b32 p, $2, 0;\n\tmov.b16 r, 0;\n\t@p " +
-                         load + " r, [$1];\n\t" + store + " [$0], r;\n\t}",
-                     {LLVM::PtrToIntOp::create(rewriter, loc, i64, address),
-                      source,
-                      LLVM::ZExtOp::create(rewriter, loc,
-                                           rewriter.getI32Type(), pred)},
-                     "l,l,r");
+      emitAsm(
+          rewriter, loc,
+          "{\n\t.reg .pred p;\n\t.reg .b16 r;\n\t"
+          "setp.ne.b32 p, $2, 0;\n\tmov.b16 r, 0;\n\t@p " +
+              load + " r, [$1];\n\t" + store + " [$0], r;\n\t}",
+          {LLVM::PtrToIntOp::create(rewriter, loc, i64, address), source,
+           LLVM::ZExtOp::create(rewriter, loc, rewriter.getI32Type(), pred)},
+          "l,l,r");
     }
     rewriter.eraseOp(op);
     return success();
-  }
-
-  static void emitStagingAsm(OpBuilder &b, Location loc, StringRef text,
-                             ValueRange operands, StringRef constraints) {
-    LLVM::InlineAsmOp::create(
-        b, loc, LLVM::LLVMVoidType::get(b.getContext()), operands, text,
-        constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
-        LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
   }
 
   LoweringContext &state;
@@ -441,8 +446,7 @@ struct AsyncCommitOpConversion : public OpConversionPattern<tx::AsyncCommitOp> {
   LogicalResult
   matchAndRewrite(tx::AsyncCommitOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    AsyncCopyOpConversion::emitStagingAsm(rewriter, op.getLoc(),
-                                          "cp.async.commit_group;", {}, "");
+    emitAsm(rewriter, op.getLoc(), "cp.async.commit_group;", {}, "");
     rewriter.eraseOp(op);
     return success();
   }
@@ -453,9 +457,9 @@ struct AsyncWaitOpConversion : public OpConversionPattern<tx::AsyncWaitOp> {
   LogicalResult
   matchAndRewrite(tx::AsyncWaitOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    AsyncCopyOpConversion::emitStagingAsm(
-        rewriter, op.getLoc(),
-        "cp.async.wait_group " + std::to_string(op.getPending()) + ";", {}, "");
+    emitAsm(rewriter, op.getLoc(),
+            "cp.async.wait_group " + std::to_string(op.getPending()) + ";", {},
+            "");
     rewriter.eraseOp(op);
     return success();
   }
@@ -484,9 +488,10 @@ struct AsyncLoadOpConversion : public OpConversionPattern<tx::AsyncLoadOp> {
                         : memType;
     unsigned numThreads = state.numWarps * ttg::kThreadsPerWarp;
     SmallVector<Value> results;
+    StagedGroups groups =
+        stagedGroups(rewriter, loc, slot, adaptor.getStage(), numThreads);
     for (unsigned g = 0; g * slot.width < count; ++g) {
-      Value address = stagedAddress(rewriter, loc, slot, adaptor.getStage(), g,
-                                    numThreads);
+      Value address = groups.address(rewriter, loc, g);
       Value loaded = LLVM::LoadOp::create(rewriter, loc, loadType, address,
                                           slot.groupBytes());
       SmallVector<Value> words;

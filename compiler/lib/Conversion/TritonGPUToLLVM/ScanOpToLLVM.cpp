@@ -36,9 +36,6 @@ using namespace mlir::triton::lowering;
 
 namespace {
 
-constexpr unsigned kSharedAddressSpace = 3;
-
-
 SmallVector<Value> shuffleAll(OpBuilder &b, Location loc,
                               ArrayRef<Value> values, Value laneArg,
                               NVVM::ShflKind kind) {

@@ -28,8 +28,6 @@ using namespace mlir::triton::lowering;
 
 namespace {
 
-constexpr unsigned kSharedAddressSpace = 3;
-
 using SlotFn = function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)>;
 
 FailureOr<ttg::LayoutView> viewOf(Type type) {

@@ -12,7 +12,6 @@ using ttg::LayoutView;
 
 /// Name of the module's dynamic shared memory buffer.
 static constexpr llvm::StringLiteral kSharedMemoryName = "global_smem";
-static constexpr unsigned kSharedAddressSpace = 3;
 
 TritiumTypeConverter::TritiumTypeConverter(MLIRContext *context)
     : LLVMTypeConverter(context) {
@@ -658,4 +657,12 @@ Value lowering::shuffle(OpBuilder &b, Location loc, Value value, Value laneArg,
   if (isa<IntegerType>(type))
     return shuffled;
   return LLVM::BitcastOp::create(b, loc, type, shuffled);
+}
+
+void lowering::emitAsm(OpBuilder &b, Location loc, StringRef ptx,
+                       ValueRange operands, StringRef constraints) {
+  LLVM::InlineAsmOp::create(
+      b, loc, LLVM::LLVMVoidType::get(b.getContext()), operands, ptx,
+      constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
 }

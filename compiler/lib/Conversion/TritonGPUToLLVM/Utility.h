@@ -67,6 +67,14 @@ struct LoweringContext {
 
 namespace lowering {
 
+/// The NVVM address space of shared memory.
+constexpr unsigned kSharedAddressSpace = 3;
+
+/// Inline PTX with side effects on `operands` (constraints given), no
+/// results.
+void emitAsm(OpBuilder &b, Location loc, StringRef ptx, ValueRange operands,
+             StringRef constraints);
+
 /// Splits a converted tensor value into its per-thread elements.
 SmallVector<Value> unpack(OpBuilder &b, Location loc, Value structValue);
 /// Packs per-thread elements into the converted type of a tensor.

@@ -88,9 +88,10 @@ int64_t stagingBytes(LoadOp load, int64_t stages, unsigned numThreads) {
 bool canStage(scf::ForOp loop, LoadOp load, const AxisInfoAnalysis &axisInfo) {
   auto ptrType = dyn_cast<RankedTensorType>(load.getPtr().getType());
   if (!ptrType || !ptrType.getEncoding() || load.getIsVolatile() ||
-      !fillsZeros(load) || feedsDotOperand(load.getResult(), loop.getBody()) ||
-      load->hasAttr("ttg.async_group"))
+      !fillsZeros(load) || feedsDotOperand(load.getResult(), loop.getBody()))
     return false;
+  // A load carried to the next iteration (tritium-pipeline-loads' next
+  // tile, async-marked or not) is that pass's.
   for (Operation *user : load->getUsers())
     if (isa<scf::YieldOp>(user))
       return false;
@@ -114,8 +115,6 @@ public:
 
   void run() {
     Location loc = loop.getLoc();
-    unsigned numIVs = loop.getNumInductionVars();
-    Operation *yield = loop.getBody()->getTerminator();
 
     // Iterations 0 .. N - 2 before the loop: iteration j's values from
     // iteration j - 1's (the first from the loop's initial values).
@@ -124,16 +123,8 @@ public:
     std::vector<std::unique_ptr<IterationCloner>> before;
     for (int64_t j = 0; j + 1 < stages; ++j) {
       Value iv = ivAt(loop.getLowerBound(), j);
-      IterationCloner *previous = j ? before.back().get() : nullptr;
-      before.push_back(std::make_unique<IterationCloner>(
-          loop, builder, [=, this](BlockArgument arg) -> Value {
-            if (arg == loop.getInductionVar())
-              return iv;
-            unsigned index = arg.getArgNumber() - numIVs;
-            if (!previous)
-              return loop.getInitArgs()[index];
-            return previous->get(yield->getOperand(index));
-          }));
+      before.push_back(
+          followingIteration(j ? before.back().get() : nullptr, iv));
       Value runs = lessThan(builder, loc, loop, iv, loop.getUpperBound());
       copyAll(*before.back(), runs, stageConstant(j));
     }
@@ -146,18 +137,11 @@ public:
     std::vector<std::unique_ptr<IterationCloner>> ahead;
     ahead.push_back(std::make_unique<IterationCloner>(
         loop, builder, [](BlockArgument arg) -> Value { return arg; }));
+    Value lastIV = iv;
     for (int64_t d = 1; d < stages; ++d) {
-      Value aheadIV = ivAt(iv, d);
-      IterationCloner *previous = ahead.back().get();
-      ahead.push_back(std::make_unique<IterationCloner>(
-          loop, builder, [=, this](BlockArgument arg) -> Value {
-            if (arg == loop.getInductionVar())
-              return aheadIV;
-            return previous->get(
-                yield->getOperand(arg.getArgNumber() - numIVs));
-          }));
+      lastIV = ivAt(iv, d);
+      ahead.push_back(followingIteration(ahead.back().get(), lastIV));
     }
-    Value lastIV = ivAt(iv, stages - 1);
     Value exists = lessThan(builder, loc, loop, lastIV, loop.getUpperBound());
     Value iteration = iterationNumber(iv);
     copyAll(*ahead.back(), exists,
@@ -188,6 +172,24 @@ public:
   }
 
 private:
+  /// Computes values of the iteration after `previous`'s (with no
+  /// `previous`, of the loop's first: its initial values), whose induction
+  /// variable is `iv`.
+  std::unique_ptr<IterationCloner> followingIteration(IterationCloner *previous,
+                                                      Value iv) {
+    Operation *yield = loop.getBody()->getTerminator();
+    unsigned numIVs = loop.getNumInductionVars();
+    return std::make_unique<IterationCloner>(
+        loop, builder, [=, this](BlockArgument arg) -> Value {
+          if (arg == loop.getInductionVar())
+            return iv;
+          unsigned index = arg.getArgNumber() - numIVs;
+          if (!previous)
+            return loop.getInitArgs()[index];
+          return previous->get(yield->getOperand(index));
+        });
+  }
+
   /// Moves the ops made before the loop (those after `lastBefore`) up
   /// their block, past ops that write no memory and define none of their
   /// operands (loads, arithmetic, reductions: the copies then overlap
