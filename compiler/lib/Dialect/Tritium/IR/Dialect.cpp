@@ -110,36 +110,33 @@ LogicalResult WeightedHistogramOp::verify() {
   return success();
 }
 
+/// An optional `mask` is i1 of `like`'s shape and layout (`whose` names
+/// `like` in the message).
+static LogicalResult verifyMaskLike(Operation *op, Value mask,
+                                    RankedTensorType like, StringRef whose) {
+  if (!mask)
+    return success();
+  auto type = cast<RankedTensorType>(mask.getType());
+  if (type.getShape() != like.getShape() ||
+      !type.getElementType().isInteger(1) ||
+      type.getEncoding() != like.getEncoding())
+    return op->emitOpError("mask must be i1 of the ")
+           << whose << " shape and layout, got " << type;
+  return success();
+}
+
 LogicalResult LocalHistogramAddOp::verify() {
   auto src = cast<RankedTensorType>(getSrc().getType());
   if (src.getRank() != 1 || !src.getElementType().isInteger())
     return emitOpError("counts a 1-D tensor of integers, not ") << src;
-  if (getMask()) {
-    auto mask = cast<RankedTensorType>(getMask().getType());
-    if (mask.getShape() != src.getShape() ||
-        !mask.getElementType().isInteger(1) ||
-        mask.getEncoding() != src.getEncoding())
-      return emitOpError("mask must be i1 of the source's shape and layout, "
-                         "got ")
-             << mask;
-  }
-  return success();
+  return verifyMaskLike(*this, getMask(), src, "source's");
 }
 
 LogicalResult AsyncCopyOp::verify() {
   auto ptr = cast<RankedTensorType>(getPtr().getType());
   if (!isa<triton::PointerType>(ptr.getElementType()))
     return emitOpError("copies through a tensor of pointers, not ") << ptr;
-  if (getMask()) {
-    auto mask = cast<RankedTensorType>(getMask().getType());
-    if (mask.getShape() != ptr.getShape() ||
-        !mask.getElementType().isInteger(1) ||
-        mask.getEncoding() != ptr.getEncoding())
-      return emitOpError("mask must be i1 of the pointers' shape and layout, "
-                         "got ")
-             << mask;
-  }
-  return success();
+  return verifyMaskLike(*this, getMask(), ptr, "pointers'");
 }
 
 LogicalResult LocalHistogramReadOp::verify() {
