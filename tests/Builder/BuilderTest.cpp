@@ -181,6 +181,24 @@ TEST_CASE("constexpr values specialise the IR", "[builder]") {
   CHECK(build(128) == small); // Deterministic.
 }
 
+TEST_CASE("prefetchL2 takes one pointer and a scalar byte count", "[builder]") {
+  Fixture f;
+  KernelBuilder &kb = f.kb;
+  Value s = kb.scalarArg("s", DType::F32);
+  auto tensor = errorOf([&] { prefetchL2(f.x + f.offs, 512); });
+  CHECK(tensor.kind() == Kind::InvalidArgument);
+  CHECK_THAT(tensor.what(), Contains("prefetchL2") && Contains("tensor"));
+  auto floatBytes = errorOf([&] { prefetchL2(f.x, s); });
+  CHECK_THAT(floatBytes.what(), Contains("scalar integer"));
+  auto tensorBytes = errorOf([&] { prefetchL2(f.x, f.offs); });
+  CHECK_THAT(tensorBytes.what(), Contains("scalar integer"));
+  prefetchL2(f.x + 256, f.n * 4);
+  prefetchL2(f.x, 4096);
+  std::string ir = kb.tritonIR();
+  CHECK_THAT(ir,
+             Contains("tx.prefetch_l2 %") && Contains(": !tt.ptr<f32>, i64"));
+}
+
 TEST_CASE("misuse is an InvalidArgument error naming the op and shapes",
           "[builder][errors]") {
   Fixture f;

@@ -27,7 +27,10 @@
 //       per code tuple, then select each row against one threshold, 0/1),
 //       emit_chunks (counts: count chunks an emit program writes), slsr
 //       (the NVPTX backend's
-//       straight-line strength reduction in every kernel, 0/1)
+//       straight-line strength reduction in every kernel, 0/1), sparse,
+//       count_maxnreg, count_stages, emit_stages (counts: loops staged in
+//       shared memory, 2-8), count_l2_ahead (counts: code tiles asked of
+//       L2 ahead of the loads, 0-8)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -303,6 +306,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.countStages = int(v); }},
       {"emit_stages",
        [](PlanOverrides &o, int64_t v) { o.emitStages = int(v); }},
+      {"count_l2_ahead",
+       [](PlanOverrides &o, int64_t v) { o.countL2Ahead = int(v); }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -812,6 +817,23 @@ int commandCheck(const Args &a) {
       if (bc.config.score == ScoreKind::PQ)
         one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 26},
             staged);
+  }
+  // The count's tiles asked of L2 ahead (tx.prefetch_l2; a hint: the
+  // results must not change): every key-major pq edge shape with heavy
+  // positions (the option's domain), the hard inputs and every pq case.
+  {
+    const PlanOverrides ahead{.countL2Ahead = 3};
+    const std::string suffix = " count_l2_ahead=3";
+    one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
+        hardInputs(a.seed + 27), ahead);
+    for (const auto &[name, shape] : edgeShapes())
+      if (shape.score == ScoreKind::PQ && shape.heavy > 0 &&
+          shape.pq.codebookLayout == CodebookLayout::KeyMajor)
+        one(name + suffix, shape, {.seed = a.seed + 28}, ahead);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::PQ)
+        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 29},
+            ahead);
   }
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge

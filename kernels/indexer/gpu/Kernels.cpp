@@ -1455,6 +1455,37 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
                             tupleOrderKeys(kb, config, tables));
                 });
   };
+  // plan.countL2Ahead: the row group's programs of this chunk (one per
+  // head group, adjacent in the grid) split each tile's key rows, which
+  // hold every head's codes, into one contiguous share each and ask L2
+  // for it countL2Ahead tiles beyond the register prefetch: more of the
+  // codes in flight than registers hold, no shared memory, no registers.
+  const int64_t l2Ahead = keyMajor ? plan.countL2Ahead : 0;
+  auto prefetchTileToL2 = [&](const Value &i) {
+    const int64_t rowElements = Hkv * M;
+    const int64_t elementBytes = dtypeSize(config.pq.codebookDType);
+    const int64_t shares = H / R;
+    // A share's elements, whole 128-byte lines where the rows allow.
+    const int64_t lineElements = std::max<int64_t>(1, 128 / elementBytes);
+    const int64_t share = (tile * rowElements + shares * lineElements - 1) /
+                          (shares * lineElements) * lineElements;
+    Value j = (config.candidateBegin() - config.pq.initOffset) + split * chunk +
+              i * tile;
+    Value keys = tb::where(
+        i < int(tiles),
+        tb::minimum(j + tile, config.candidateEnd() - config.pq.initOffset) - j,
+        0);
+    Value shareIndex = ((firstRow % H) / R).to(tb::DType::I64);
+    Value first =
+        (b.to(tb::DType::I64) * Nq + j.to(tb::DType::I64)) * rowElements +
+        shareIndex * share;
+    Value elements = tb::minimum(
+        keys.to(tb::DType::I64) * rowElements - shareIndex * share, share);
+    tb::prefetchL2(codebook + first, elements * elementBytes);
+  };
+  for (int64_t ahead = 1; ahead <= l2Ahead; ++ahead)
+    prefetchTileToL2(kb.constant(ahead, tb::DType::I32));
+
   if (!staged)
     buildOrderKeys(std::nullopt);
   Values chunkCounts = kb.forLoop(
@@ -1466,6 +1497,8 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
         Values keyCodes(R);
         Values prefetched;
+        if (l2Ahead > 0)
+          prefetchTileToL2(i + int(l2Ahead + 1));
         if (prefetch) {
           prefetched = loadKeyCodes(i + 1);
           for (int64_t r = 0; r < R; ++r)
@@ -1730,6 +1763,10 @@ std::string IndexerPlan::describe() const {
                : std::string())
        << (countStages >= 2
                ? ", codes staged " + std::to_string(countStages) + " deep"
+               : std::string())
+       << (countL2Ahead > 0
+               ? ", codes asked of L2 " + std::to_string(countL2Ahead) +
+                     " tile(s) ahead"
                : std::string())
        << "), emit " << rowGroups * headsPerProgram << "x" << mergePrograms()
        << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"
@@ -2178,6 +2215,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   if (overrides.emitChunks && !counts)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: emit_chunks is for pq by tuple counts");
+  if (overrides.countL2Ahead > 0 &&
+      (!counts || config.pq.codebookLayout != CodebookLayout::KeyMajor))
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: count_l2_ahead is for pq by tuple counts with "
+                "a key-major codebook (whose key rows hold every head's "
+                "codes)");
   if (overrides.exactPrefetch == 1 && (pq ? !counts : plan.exactScoreByDims))
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: prefetch is for exact scores by rows and pq by "
@@ -2282,6 +2325,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(plan.emitStages));
     if (plan.emitStages >= 2)
       plan.emitPrefetch = false;
+    plan.countL2Ahead =
+        overrides.countL2Ahead >= 0 ? overrides.countL2Ahead : 0;
+    if (plan.countL2Ahead > 8)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: count_l2_ahead is 0-8, got " +
+                      std::to_string(plan.countL2Ahead));
     if (plan.countStages < 0 || plan.countStages > 8)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: count_stages is 0-8, got " +

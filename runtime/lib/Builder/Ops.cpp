@@ -865,6 +865,23 @@ Value load(const Value &ptr, const LoadOptions &options) {
   return result;
 }
 
+void prefetchL2(const Value &ptr, const Value &bytes) {
+  const char *op = "prefetchL2";
+  KernelBuilder &kb = ownerOf(op, {&ptr, &bytes});
+  checkPointer(op, ptr);
+  if (ptr.isTensor())
+    fail(str(op) +
+         ": the range starts at one pointer, got a tensor of "
+         "pointers " +
+         ptr.typeString());
+  if (bytes.isPointer() || bytes.isTensor() ||
+      (!bytes.isLiteral() && !isInteger(bytes.dtype())))
+    fail(str(op) + ": the byte count must be a scalar integer, got " +
+         bytes.typeString());
+  Value size = conform(kb, op, bytes, DType::I64, {});
+  create<tx::PrefetchL2Op>(kb, ir(ptr), ir(size));
+}
+
 void store(const Value &ptr, const Value &value, const StoreOptions &options) {
   const char *op = "store";
   KernelBuilder &kb = ownerOf(op, {&ptr, &value});

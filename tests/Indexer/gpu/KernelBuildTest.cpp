@@ -340,6 +340,19 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(countOf(emitStagedKernels[1].irText, "tt.num_stages = 3") == 1);
     CHECK(countOf(emitStagedKernels[1].irText, "tt.load") ==
           countOf(plainKernels[1].irText, "tt.load"));
+    // count_l2_ahead: the count asks L2 for tiles 1..N before its loop
+    // and one more each iteration; its loads stay the same. Off by
+    // default.
+    CHECK(countOf(kernels[0].irText, "tx.prefetch_l2") == 0);
+    PlanOverrides aheadOverrides{.pqTupleCounts = 1, .countL2Ahead = 3};
+    IndexerPlan ahead = planIndexer(config, 132, aheadOverrides);
+    CHECK(ahead.countL2Ahead == 3);
+    std::vector<IndexerKernelSource> aheadKernels =
+        buildIndexerKernels(config, ahead);
+    CHECK(countOf(aheadKernels[0].irText, "tx.prefetch_l2") == 3 + 1);
+    CHECK(countOf(aheadKernels[0].irText, "tt.load") ==
+          countOf(kernels[0].irText, "tt.load"));
+    compileAll(config, aheadOverrides);
   }
   compileAll(findCase("pq-128k").config,
              PlanOverrides{.exactPrefetch = 0, .pqTupleCounts = 1});

@@ -465,6 +465,75 @@ struct AsyncWaitOpConversion : public OpConversionPattern<tx::AsyncWaitOp> {
   }
 };
 
+/// tx.prefetch_l2: the range's 16-byte aligned part [lo, hi), lo = ptr
+/// rounded up, hi = ptr + bytes rounded down (never past the range).
+struct PrefetchL2OpConversion : public OpConversionPattern<tx::PrefetchL2Op> {
+  PrefetchL2OpConversion(TritiumTypeConverter &converter,
+                         LoweringContext &state)
+      : OpConversionPattern(converter, &converter.getContext()), state(state) {}
+
+  LogicalResult
+  matchAndRewrite(tx::PrefetchL2Op op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type i64 = rewriter.getI64Type();
+    auto constant = [&](int64_t value) {
+      return intConst(rewriter, loc, i64, value);
+    };
+    Value address =
+        LLVM::PtrToIntOp::create(rewriter, loc, i64, adaptor.getPtr());
+    Value bytes = adaptor.getBytes();
+    if (bytes.getType() != i64)
+      bytes = LLVM::SExtOp::create(rewriter, loc, i64, bytes);
+    Value alignMask = constant(~int64_t(15));
+    Value lo = LLVM::AndOp::create(
+        rewriter, loc,
+        LLVM::AddOp::create(rewriter, loc, address, constant(15)), alignMask);
+    Value hi = LLVM::AndOp::create(
+        rewriter, loc, LLVM::AddOp::create(rewriter, loc, address, bytes),
+        alignMask);
+    Value tid = NVVM::ThreadIdXOp::create(rewriter, loc, rewriter.getI32Type());
+    Value tid64 = LLVM::ZExtOp::create(rewriter, loc, i64, tid);
+    if (state.computeCapability >= 90) {
+      // One thread issues the whole range (at most 2^32 - 16 bytes, the
+      // instruction's size operand).
+      Value size = LLVM::SubOp::create(rewriter, loc, hi, lo);
+      Value nonEmpty = LLVM::ICmpOp::create(
+          rewriter, loc, LLVM::ICmpPredicate::sgt, size, constant(0));
+      size = LLVM::UMinOp::create(rewriter, loc, size, constant(0xFFFFFFF0));
+      Value issue = LLVM::AndOp::create(
+          rewriter, loc, nonEmpty,
+          LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::eq, tid,
+                               i32Const(rewriter, loc, 0)));
+      emitAsm(
+          rewriter, loc,
+          "{\n\t.reg .pred p;\n\tsetp.ne.b32 p, $2, 0;\n\t"
+          "@p cp.async.bulk.prefetch.L2.global [$0], $1;\n\t}",
+          {lo,
+           LLVM::TruncOp::create(rewriter, loc, rewriter.getI32Type(), size),
+           LLVM::ZExtOp::create(rewriter, loc, rewriter.getI32Type(), issue)},
+          "l,r,r");
+    } else {
+      // No bulk prefetch before sm_90: thread t prefetches line t.
+      Value line = LLVM::AddOp::create(
+          rewriter, loc, lo,
+          LLVM::MulOp::create(rewriter, loc, tid64, constant(128)));
+      Value issue = LLVM::ICmpOp::create(rewriter, loc,
+                                         LLVM::ICmpPredicate::slt, line, hi);
+      emitAsm(rewriter, loc,
+              "{\n\t.reg .pred p;\n\tsetp.ne.b32 p, $1, 0;\n\t"
+              "@p prefetch.global.L2 [$0];\n\t}",
+              {line, LLVM::ZExtOp::create(rewriter, loc, rewriter.getI32Type(),
+                                          issue)},
+              "l,r");
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  LoweringContext &state;
+};
+
 struct AsyncLoadOpConversion : public OpConversionPattern<tx::AsyncLoadOp> {
   AsyncLoadOpConversion(TritiumTypeConverter &converter, LoweringContext &state)
       : OpConversionPattern(converter, &converter.getContext()), state(state) {}
@@ -601,14 +670,11 @@ LogicalResult mlir::triton::planStagingSlots(ModuleOp module,
   return success();
 }
 
-namespace {
-} // namespace
-
 void mlir::triton::populateLoadStoreOpToLLVMPatterns(
     TritiumTypeConverter &converter, RewritePatternSet &patterns,
     LoweringContext &state) {
   patterns.add<LoadOpConversion, StoreOpConversion, AsyncCopyOpConversion,
-               AsyncLoadOpConversion>(converter, state);
+               AsyncLoadOpConversion, PrefetchL2OpConversion>(converter, state);
   patterns.add<AsyncCommitOpConversion, AsyncWaitOpConversion>(
       converter, &converter.getContext());
 }

@@ -124,6 +124,10 @@ struct PlanOverrides {
   /// shared memory this many stages deep (IndexerPlan::emitStages; 2-8),
   /// or not (1); 0: the planner's.
   int emitStages = 0;
+  /// pq by tuple counts: the count's code tiles asked of L2 this many
+  /// tiles beyond the register prefetch (IndexerPlan::countL2Ahead; 0-8);
+  /// -1: the planner's.
+  int countL2Ahead = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -133,7 +137,7 @@ struct PlanOverrides {
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
            strengthReduction >= 0 || emitSparseStores >= 0 ||
-           countMaxRegisters || countStages || emitStages;
+           countMaxRegisters || countStages || emitStages || countL2Ahead >= 0;
   }
 };
 
@@ -251,6 +255,11 @@ struct IndexerPlan {
   /// tuple-index tiles, contiguous, copied emitStages - 1 tiles ahead)
   /// instead of the register prefetch (emitPrefetch); 0: not marked.
   int emitStages = 0;
+  /// pq by tuple counts, key-major codes: the count's programs of a chunk
+  /// ask L2 (tx.prefetch_l2) for the codes of the tiles this many beyond
+  /// the one their registers prefetch, each program one contiguous share
+  /// of a tile's key rows; 0: no such hint.
+  int countL2Ahead = 0;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).

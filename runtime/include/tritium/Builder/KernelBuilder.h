@@ -488,6 +488,13 @@ Value intToPtr(const Value &address, DType pointee);
 Value load(const Value &ptr, const LoadOptions &options = {});
 void store(const Value &ptr, const Value &value,
            const StoreOptions &options = {});
+/// tx.prefetch_l2: a hint that the `bytes` bytes of global memory from the
+/// scalar pointer `ptr` will be read soon. Issued once by the program; the
+/// range starts moving into L2 (sm_90: one bulk prefetch; sm_80: one
+/// 128-byte line a thread), so later loads of it wait less. Only the
+/// range's 16-byte aligned part is fetched, nothing where bytes <= 0; the
+/// range must lie inside one allocation, like a load's addresses.
+void prefetchL2(const Value &ptr, const Value &bytes);
 /// tt.atomic_rmw; each returns the old values. As in Triton, a missing
 /// mask becomes an all-true one. atomicAdd on floats is fadd; atomicMax/Min
 /// on unsigned integers use umax/umin. On f32/f64, max/min use Triton's

@@ -2,6 +2,8 @@
 
 #include "LoopIterations.h"
 
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -43,8 +45,12 @@ bool writesMemory(Operation *op) {
         writes = true;
       return;
     }
-    if (effects.hasEffect<MemoryEffects::Write>())
-      writes = true;
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &instance : instances)
+      if (isa<MemoryEffects::Write>(instance.getEffect()) &&
+          !isa<tx::L2HintResource>(instance.getResource()))
+        writes = true;
   });
   return writes;
 }

@@ -24,7 +24,8 @@ namespace mlir::triton::gpu {
 bool feedsDotOperand(Value value, Block *body, unsigned depth = 0);
 
 /// Whether `op` or anything nested in it may write memory (ops without
-/// memory effect information count as writing).
+/// memory effect information count as writing; tx.prefetch_l2's write
+/// to the L2 hint resource does not).
 bool writesMemory(Operation *op);
 
 /// Rebuilds values of the loop body as they are at another iteration, at

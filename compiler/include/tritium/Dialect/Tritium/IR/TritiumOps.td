@@ -4,6 +4,7 @@
 #define TRITIUM_DIALECT_TRITIUM_IR_TRITIUMOPS_TD
 
 include "tritium/Dialect/Tritium/IR/TritiumDialect.td"
+include "tritium/Dialect/Triton/IR/TritonTypes.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -199,6 +200,30 @@ def TX_AsyncLoadOp : TX_Op<"async_load", [MemoryEffects<[MemRead]>]> {
                        ConfinedAttr<I32Attr, [IntPositive]>:$stages);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$stage attr-dict `:` type($result)";
+}
+
+def TX_L2Hint : Resource<"::mlir::tx::L2HintResource">;
+
+def TX_PrefetchL2Op : TX_Op<"prefetch_l2",
+    [MemoryEffects<[MemRead, MemWrite<TX_L2Hint>]>]> {
+  let summary = "Asks for a range of global memory to be brought into L2";
+  let description = [{
+    A hint, issued once by the program (not by each thread): the bytes
+    [`ptr`, `ptr` + `bytes`) of global memory start moving into the L2
+    cache, so that the loads that read them later wait less and more bytes
+    are in flight than the program's registers could hold. It changes no
+    value and writes no memory. Only the range's 16-byte aligned part is
+    fetched; `bytes` <= 0 fetches nothing. The range must lie inside one
+    allocation, as a load's addresses must. Its only write is to the
+    `<L2Hint>` resource, which nothing reads: it is never dead code, and
+    passes that move loads past writes may move them past it.
+
+    sm_90 and later: one `cp.async.bulk.prefetch.L2` of the whole range.
+    sm_80: each thread prefetches one 128-byte line, so only the range's
+    first 128 x (threads of the program) bytes are fetched.
+  }];
+  let arguments = (ins TT_Ptr:$ptr, AnyTypeOf<[I32, I64]>:$bytes);
+  let assemblyFormat = "$ptr `,` $bytes attr-dict `:` qualified(type($ptr)) `,` type($bytes)";
 }
 
 #endif
