@@ -1419,6 +1419,39 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
                    {.mask = valid.column() & (codeColumn < M), .other = 0}));
     return codes;
   };
+  // plan.countL2Ahead: the row group's programs of this chunk (one per
+  // head group, adjacent in the grid) split each tile's key rows, which
+  // hold every head's codes, into one contiguous share each and ask L2
+  // for it: tiles 0 .. countL2Ahead before the loop (ahead of the first
+  // tile's loads, so DRAM sees the rows in order), tile i + countL2Ahead +
+  // 1 in iteration i. More of the codes in flight than registers hold, no
+  // shared memory, no registers.
+  const int64_t l2Ahead = keyMajor ? plan.countL2Ahead : 0;
+  auto prefetchTileToL2 = [&](const Value &i) {
+    const int64_t rowElements = Hkv * M;
+    const int64_t elementBytes = dtypeSize(config.pq.codebookDType);
+    const int64_t shares = H / R;
+    // A share's elements, whole 128-byte lines where the rows allow.
+    const int64_t lineElements = std::max<int64_t>(1, 128 / elementBytes);
+    const int64_t share = (tile * rowElements + shares * lineElements - 1) /
+                          (shares * lineElements) * lineElements;
+    Value j = (config.candidateBegin() - config.pq.initOffset) + split * chunk +
+              i * tile;
+    Value keys = tb::where(
+        i < int(tiles),
+        tb::minimum(j + tile, config.candidateEnd() - config.pq.initOffset) - j,
+        0);
+    Value shareIndex = ((firstRow % H) / R).to(tb::DType::I64);
+    Value first =
+        (b.to(tb::DType::I64) * Nq + j.to(tb::DType::I64)) * rowElements +
+        shareIndex * share;
+    Value elements = tb::minimum(
+        keys.to(tb::DType::I64) * rowElements - shareIndex * share, share);
+    tb::prefetchL2(codebook + first, elements * elementBytes);
+  };
+  for (int64_t ahead = 0; l2Ahead > 0 && ahead <= l2Ahead; ++ahead)
+    prefetchTileToL2(kb.constant(ahead, tb::DType::I32));
+
   // plan.countPrefetch: the next tile's codes are loaded at the top of an
   // iteration and carried to the next (as loaded: converting them there
   // would wait for them), so they are in flight while this tile's tuples
@@ -1455,36 +1488,6 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
                             tupleOrderKeys(kb, config, tables));
                 });
   };
-  // plan.countL2Ahead: the row group's programs of this chunk (one per
-  // head group, adjacent in the grid) split each tile's key rows, which
-  // hold every head's codes, into one contiguous share each and ask L2
-  // for it countL2Ahead tiles beyond the register prefetch: more of the
-  // codes in flight than registers hold, no shared memory, no registers.
-  const int64_t l2Ahead = keyMajor ? plan.countL2Ahead : 0;
-  auto prefetchTileToL2 = [&](const Value &i) {
-    const int64_t rowElements = Hkv * M;
-    const int64_t elementBytes = dtypeSize(config.pq.codebookDType);
-    const int64_t shares = H / R;
-    // A share's elements, whole 128-byte lines where the rows allow.
-    const int64_t lineElements = std::max<int64_t>(1, 128 / elementBytes);
-    const int64_t share = (tile * rowElements + shares * lineElements - 1) /
-                          (shares * lineElements) * lineElements;
-    Value j = (config.candidateBegin() - config.pq.initOffset) + split * chunk +
-              i * tile;
-    Value keys = tb::where(
-        i < int(tiles),
-        tb::minimum(j + tile, config.candidateEnd() - config.pq.initOffset) - j,
-        0);
-    Value shareIndex = ((firstRow % H) / R).to(tb::DType::I64);
-    Value first =
-        (b.to(tb::DType::I64) * Nq + j.to(tb::DType::I64)) * rowElements +
-        shareIndex * share;
-    Value elements = tb::minimum(
-        keys.to(tb::DType::I64) * rowElements - shareIndex * share, share);
-    tb::prefetchL2(codebook + first, elements * elementBytes);
-  };
-  for (int64_t ahead = 1; ahead <= l2Ahead; ++ahead)
-    prefetchTileToL2(kb.constant(ahead, tb::DType::I32));
 
   if (!staged)
     buildOrderKeys(std::nullopt);

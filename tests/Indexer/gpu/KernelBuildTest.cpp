@@ -340,7 +340,7 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(countOf(emitStagedKernels[1].irText, "tt.num_stages = 3") == 1);
     CHECK(countOf(emitStagedKernels[1].irText, "tt.load") ==
           countOf(plainKernels[1].irText, "tt.load"));
-    // count_l2_ahead: the count asks L2 for tiles 1..N before its loop
+    // count_l2_ahead: the count asks L2 for tiles 0..N before its loop
     // and one more each iteration; its loads stay the same. Off by
     // default.
     CHECK(countOf(kernels[0].irText, "tx.prefetch_l2") == 0);
@@ -349,7 +349,7 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(ahead.countL2Ahead == 3);
     std::vector<IndexerKernelSource> aheadKernels =
         buildIndexerKernels(config, ahead);
-    CHECK(countOf(aheadKernels[0].irText, "tx.prefetch_l2") == 3 + 1);
+    CHECK(countOf(aheadKernels[0].irText, "tx.prefetch_l2") == 4 + 1);
     CHECK(countOf(aheadKernels[0].irText, "tt.load") ==
           countOf(kernels[0].irText, "tt.load"));
     compileAll(config, aheadOverrides);
