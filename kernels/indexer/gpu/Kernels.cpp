@@ -2328,8 +2328,19 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(plan.emitStages));
     if (plan.emitStages >= 2)
       plan.emitPrefetch = false;
+    // The count's code tiles asked of L2 one tile beyond the register
+    // prefetch where a count program has 4 or more tiles (v32, H100, in
+    // three runs each: pq-b8-32k 108.2-109.0 -> 105.1-106.1 µs, pq-128k
+    // 62.1-62.6 -> 59.4-59.8; 2 or 4 tiles ahead were slower than none:
+    // 112.2 / 133.5 and 64.8 / 72.9). With 2 tiles (seed-pq-32k) both are
+    // loaded before the first is counted, and the hint cost 0.3-0.7 µs.
+    // prefetch=0 turns it off with the rest.
     plan.countL2Ahead =
-        overrides.countL2Ahead >= 0 ? overrides.countL2Ahead : 0;
+        overrides.countL2Ahead >= 0 ? overrides.countL2Ahead
+        : config.pq.codebookLayout == CodebookLayout::KeyMajor &&
+                overrides.exactPrefetch != 0 && plan.chunk / plan.subTile >= 4
+            ? 1
+            : 0;
     if (plan.countL2Ahead > 8)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: count_l2_ahead is 0-8, got " +

@@ -341,9 +341,12 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(countOf(emitStagedKernels[1].irText, "tt.load") ==
           countOf(plainKernels[1].irText, "tt.load"));
     // count_l2_ahead: the count asks L2 for tiles 0..N before its loop
-    // and one more each iteration; its loads stay the same. Off by
-    // default.
-    CHECK(countOf(kernels[0].irText, "tx.prefetch_l2") == 0);
+    // and one more each iteration; its loads stay the same. By default
+    // one tile ahead where a count program has 4 tiles or more.
+    const bool manyTiles = plan.chunk / plan.subTile >= 4;
+    CHECK(plan.countL2Ahead == (manyTiles ? 1 : 0));
+    CHECK(countOf(kernels[0].irText, "tx.prefetch_l2") ==
+          (manyTiles ? 2 + 1 : 0));
     PlanOverrides aheadOverrides{.pqTupleCounts = 1, .countL2Ahead = 3};
     IndexerPlan ahead = planIndexer(config, 132, aheadOverrides);
     CHECK(ahead.countL2Ahead == 3);
