@@ -181,6 +181,18 @@ TEST_CASE("plan configs that are not the indexer's are refused",
                     Contains("PREFETCH is out of range (-1 .. 1)"));
   CHECK_THROWS_WITH(planOverridesFor(pqConfig(0, 0, 0, 0, -1)),
                     Contains("EMIT_CHUNKS is out of range (0 .. 32768)"));
+  // L2_AHEAD: the count's tiles asked of L2 ahead, -1 (or absent) for the
+  // planner's.
+  tune::Config ahead = pqConfig(0, 0, 0);
+  CHECK(planOverridesFor(ahead).countL2Ahead == -1);
+  ahead.kwargs["L2_AHEAD"] = std::int64_t(2);
+  CHECK(planOverridesFor(ahead).countL2Ahead == 2);
+  CHECK(planOverridesFor(ahead).any());
+  ahead.kwargs["L2_AHEAD"] = std::int64_t(-1);
+  CHECK_FALSE(planOverridesFor(ahead).any());
+  ahead.kwargs["L2_AHEAD"] = std::int64_t(9);
+  CHECK_THROWS_WITH(planOverridesFor(ahead),
+                    Contains("L2_AHEAD is out of range (-1 .. 8)"));
 }
 
 TEST_CASE("the tuning key names the kind, the shape, the device and the "

@@ -60,10 +60,13 @@ PlanOverrides planOverridesFor(const tune::Config &config) {
     };
     if (!number)
       throw fail("must be an integer");
-    // PREFETCH is the one knob of three states (-1: the planner's); the
-    // others are counts or sizes, 0 for the planner's.
-    const std::int64_t lowest = name == "PREFETCH" ? -1 : 0;
-    const std::int64_t highest = name == "PREFETCH" ? 1 : 32768;
+    // PREFETCH (three states) and L2_AHEAD (0-8 tiles) take -1 for the
+    // planner's; the others are counts or sizes, 0 for the planner's.
+    const bool tristate = name == "PREFETCH" || name == "L2_AHEAD";
+    const std::int64_t lowest = tristate ? -1 : 0;
+    const std::int64_t highest = name == "PREFETCH"   ? 1
+                                 : name == "L2_AHEAD" ? 8
+                                                      : 32768;
     if (*number < lowest || *number > highest)
       throw fail("is out of range (" + std::to_string(lowest) + " .. " +
                  std::to_string(highest) + ")");
@@ -79,9 +82,11 @@ PlanOverrides planOverridesFor(const tune::Config &config) {
       overrides.emitChunks = *number;
     else if (name == "PREFETCH")
       overrides.exactPrefetch = static_cast<int>(*number);
+    else if (name == "L2_AHEAD")
+      overrides.countL2Ahead = static_cast<int>(*number);
     else
       throw fail("is not a knob of the indexer's plan (CHUNK, SELECT_WARPS, "
-                 "MERGE_WARPS, HEADS, EMIT_CHUNKS, PREFETCH)");
+                 "MERGE_WARPS, HEADS, EMIT_CHUNKS, PREFETCH, L2_AHEAD)");
   }
   return overrides;
 }
@@ -204,7 +209,7 @@ std::string describeIndexerConfig(const IndexerConfig &config,
                                   const tune::Config &tuneConfig) {
   std::string text;
   for (const char *name : {"CHUNK", "SELECT_WARPS", "MERGE_WARPS", "HEADS",
-                           "EMIT_CHUNKS", "PREFETCH"}) {
+                           "EMIT_CHUNKS", "PREFETCH", "L2_AHEAD"}) {
     auto it = tuneConfig.kwargs.find(name);
     if (it != tuneConfig.kwargs.end())
       text += (text.empty() ? "" : ", ") + std::string(name) + "=" +
@@ -222,7 +227,11 @@ std::string describeIndexerConfig(const IndexerConfig &config,
               std::to_string(plan.emitChunks) + " chunk(s), " +
               std::to_string(plan.mergeWarps) + " warps; prefetch count " +
               (plan.countPrefetch ? "on" : "off") + ", emit " +
-              (plan.emitPrefetch ? "on" : "off");
+              (plan.emitPrefetch ? "on" : "off") +
+              (plan.countL2Ahead
+                   ? "; count's codes asked of L2 " +
+                         std::to_string(plan.countL2Ahead) + " tile(s) ahead"
+                   : "");
     else
       text += " -> chunk " + std::to_string(plan.chunk) + ", select " +
               std::to_string(plan.selectWarps) + " warps, merge " +
