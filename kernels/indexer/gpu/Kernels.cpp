@@ -1422,11 +1422,17 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   // plan.countL2Ahead: the row group's programs of this chunk (one per
   // head group, adjacent in the grid) split each tile's key rows, which
   // hold every head's codes, into one contiguous share each and ask L2
-  // for it: tiles 0 .. countL2Ahead before the loop (ahead of the first
-  // tile's loads, so DRAM sees the rows in order), tile i + countL2Ahead +
-  // 1 in iteration i. More of the codes in flight than registers hold, no
-  // shared memory, no registers.
-  const int64_t l2Ahead = keyMajor ? plan.countL2Ahead : 0;
+  // for it, countL2Ahead tiles beyond the furthest tile the loop loads
+  // (i + 1 with the register prefetch, else i): tiles 0 .. last - 1
+  // before the loop (ahead of the first tile's loads, so DRAM sees the
+  // rows in order), tile i + last in iteration i. More of the codes in
+  // flight than registers hold, no shared memory, no registers. Hints
+  // for tiles past the chunk's last are not emitted.
+  const bool staged = plan.countStages >= 2;
+  const bool prefetch = keyMajor && plan.countPrefetch && !staged;
+  const int64_t l2Last = keyMajor && plan.countL2Ahead > 0
+                             ? plan.countL2Ahead + (prefetch ? 1 : 0)
+                             : 0;
   auto prefetchTileToL2 = [&](const Value &i) {
     const int64_t rowElements = Hkv * M;
     const int64_t elementBytes = dtypeSize(config.pq.codebookDType);
@@ -1449,7 +1455,7 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
         keys.to(tb::DType::I64) * rowElements - shareIndex * share, share);
     tb::prefetchL2(codebook + first, elements * elementBytes);
   };
-  for (int64_t ahead = 0; l2Ahead > 0 && ahead <= l2Ahead; ++ahead)
+  for (int64_t ahead = 0; ahead < std::min(l2Last, tiles); ++ahead)
     prefetchTileToL2(kb.constant(ahead, tb::DType::I32));
 
   // plan.countPrefetch: the next tile's codes are loaded at the top of an
@@ -1458,8 +1464,6 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   // are counted.
   // plan.countStages: the loop is marked tt.num_stages instead, and the
   // compiler keeps countStages - 1 tiles in flight in shared memory.
-  const bool staged = plan.countStages >= 2;
-  const bool prefetch = keyMajor && plan.countPrefetch && !staged;
   Values inits(R, kb.zeros({tuples}, tb::DType::I32));
   if (prefetch)
     for (const Value &codes : loadKeyCodes(kb.constant(0, tb::DType::I32)))
@@ -1500,8 +1504,8 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
         Value j = (position - config.pq.initOffset).to(tb::DType::I64);
         Values keyCodes(R);
         Values prefetched;
-        if (l2Ahead > 0)
-          prefetchTileToL2(i + int(l2Ahead + 1));
+        if (l2Last > 0 && l2Last < tiles)
+          prefetchTileToL2(i + int(l2Last));
         if (prefetch) {
           prefetched = loadKeyCodes(i + 1);
           for (int64_t r = 0; r < R; ++r)
@@ -2334,17 +2338,21 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // 62.1-62.6 -> 59.4-59.8; 2 or 4 tiles ahead were slower than none:
     // 112.2 / 133.5 and 64.8 / 72.9). With 2 tiles (seed-pq-32k) both are
     // loaded before the first is counted, and the hint cost 0.3-0.7 µs.
-    // prefetch=0 turns it off with the rest.
+    // prefetch=0 turns it off with the rest; so do staged count tiles
+    // (their copies already run ahead, and nothing measured the two
+    // together) and targets before sm_90a (no bulk prefetch on sm_80,
+    // where the hint covers 128 bytes a thread; sm_90 was not measured).
     plan.countL2Ahead =
         overrides.countL2Ahead >= 0 ? overrides.countL2Ahead
         : config.pq.codebookLayout == CodebookLayout::KeyMajor &&
-                overrides.exactPrefetch != 0 && plan.chunk / plan.subTile >= 4
+                overrides.exactPrefetch != 0 && overrides.countStages < 2 &&
+                targetHasWgmma && plan.chunk / plan.subTile >= 4
             ? 1
             : 0;
-    if (plan.countL2Ahead > 8)
+    if (overrides.countL2Ahead < -1 || plan.countL2Ahead > 8)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: count_l2_ahead is 0-8, got " +
-                      std::to_string(plan.countL2Ahead));
+                      std::to_string(overrides.countL2Ahead));
     if (plan.countStages < 0 || plan.countStages > 8)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: count_stages is 0-8, got " +

@@ -875,7 +875,8 @@ void prefetchL2(const Value &ptr, const Value &bytes) {
          "pointers " +
          ptr.typeString());
   if (bytes.isPointer() || bytes.isTensor() ||
-      (!bytes.isLiteral() && !isInteger(bytes.dtype())))
+      (!bytes.isLiteral() &&
+       (!isInteger(bytes.dtype()) || bytes.dtype() == DType::I1)))
     fail(str(op) + ": the byte count must be a scalar integer, got " +
          bytes.typeString());
   Value size = conform(kb, op, bytes, DType::I64, {});

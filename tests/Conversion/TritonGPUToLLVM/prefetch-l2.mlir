@@ -2,9 +2,10 @@
 // it parses and prints back; on sm_90a thread 0 issues one
 // cp.async.bulk.prefetch.L2 of the range's 16-byte aligned part (nothing
 // where that part is empty), on sm_80 each thread prefetches one 128-byte
-// line of it. The loop's loads stay plain loads: the hint neither reads
-// into registers nor holds back the loop's other passes. A tensor of
-// pointers or a float byte count is a diagnostic.
+// line of it (counted from the line holding its start, addressed inside
+// the range). The loop's loads stay plain loads. A tensor of pointers or a
+// float byte count is a diagnostic. (That the hint holds back no loop
+// pass: tests/Dialect/TritonGPU/stage-loads.mlir, @hoisted.)
 //
 // RUN: split-file %s %t
 // RUN: tritium-opt %t/ahead.ttir | tritium-opt | FileCheck %s --check-prefix=ROUNDTRIP
@@ -19,16 +20,16 @@
 // ROUNDTRIP: tx.prefetch_l2 %{{.*}}, %{{.*}} : !tt.ptr<i64>, i32
 
 // SM90-LABEL: .entry sum_ahead
-// SM90: mov.u32 %r[[TID:[0-9]+]], %tid.x;
+// SM90: mov.u32 %r{{[0-9]+}}, %tid.x;
 // SM90: @p cp.async.bulk.prefetch.L2.global [%rd{{[0-9]+}}], %r{{[0-9]+}};
-// SM90: $L__BB0_[[LOOP:[0-9]+]]:
 // SM90: @p cp.async.bulk.prefetch.L2.global
 // SM90: ld.global
-// SM90: bra $L__BB0_[[LOOP]];
 // SM90-NOT: prefetch.global.L2
 
 // SM80-LABEL: .entry sum_ahead
 // SM80-NOT: cp.async.bulk
+// SM80: and.b64 %rd{{[0-9]+}}, %rd{{[0-9]+}}, -128;
+// SM80: max.s64
 // SM80: @p prefetch.global.L2 [%rd{{[0-9]+}}];
 // SM80: @p prefetch.global.L2 [%rd{{[0-9]+}}];
 

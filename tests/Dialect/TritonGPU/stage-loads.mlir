@@ -112,13 +112,15 @@ tt.func public @left_alone(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst
 
 // -----
 
-// The copies before the loop move up past what writes no memory (a load, a
-// reduction), so they overlap it, but not past a store.
+// The copies before the loop move up past what writes no memory (an L2
+// prefetch hint, a load, a reduction), so they overlap it, but not past a
+// store.
 // CHECK-LABEL: tt.func public @hoisted
 // CHECK: tt.store
 // CHECK-NOT: tt.reduce
 // CHECK: tx.async_copy
 // CHECK: tx.async_commit
+// CHECK: tx.prefetch_l2
 // CHECK: tt.load
 // CHECK: tt.reduce
 // CHECK: scf.for
@@ -131,6 +133,7 @@ tt.func public @hoisted(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst: !
   %out = tt.splat %dst : !tt.ptr<i64> -> tensor<256x!tt.ptr<i64>>
   %zero = arith.constant dense<0> : tensor<256xi64>
   tt.store %out, %zero : tensor<256x!tt.ptr<i64>>
+  tx.prefetch_l2 %src, %c256 : !tt.ptr<i64>, i32
   %p0 = tt.addptr %base, %range : tensor<256x!tt.ptr<i64>>, tensor<256xi32>
   %first = tt.load %p0 : tensor<256x!tt.ptr<i64>>
   %total = "tt.reduce"(%first) <{axis = 0 : i32}> ({

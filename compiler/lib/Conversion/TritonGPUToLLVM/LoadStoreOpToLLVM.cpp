@@ -514,17 +514,21 @@ struct PrefetchL2OpConversion : public OpConversionPattern<tx::PrefetchL2Op> {
            LLVM::ZExtOp::create(rewriter, loc, rewriter.getI32Type(), issue)},
           "l,r,r");
     } else {
-      // No bulk prefetch before sm_90: thread t prefetches line t.
+      // No bulk prefetch before sm_90: thread t prefetches the range's
+      // 128-byte line t (counted from the line holding lo), through an
+      // address inside the range (lo itself for the first line).
       Value line = LLVM::AddOp::create(
-          rewriter, loc, lo,
+          rewriter, loc,
+          LLVM::AndOp::create(rewriter, loc, lo, constant(~int64_t(127))),
           LLVM::MulOp::create(rewriter, loc, tid64, constant(128)));
       Value issue = LLVM::ICmpOp::create(rewriter, loc,
                                          LLVM::ICmpPredicate::slt, line, hi);
+      Value inside = LLVM::SMaxOp::create(rewriter, loc, line, lo);
       emitAsm(rewriter, loc,
               "{\n\t.reg .pred p;\n\tsetp.ne.b32 p, $1, 0;\n\t"
               "@p prefetch.global.L2 [$0];\n\t}",
-              {line, LLVM::ZExtOp::create(rewriter, loc, rewriter.getI32Type(),
-                                          issue)},
+              {inside, LLVM::ZExtOp::create(rewriter, loc,
+                                            rewriter.getI32Type(), issue)},
               "l,r");
     }
     rewriter.eraseOp(op);

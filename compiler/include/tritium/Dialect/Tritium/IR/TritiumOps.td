@@ -216,11 +216,13 @@ def TX_PrefetchL2Op : TX_Op<"prefetch_l2",
     fetched; `bytes` <= 0 fetches nothing. The range must lie inside one
     allocation, as a load's addresses must. Its only write is to the
     `<L2Hint>` resource, which nothing reads: it is never dead code, and
-    passes that move loads past writes may move them past it.
+    Tritium's loop passes (tritium-pipeline-loads, tritium-stage-loads)
+    move loads and copies past it; MLIR's generic passes (CSE, LICM) see
+    a write and keep loads on their side of it.
 
     sm_90 and later: one `cp.async.bulk.prefetch.L2` of the whole range.
-    sm_80: each thread prefetches one 128-byte line, so only the range's
-    first 128 x (threads of the program) bytes are fetched.
+    sm_80: each thread prefetches one of the range's 128-byte lines, so
+    only its first (threads of the program) lines are fetched.
   }];
   let arguments = (ins TT_Ptr:$ptr, AnyTypeOf<[I32, I64]>:$bytes);
   let assemblyFormat = "$ptr `,` $bytes attr-dict `:` qualified(type($ptr)) `,` type($bytes)";
