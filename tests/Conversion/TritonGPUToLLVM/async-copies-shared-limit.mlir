@@ -1,15 +1,14 @@
 // The dot of dot-wgmma.mlir in a kernel whose other shared memory (a 256 KB
 // transpose) leaves no room for two operand-a buffers under sm_90's 227 KB
-// per block: the asynchronous-copy marks are dropped before the lowering,
-// operand a is loaded into registers and staged as before, so the kernel
-// does not grow past what it needs anyway.
+// per block: the asynchronous-copy marks are dropped before the lowering
+// (no dedicated bytes for operand buffers in the total below), operand a
+// is loaded into registers and staged as before. The transpose alone is
+// more than a block may have, so the lowering then reports the total
+// instead of leaving the driver to refuse the kernel at load time.
 //
-// RUN: tritium-opt %s --tritium-ttir-to-llvm="arch-specific=1" | FileCheck %s
-// CHECK-LABEL: llvm.func @wgmma_loop_big_scratch
-// CHECK-NOT: cp.async
-// CHECK: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16
-// CHECK-NOT: cp.async
-// CHECK: llvm.return
+// RUN: not tritium-opt %s --tritium-ttir-to-llvm="arch-specific=1" 2>&1 | FileCheck %s
+// CHECK: error: the kernel needs 262144 bytes of shared memory (0 of them for staged loads, local histograms and dot operand buffers, the rest scratch), more than the 232448 a block may use on sm_90; use fewer stages, smaller tiles or fewer warps
+// CHECK-NOT: llvm.func
 
 module {
   tt.func public @wgmma_loop_big_scratch(%a_ptr: !tt.ptr<f16> {tt.divisibility = 16 : i32}, %b_ptr: !tt.ptr<f16> {tt.divisibility = 16 : i32}, %c_ptr: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %K: i32 {tt.divisibility = 16 : i32}, %d_ptr: !tt.ptr<f32> {tt.divisibility = 16 : i32}) {

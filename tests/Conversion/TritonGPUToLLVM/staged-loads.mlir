@@ -15,6 +15,7 @@
 // RUN: FileCheck %s --check-prefix=NARROW < %t/narrow.ptx
 // RUN: tritium-opt %t/fallback.mlir --tritium-ttgir-to-llvm | FileCheck %s --check-prefix=FALLBACK
 // RUN: not tritium-opt %t/bad.mlir --tritium-ttgir-to-llvm 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not tritiumc %t/toobig.ttir --arch=sm_90a --num-warps=8 --emit=ptx -o %t/toobig.ptx 2>&1 | FileCheck %s --check-prefix=TOOBIG
 
 // WIDE-LABEL: .entry sum_tiles
 // WIDE-NOT: bar.sync
@@ -47,6 +48,10 @@
 // FALLBACK: llvm.load {{.*}} {alignment = 2 : i64} : !llvm.ptr<3> -> i16
 
 // BAD: error: 'tx.async_load' op reads slot 3, which no tx.async_copy fills
+
+// Stages (128 KB, within the pass's budget) and a histogram's scratch
+// (128 KB) each fit, together not: the lowering reports the total.
+// TOOBIG: error: the kernel needs 262144 bytes of shared memory (131072 of them for staged loads, local histograms and dot operand buffers, the rest scratch), more than the 232448 a block may use on sm_90
 
 //--- wide.ttir
 tt.func public @sum_tiles(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %dst: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %n: i32 {tt.divisibility = 16 : i32}, %tiles: i32) {
@@ -128,4 +133,35 @@ module attributes {"ttg.num-warps" = 4 : i32} {
     %x = tx.async_load %stage {slot = 3 : i32, stages = 2 : i32} : tensor<128xi32, #b>
     tt.return
   }
+}
+
+//--- toobig.ttir
+tt.func public @too_much_shared(%src: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %codes: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %dst: !tt.ptr<i64> {tt.divisibility = 16 : i32}, %hist: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %tiles: i32) {
+  %range = tt.make_range {end = 8192 : i32, start = 0 : i32} : tensor<8192xi32>
+  %zero = arith.constant dense<0> : tensor<8192xi64>
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %ctile = arith.constant 8192 : i32
+  %base = tt.splat %src : !tt.ptr<i64> -> tensor<8192x!tt.ptr<i64>>
+  %acc = scf.for %i = %c0 to %tiles step %c1 iter_args(%a = %zero) -> (tensor<8192xi64>) : i32 {
+    %off = arith.muli %i, %ctile : i32
+    %offs = tt.splat %off : i32 -> tensor<8192xi32>
+    %idx = arith.addi %offs, %range : tensor<8192xi32>
+    %p = tt.addptr %base, %idx : tensor<8192x!tt.ptr<i64>>, tensor<8192xi32>
+    %x = tt.load %p : tensor<8192x!tt.ptr<i64>>
+    %s = arith.addi %a, %x : tensor<8192xi64>
+    scf.yield %s : tensor<8192xi64>
+  } {tt.num_stages = 2 : i32}
+  %out = tt.splat %dst : !tt.ptr<i64> -> tensor<8192x!tt.ptr<i64>>
+  %outp = tt.addptr %out, %range : tensor<8192x!tt.ptr<i64>>, tensor<8192xi32>
+  tt.store %outp, %acc : tensor<8192x!tt.ptr<i64>>
+  %cb = tt.splat %codes : !tt.ptr<i32> -> tensor<8192x!tt.ptr<i32>>
+  %cp = tt.addptr %cb, %range : tensor<8192x!tt.ptr<i32>>, tensor<8192xi32>
+  %c = tt.load %cp : tensor<8192x!tt.ptr<i32>>
+  %h = tt.histogram %c : tensor<8192xi32> -> tensor<32768xi32>
+  %bins = tt.make_range {end = 32768 : i32, start = 0 : i32} : tensor<32768xi32>
+  %hb = tt.splat %hist : !tt.ptr<i32> -> tensor<32768x!tt.ptr<i32>>
+  %hp = tt.addptr %hb, %bins : tensor<32768x!tt.ptr<i32>>, tensor<32768xi32>
+  tt.store %hp, %h : tensor<32768x!tt.ptr<i32>>
+  tt.return
 }

@@ -150,6 +150,20 @@ struct ConvertTritonGPUToLLVM
     // Only the whole lowered module shows which scratch barriers are
     // redundant and how large the scratch regions are.
     unsigned sharedBytes = lowering::assignScratchRegions(module, state);
+    // Each kind of buffer checks its own size; only the total shows a
+    // kernel whose scratch and dedicated buffers do not fit together,
+    // which the driver would otherwise refuse at load time.
+    unsigned limit = lowering::maxSharedBytesPerBlock(computeCapability);
+    if (sharedBytes > limit) {
+      // At the module's location, without the lowered module attached.
+      mlir::emitError(module.getLoc(), "the kernel needs ")
+          << sharedBytes << " bytes of shared memory (" << state.dedicatedBytes
+          << " of them for staged loads, local histograms and dot operand "
+             "buffers, the rest scratch), more than the "
+          << limit << " a block may use on sm_" << unsigned(computeCapability)
+          << "; use fewer stages, smaller tiles or fewer warps";
+      return signalPassFailure();
+    }
     dropRepeatedBarriers(module);
     module->setAttr(ttg::TritonGPUDialect::kSharedAttrName,
                     builder.getI32IntegerAttr(sharedBytes));

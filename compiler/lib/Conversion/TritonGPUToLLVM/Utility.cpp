@@ -446,6 +446,10 @@ SmallVector<ScratchUse> planScratch(ModuleOp module, bool reuse,
 
 } // namespace
 
+unsigned lowering::maxSharedBytesPerBlock(unsigned computeCapability) {
+  return SharedMemoryLimits::get(computeCapability).perBlock;
+}
+
 /// Drops each trailing barrier that a barrier which stays follows in its
 /// block before any cp.async (every warp passing that one has finished the
 /// reads the trailing barrier waited for). A barrier right before a scratch

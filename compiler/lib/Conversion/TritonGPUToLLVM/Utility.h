@@ -128,6 +128,11 @@ void trailingBarrier(OpBuilder &b, Location loc);
 /// returns the bytes of shared memory the module needs.
 unsigned assignScratchRegions(ModuleOp module, const LoweringContext &state);
 
+/// The shared memory one block may use on the target (sm_90: 227 KB,
+/// sm_80: 163 KB, other targets 99 KB), scratch and dedicated buffers
+/// together.
+unsigned maxSharedBytesPerBlock(unsigned computeCapability);
+
 /// shfl.sync of any scalar up to 64 bits (the instruction moves 32).
 /// `laneArg` is the lane offset for up/down, the lane mask for bfly, the
 /// source lane for idx.
