@@ -194,6 +194,8 @@ TEST_CASE("prefetchL2 takes one pointer and a scalar byte count", "[builder]") {
   CHECK_THAT(tensorBytes.what(), Contains("scalar integer"));
   auto boolBytes = errorOf([&] { prefetchL2(f.x, f.n < 4); });
   CHECK_THAT(boolBytes.what(), Contains("scalar integer"));
+  auto floatLiteral = errorOf([&] { prefetchL2(f.x, 512.0); });
+  CHECK_THAT(floatLiteral.what(), Contains("scalar integer"));
   prefetchL2(f.x + 256, f.n * 4);
   prefetchL2(f.x, 4096);
   std::string ir = kb.tritonIR();

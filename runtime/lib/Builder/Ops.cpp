@@ -874,9 +874,9 @@ void prefetchL2(const Value &ptr, const Value &bytes) {
          ": the range starts at one pointer, got a tensor of "
          "pointers " +
          ptr.typeString());
-  if (bytes.isPointer() || bytes.isTensor() ||
-      (!bytes.isLiteral() &&
-       (!isInteger(bytes.dtype()) || bytes.dtype() == DType::I1)))
+  // Literals too: a float or bool literal is no byte count either.
+  if (bytes.isPointer() || bytes.isTensor() || !isInteger(bytes.dtype()) ||
+      bytes.dtype() == DType::I1)
     fail(str(op) + ": the byte count must be a scalar integer, got " +
          bytes.typeString());
   Value size = conform(kb, op, bytes, DType::I64, {});
