@@ -1492,7 +1492,6 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
                             tupleOrderKeys(kb, config, tables));
                 });
   };
-
   if (!staged)
     buildOrderKeys(std::nullopt);
   Values chunkCounts = kb.forLoop(
@@ -2345,8 +2344,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     plan.countL2Ahead =
         overrides.countL2Ahead >= 0 ? overrides.countL2Ahead
         : config.pq.codebookLayout == CodebookLayout::KeyMajor &&
-                overrides.exactPrefetch != 0 && overrides.countStages < 2 &&
-                targetHasWgmma && plan.chunk / plan.subTile >= 4
+                plan.countPrefetch && plan.countStages < 2 && targetHasWgmma &&
+                plan.chunk / plan.subTile >= 4
             ? 1
             : 0;
     if (overrides.countL2Ahead < -1 || plan.countL2Ahead > 8)

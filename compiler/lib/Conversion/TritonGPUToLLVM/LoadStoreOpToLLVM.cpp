@@ -493,7 +493,6 @@ struct PrefetchL2OpConversion : public OpConversionPattern<tx::PrefetchL2Op> {
         rewriter, loc, LLVM::AddOp::create(rewriter, loc, address, bytes),
         alignMask);
     Value tid = NVVM::ThreadIdXOp::create(rewriter, loc, rewriter.getI32Type());
-    Value tid64 = LLVM::ZExtOp::create(rewriter, loc, i64, tid);
     if (state.computeCapability >= 90) {
       // One thread issues the whole range (at most 2^32 - 16 bytes, the
       // instruction's size operand).
@@ -520,7 +519,9 @@ struct PrefetchL2OpConversion : public OpConversionPattern<tx::PrefetchL2Op> {
       Value line = LLVM::AddOp::create(
           rewriter, loc,
           LLVM::AndOp::create(rewriter, loc, lo, constant(~int64_t(127))),
-          LLVM::MulOp::create(rewriter, loc, tid64, constant(128)));
+          LLVM::MulOp::create(rewriter, loc,
+                              LLVM::ZExtOp::create(rewriter, loc, i64, tid),
+                              constant(128)));
       Value issue = LLVM::ICmpOp::create(rewriter, loc,
                                          LLVM::ICmpPredicate::slt, line, hi);
       Value inside = LLVM::SMaxOp::create(rewriter, loc, line, lo);
