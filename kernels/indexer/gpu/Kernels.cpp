@@ -30,6 +30,7 @@ using tb::Values;
 namespace {
 
 constexpr int32_t kIntMin = INT32_MIN;
+constexpr int32_t kIntMax = INT32_MAX;
 /// Radix select over 32-bit keys: 3 rounds of 11-bit digits (the default;
 /// the last round's digit overlaps the bits already found, which every key
 /// still taking part shares, so its order and the prefix are unchanged), or
@@ -151,6 +152,45 @@ Value digitHistogram(const Value &unsignedKey, const Value &valid,
                        radix.bins());
 }
 
+/// The bin of a histogram `hist` (of 2^binBits bins, bin 0 the largest
+/// keys') where the count from the top reaches `want`, and the count of the
+/// bins before it. With `rows` > 0, `hist` is [rows, bins] and `want` and
+/// the results are [rows]. `keyCount` bounds the counts.
+std::pair<Value, Value> crossingBin(KernelBuilder &kb, const Value &hist,
+                                    const Value &want, int binBits,
+                                    int64_t keyCount, int64_t rows) {
+  const int binCount = 1 << binBits;
+  const int axis = rows > 0 ? 1 : 0;
+  // The counts are at most keyCount: packed with a bin index into one
+  // non-negative i32 where they fit.
+  const bool packed = keyCount < (int64_t(1) << (31 - binBits));
+  Value inclusive = tb::cumsum(hist, axis);
+  // The first bin whose inclusive count reaches `want`, and the count of
+  // the bins before it, in one reduction.
+  Value binIndex = kb.arange(0, binCount);
+  if (rows > 0)
+    binIndex = binIndex.row();
+  Value wanted = want.rank() == 1 ? want.column() : want;
+  Value before = inclusive - hist;
+  // The bin where the count from the top reaches `want` is the one bin
+  // with before < want <= inclusive (none where want <= 0: then bin 0 and
+  // a count of 0, as the first bin with inclusive >= want would give).
+  // Its index and count come out of a sum over the bins with every other
+  // bin zeroed: an add per step instead of the compare-and-select pairs of
+  // a first-match reduction, and packed into one operand where the counts
+  // leave room (half the shuffles).
+  Value crossing = (before < wanted) & (inclusive >= wanted);
+  if (packed) {
+    Value sum =
+        tb::sum(tb::where(crossing, (before << binBits) | binIndex, 0), axis);
+    return {sum & (binCount - 1), tb::shrLogical(sum, binBits)};
+  }
+  Values sums = tb::reduce(
+      {tb::where(crossing, binIndex, 0), tb::where(crossing, before, 0)}, axis,
+      addPairwise);
+  return {sums[0], sums[1]};
+}
+
 /// Radix select: `want` (scalar i32) largest keys. Each round histograms one
 /// digit of the keys still tied with the threshold, finds the bin where the
 /// count from the top reaches `want`, and keeps the count above it. The
@@ -171,42 +211,10 @@ Threshold radixSelect(KernelBuilder &kb, Value want, int64_t keyCount,
                       const Radix &radix, bool asLoop = false,
                       int64_t rows = 0) {
   const int binCount = radix.bins();
-  const int axis = rows > 0 ? 1 : 0;
-  // A round's counts are at most keyCount: packed with a bin index into one
-  // non-negative i32 where they fit.
-  const bool packed = keyCount < (int64_t(1) << (31 - radix.digitBits));
   auto round = [&](const Round &r, const Value &want,
                    const Value &prefix) -> Values {
-    Value hist = histogramOfRound(r, prefix);
-    Value inclusive = tb::cumsum(hist, axis);
-    // The first bin whose inclusive count reaches `want`, and the count of
-    // the bins before it, in one reduction.
-    Value binIndex = kb.arange(0, binCount);
-    if (rows > 0)
-      binIndex = binIndex.row();
-    Value wanted = want.rank() == 1 ? want.column() : want;
-    Value before = inclusive - hist;
-    // The bin where the count from the top reaches `want` is the one bin
-    // with before < want <= inclusive (none where want <= 0: then bin 0 and
-    // a count of 0, as the first bin with inclusive >= want would give).
-    // Its index and count come out of a sum over the bins with every other
-    // bin zeroed: an add per step instead of the compare-and-select pairs of
-    // a first-match reduction, and packed into one operand where the counts
-    // leave room (half the shuffles).
-    Value crossing = (before < wanted) & (inclusive >= wanted);
-    Value bin, countBefore;
-    if (packed) {
-      Value sum = tb::sum(
-          tb::where(crossing, (before << radix.digitBits) | binIndex, 0), axis);
-      bin = sum & (binCount - 1);
-      countBefore = tb::shrLogical(sum, radix.digitBits);
-    } else {
-      Values sums = tb::reduce(
-          {tb::where(crossing, binIndex, 0), tb::where(crossing, before, 0)},
-          axis, addPairwise);
-      bin = sums[0];
-      countBefore = sums[1];
-    }
+    auto [bin, countBefore] = crossingBin(
+        kb, histogramOfRound(r, prefix), want, radix.digitBits, keyCount, rows);
     return {want - countBefore, prefix | (((binCount - 1) - bin) << r.shift)};
   };
   Values found{want, kb.constant(0, tb::DType::I32)};
@@ -1644,29 +1652,125 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
     }
     Value unsignedKey = tupleKey ^ kIntMin;
     Value carried = rowCounts > 0;
-    threshold = radixSelect(
-        kb, kb.constant(K, tb::DType::I32), config.candidates(),
-        [&](const Round &round, const Value &prefix) {
-          return tb::weightedHistogram(
-              roundBins(unsignedKey, carried, round, prefix, radix), rowCounts,
-              radix.bins());
-        },
-        radix);
-    // The earlier chunks' keys above and equal to the threshold: one
-    // reduction (its barriers once), packed into one i32 (above in the low
-    // 16 bits) where both fit: fewer than K keys are above the threshold,
-    // at most the candidates equal to it.
-    Value above = tupleKey > threshold.key;
-    Value equal = tupleKey == threshold.key;
-    if (K < (int64_t(1) << 16) && config.candidates() < (int64_t(1) << 16)) {
-      Value both =
-          tb::sum(tb::where(above, before, tb::where(equal, before << 16, 0)));
-      aboveBefore = both & 0xFFFF;
-      equalBefore = tb::shrLogical(both, 16);
+    const bool packedBefore =
+        K < (int64_t(1) << 16) && config.candidates() < (int64_t(1) << 16);
+    // The threshold over `active` tuples (weighted by their keys), the
+    // `want` largest keys of them.
+    auto radixThreshold = [&](const Value &want, const Value &active) {
+      return radixSelect(
+          kb, want, config.candidates(),
+          [&](const Round &round, const Value &prefix) {
+            return tb::weightedHistogram(
+                roundBins(unsignedKey, active, round, prefix, radix),
+                rowCounts, radix.bins());
+          },
+          radix);
+    };
+    // The earlier chunks' keys above and equal to the threshold (tuples of
+    // `above` and `equal`): one reduction (its barriers once), packed into
+    // one i32 (above in the low 16 bits) where both fit: fewer than K keys
+    // are above the threshold, at most the candidates equal to it.
+    // `extra` operands (with their combines) join the same reduction.
+    auto sumsBefore = [&](const Value &above, const Value &equal,
+                          Values extra, const tb::Combine &combine) {
+      Values operands = std::move(extra);
+      const size_t first = operands.size();
+      if (packedBefore)
+        operands.push_back(
+            tb::where(above, before, tb::where(equal, before << 16, 0)));
+      else
+        operands.insert(operands.end(), {tb::where(above, before, 0),
+                                         tb::where(equal, before, 0)});
+      Values sums = tb::reduce(
+          operands, std::nullopt, [&](const Values &l, const Values &r) {
+            Values out =
+                combine ? combine(Values(l.begin(), l.begin() + first),
+                                  Values(r.begin(), r.begin() + first))
+                        : Values{};
+            for (size_t k = first; k < l.size(); ++k)
+              out.push_back(l[k] + r[k]);
+            return out;
+          });
+      Values result(sums.begin(), sums.begin() + first);
+      if (packedBefore)
+        result.insert(result.end(), {sums[first] & 0xFFFF,
+                                     tb::shrLogical(sums[first], 16)});
+      else
+        result.insert(result.end(), {sums[first], sums[first + 1]});
+      return result;
+    };
+    Value want = kb.constant(K, tb::DType::I32);
+    if (plan.emitBinBits > 0) {
+      // One weighted histogram of the tuples' scores in 2^N bins, linear
+      // between the lowest and highest finite score of the row's tuples:
+      // the keys near a row's threshold are few and spread, so its bin
+      // usually holds one tuple (or tuples of one key), whose key is then
+      // the threshold; the three radix rounds of 11-bit digits (each a
+      // histogram, a scan and a reduction with their barriers) run only
+      // where it does not, over that bin's tuples. The bin of a score only
+      // has to be monotone in its order key: NaN, -inf, scores at or below
+      // the lowest bin 0, +inf the highest; float rounding keeps
+      // (score - lo) * scale monotone.
+      const int kBinBits = plan.emitBinBits;
+      const int kBins = 1 << kBinBits;
+      Value score = tb::bitcast(tupleKey ^ ((tupleKey >> 31) & 0x7FFFFFFF),
+                                tb::DType::F32);
+      // Finite scores' order keys lie strictly between -inf's and +inf's.
+      Value finite = carried & (tupleKey > int32_t(0x807FFFFF)) &
+                     (tupleKey < int32_t(0x7F800000));
+      Values range = tb::reduce(
+          {tb::where(finite, tupleKey, kIntMax),
+           tb::where(finite, tupleKey, kIntMin)},
+          std::nullopt, [](const Values &l, const Values &r) {
+            return Values{tb::minimum(l[0], r[0]), tb::maximum(l[1], r[1])};
+          });
+      auto scoreOfKey = [](const Value &key) {
+        return tb::bitcast(key ^ ((key >> 31) & 0x7FFFFFFF), tb::DType::F32);
+      };
+      Value lo = scoreOfKey(range[0]);
+      Value scale = tb::where(range[1] > range[0],
+                              float(kBins - 1) / (scoreOfKey(range[1]) - lo),
+                              0.0f);
+      Value x = (score - lo) * scale;
+      Value bin =
+          tb::where(x > 0.0f, tb::minimum(x, float(kBins - 1)), 0.0f)
+              .to(tb::DType::I32);
+      // Bin 0 the highest scores, as the radix rounds count from the top.
+      Value inverted = tb::where(carried, (kBins - 1) - bin, kBins);
+      auto [crossing, countBefore] = crossingBin(
+          kb, tb::weightedHistogram(inverted, rowCounts, kBins), want,
+          kBinBits, config.candidates(), 0);
+      Value inBin = inverted == crossing;
+      Value wantInBin = want - countBefore;
+      // The crossing bin's lowest and highest key, and (as if they are
+      // equal) the earlier chunks' keys above and equal to the threshold,
+      // in one reduction.
+      Value aboveBin = inverted < crossing;
+      Values fast = sumsBefore(
+          aboveBin, inBin,
+          {tb::where(inBin, tupleKey, kIntMax),
+           tb::where(inBin, tupleKey, kIntMin)},
+          [](const Values &l, const Values &r) {
+            return Values{tb::minimum(l[0], r[0]), tb::maximum(l[1], r[1])};
+          });
+      Values found = kb.ifThenElse(
+          fast[0] == fast[1],
+          [&] { return Values{fast[1], wantInBin, fast[2], fast[3]}; },
+          [&] {
+            Threshold inside = radixThreshold(wantInBin, carried & inBin);
+            Value above = tupleKey > inside.key;
+            Value equal = tupleKey == inside.key;
+            Values sums = sumsBefore(above, equal, {}, nullptr);
+            return Values{inside.key, inside.remaining, sums[0], sums[1]};
+          });
+      threshold = {found[0], found[1]};
+      aboveBefore = found[2];
+      equalBefore = found[3];
     } else {
-      Values sums =
-          tb::reduce({tb::where(above, before, 0), tb::where(equal, before, 0)},
-                     std::nullopt, addPairwise);
+      threshold = radixThreshold(want, carried);
+      Value above = tupleKey > threshold.key;
+      Value equal = tupleKey == threshold.key;
+      Values sums = sumsBefore(above, equal, {}, nullptr);
       aboveBefore = sums[0];
       equalBefore = sums[1];
     }
@@ -1781,6 +1885,10 @@ std::string IndexerPlan::describe() const {
        << (emitStages >= 2
                ? ", ids staged " + std::to_string(emitStages) + " deep"
                : std::string())
+       << (emitBinBits > 0 ? ", threshold over " +
+                                  std::to_string(int64_t(1) << emitBinBits) +
+                                  " score bins first"
+                            : std::string())
        << ")"
        << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
            : countPrefetch               ? ", count's next tiles prefetched"
@@ -2227,6 +2335,9 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "indexer plan: count_l2_ahead is for pq by tuple counts with "
                 "a key-major codebook (whose key rows hold every head's "
                 "codes)");
+  if (overrides.emitBinBits > 0 && !counts)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: emit_bins is for pq by tuple counts");
   if (overrides.exactPrefetch == 1 && (pq ? !counts : plan.exactScoreByDims))
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: prefetch is for exact scores by rows and pq by "
@@ -2368,6 +2479,14 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                  kStagingBudget)
         plan.subTile /= 2;
     }
+    // The emit's threshold over score bins first (v33): not yet measured,
+    // an option.
+    plan.emitBinBits = std::max(overrides.emitBinBits, 0);
+    if (overrides.emitBinBits < -1 || plan.emitBinBits > 12)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: emit_bins is 0-12 (bits of the score bins), "
+                  "got " +
+                      std::to_string(overrides.emitBinBits));
     plan.candidatesPerRow = 0;
     // Counts (16 bits, two chunks a word) and order keys (int32), then the
     // tuple indices (uint16; CountsWorkspace).

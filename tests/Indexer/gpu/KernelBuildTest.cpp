@@ -361,6 +361,26 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(countOf(aheadKernels[0].irText, "tt.load") ==
           countOf(kernels[0].irText, "tt.load"));
     compileAll(config, aheadOverrides);
+    // emit_bins: the emit's threshold over score bins first: one more
+    // weighted histogram (of 2^N bins) and an scf.if whose other branch
+    // holds the radix rounds (their histograms, as many as without bins).
+    CHECK(plan.emitBinBits == 0);
+    for (int bits : {12, 1}) {
+      PlanOverrides binsOverrides{.pqTupleCounts = 1, .emitBinBits = bits};
+      IndexerPlan bins = planIndexer(config, 132, binsOverrides);
+      CHECK(bins.emitBinBits == bits);
+      std::vector<IndexerKernelSource> binsKernels =
+          buildIndexerKernels(config, bins);
+      CHECK(binsKernels[0].irText == kernels[0].irText);
+      CHECK(countOf(binsKernels[1].irText, "tx.weighted_histogram") ==
+            countOf(kernels[1].irText, "tx.weighted_histogram") + 1);
+      CHECK(countOf(binsKernels[1].irText, "-> tensor<" +
+                                               std::to_string(1 << bits) +
+                                               "xi32") >= 1);
+      CHECK(countOf(binsKernels[1].irText, "scf.if") ==
+            countOf(kernels[1].irText, "scf.if") + 1);
+      compileAll(config, binsOverrides);
+    }
   }
   compileAll(findCase("pq-128k").config,
              PlanOverrides{.exactPrefetch = 0, .pqTupleCounts = 1});

@@ -128,6 +128,10 @@ struct PlanOverrides {
   /// tiles beyond the register prefetch (IndexerPlan::countL2Ahead; 0-8);
   /// -1: the planner's.
   int countL2Ahead = -1;
+  /// pq by tuple counts: the emit's threshold search first over the
+  /// tuples' scores binned into 2^N ranges (IndexerPlan::emitBinBits; 1-12),
+  /// or by radix digits of the order keys alone (0); -1: the planner's.
+  int emitBinBits = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -137,7 +141,8 @@ struct PlanOverrides {
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
            strengthReduction >= 0 || emitSparseStores >= 0 ||
-           countMaxRegisters || countStages || emitStages || countL2Ahead >= 0;
+           countMaxRegisters || countStages || emitStages || countL2Ahead >= 0 ||
+           emitBinBits >= 0;
   }
 };
 
@@ -260,6 +265,13 @@ struct IndexerPlan {
   /// the one their registers prefetch, each program one contiguous share
   /// of a tile's key rows; 0: no such hint.
   int countL2Ahead = 0;
+  /// pq by tuple counts, with N > 0: the emit finds the row's threshold in
+  /// one weighted histogram of the tuples' scores binned linearly between
+  /// the row's lowest and highest finite tuple score (2^N bins, monotone in
+  /// the score); where the crossing bin's tuples share one key that key is
+  /// the threshold, else the radix rounds run over that bin's tuples alone.
+  /// 0: the radix rounds over every tuple.
+  int emitBinBits = 0;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).
