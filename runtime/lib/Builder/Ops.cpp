@@ -842,6 +842,12 @@ Value load(const Value &ptr, const LoadOptions &options) {
   default:
     fail(str(op) + ": cache modifier must be none, .ca, .cg or .cv for loads");
   }
+  if (options.l2Prefetch != 0 && options.l2Prefetch != 64 &&
+      options.l2Prefetch != 128 && options.l2Prefetch != 256)
+    fail(str(op) + ": l2Prefetch must be 0, 64, 128 or 256 (bytes), got " +
+         std::to_string(options.l2Prefetch));
+  if (options.l2Prefetch && options.isVolatile)
+    fail(str(op) + ": a volatile load takes no l2Prefetch");
   DType pointee = ptr.dtype();
   shapedType(op, shape, scalarType(ptr));
   // Triton keeps bools as bytes in memory.
@@ -859,6 +865,11 @@ Value load(const Value &ptr, const LoadOptions &options) {
                                  ArrayRef<int32_t>{}, tt::PaddingOptionAttr(),
                                  toTT(options.cache), toTT(options.eviction),
                                  options.isVolatile);
+  if (options.l2Prefetch)
+    load->setAttr(tx::TritiumDialect::kL2PrefetchAttrName,
+                  mlir::IntegerAttr::get(
+                      mlir::IntegerType::get(&kb.context(), 32),
+                      options.l2Prefetch));
   Value result = wrap(kb, load.getResult(), memType);
   if (memType != pointee)
     result = cast(result, DType::I1);

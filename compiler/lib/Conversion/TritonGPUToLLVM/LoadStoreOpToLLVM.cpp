@@ -187,6 +187,10 @@ struct LoadOpConversion : public OpConversionPattern<LoadOp> {
     std::string opcode = op.getIsVolatile() ? "ld.volatile.global" : "ld.global";
     if (!op.getIsVolatile())
       opcode += cacheSuffix(op.getCache(), true) + evictionSuffix(op.getEvict());
+    if (auto prefetch = op->getAttrOfType<IntegerAttr>(
+            tx::TritiumDialect::kL2PrefetchAttrName);
+        prefetch && !op.getIsVolatile())
+      opcode += ".L2::" + std::to_string(prefetch.getInt()) + "B";
     if (plan.numWords > 1)
       opcode += ".v" + std::to_string(plan.numWords);
     opcode += "." + plan.ptxType().str();

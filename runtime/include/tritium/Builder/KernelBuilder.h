@@ -223,6 +223,11 @@ struct LoadOptions {
   CacheModifier cache = CacheModifier::None;
   EvictionPolicy eviction = EvictionPolicy::Normal;
   bool isVolatile = false;
+  /// On an L2 miss, L2 fetches this many bytes around each access (64, 128
+  /// or 256; 0: the hardware's default), for loads whose neighbouring bytes
+  /// other programs read soon after. Printed as the `tx.l2_prefetch`
+  /// attribute (PTX `.L2::<N>B`).
+  int l2Prefetch = 0;
 };
 
 struct StoreOptions {

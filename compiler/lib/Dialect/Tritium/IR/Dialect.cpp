@@ -53,6 +53,16 @@ TritiumDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << kSparseStoreAttrName << " is a unit attribute";
     return success();
   }
+  if (attribute.getName() == kL2PrefetchAttrName) {
+    if (!isa<triton::LoadOp>(op))
+      return op->emitError() << kL2PrefetchAttrName << " belongs on a tt.load";
+    auto bytes = dyn_cast<IntegerAttr>(attribute.getValue());
+    if (!bytes || !bytes.getType().isInteger(32) ||
+        !llvm::is_contained({64, 128, 256}, bytes.getInt()))
+      return op->emitError()
+             << kL2PrefetchAttrName << " must be an i32 of 64, 128 or 256";
+    return success();
+  }
   if (attribute.getName() != kClusterSizeAttrName)
     return op->emitError("unknown attribute ") << attribute.getName();
   if (!isa<triton::FuncOp>(op))

@@ -37,6 +37,13 @@ def Tritium_Dialect : Dialect {
     /// sectors no more whole.
     static constexpr ::llvm::StringLiteral kSparseStoreAttrName =
         "tx.sparse_store";
+    /// i32 attribute of a `tt.load` (64, 128 or 256): on an L2 miss, L2
+    /// fetches this many bytes around each access (PTX `.L2::<N>B`), for
+    /// loads whose neighbouring bytes other programs read soon after (rows
+    /// shared by several programs, each reading its own slice of them).
+    /// A hint: loads the compiler turns into asynchronous copies drop it.
+    static constexpr ::llvm::StringLiteral kL2PrefetchAttrName =
+        "tx.l2_prefetch";
   }];
 }
 
