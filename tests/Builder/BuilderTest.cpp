@@ -203,6 +203,25 @@ TEST_CASE("prefetchL2 takes one pointer and a scalar byte count", "[builder]") {
              Contains("tx.prefetch_l2 %") && Contains(": !tt.ptr<f32>, i64"));
 }
 
+TEST_CASE("a load's l2Prefetch is 64, 128 or 256 bytes, never volatile",
+          "[builder]") {
+  Fixture f;
+  KernelBuilder &kb = f.kb;
+  auto odd = errorOf([&] { (void)load(f.x + f.offs, {.l2Prefetch = 32}); });
+  CHECK(odd.kind() == Kind::InvalidArgument);
+  CHECK_THAT(odd.what(), Contains("l2Prefetch") && Contains("got 32"));
+  auto onVolatile = errorOf([&] {
+    (void)load(f.x + f.offs, {.isVolatile = true, .l2Prefetch = 128});
+  });
+  CHECK_THAT(onVolatile.what(), Contains("volatile"));
+  Value a = load(f.x + f.offs, {.l2Prefetch = 256});
+  Value b = load(f.x + f.offs);
+  store(f.x + f.offs, a + b);
+  std::string ir = kb.tritonIR();
+  CHECK_THAT(ir, Contains("{tx.l2_prefetch = 256 : i32}"));
+  CHECK(ir.find("tx.l2_prefetch") == ir.rfind("tx.l2_prefetch"));
+}
+
 TEST_CASE("misuse is an InvalidArgument error naming the op and shapes",
           "[builder][errors]") {
   Fixture f;

@@ -31,7 +31,8 @@
 //       count_maxnreg, count_stages, emit_stages (counts: loops staged in
 //       shared memory, 2-8), count_l2_ahead (counts: code tiles asked of
 //       L2 ahead of the loads, 0-8), emit_bins (counts: the threshold
-//       over 2^N score bins first, N 1-12; 0 off)
+//       over 2^N score bins first, N 1-12; 0 off), count_l2_fetch
+//       (counts: L2 fills of 64, 128 or 256 bytes for the code loads)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -311,6 +312,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.countL2Ahead = int(v); }},
       {"emit_bins",
        [](PlanOverrides &o, int64_t v) { o.emitBinBits = int(v); }},
+      {"count_l2_fetch",
+       [](PlanOverrides &o, int64_t v) { o.countL2Fetch = int(v); }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -854,6 +857,18 @@ int commandCheck(const Args &a) {
       if (bc.config.score == ScoreKind::PQ)
         one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 32},
             bins);
+  }
+  // The count's code loads with L2 fills of 256 bytes (a hint: the
+  // results must not change): the hard inputs and every pq case.
+  {
+    const PlanOverrides fetch{.countL2Fetch = 256};
+    const std::string suffix = " count_l2_fetch=256";
+    one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
+        hardInputs(a.seed + 33), fetch);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::PQ)
+        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 34},
+            fetch);
   }
   // The merge options the planner leaves off: fused into the select launch,
   // and (sm_90a) the merge launch overlapping the select's; and the merge

@@ -1424,7 +1424,9 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
     for (int64_t r = 0; r < R; ++r)
       codes.push_back(
           tb::load(codebook + ((keyBase + r * M).column() + codeColumn),
-                   {.mask = valid.column() & (codeColumn < M), .other = 0}));
+                   {.mask = valid.column() & (codeColumn < M),
+                    .other = 0,
+                    .l2Prefetch = int(plan.countL2Fetch)}));
     return codes;
   };
   // plan.countL2Ahead: the row group's programs of this chunk (one per
@@ -1878,6 +1880,9 @@ std::string IndexerPlan::describe() const {
                ? ", codes asked of L2 " + std::to_string(countL2Ahead) +
                      " tile(s) ahead"
                : std::string())
+       << (countL2Fetch > 0
+               ? ", L2 fills of " + std::to_string(countL2Fetch) + " B"
+               : std::string())
        << "), emit " << rowGroups * headsPerProgram << "x" << mergePrograms()
        << " programs (tiles of " << mergeTile << ", " << mergeWarps << " warps"
        << (emitChunks > 1 ? ", " + std::to_string(emitChunks) + " chunks each"
@@ -1886,9 +1891,9 @@ std::string IndexerPlan::describe() const {
                ? ", ids staged " + std::to_string(emitStages) + " deep"
                : std::string())
        << (emitBinBits > 0 ? ", threshold over " +
-                                  std::to_string(int64_t(1) << emitBinBits) +
-                                  " score bins first"
-                            : std::string())
+                                 std::to_string(int64_t(1) << emitBinBits) +
+                                 " score bins first"
+                           : std::string())
        << ")"
        << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
            : countPrefetch               ? ", count's next tiles prefetched"
@@ -2335,6 +2340,11 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                 "indexer plan: count_l2_ahead is for pq by tuple counts with "
                 "a key-major codebook (whose key rows hold every head's "
                 "codes)");
+  if (overrides.countL2Fetch > 0 &&
+      (!counts || config.pq.codebookLayout != CodebookLayout::KeyMajor))
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: count_l2_fetch is for pq by tuple counts with "
+                "a key-major codebook");
   if (overrides.emitBinBits > 0 && !counts)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: emit_bins is for pq by tuple counts");
@@ -2487,6 +2497,16 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                   "indexer plan: emit_bins is 0-12 (bits of the score bins), "
                   "got " +
                       std::to_string(overrides.emitBinBits));
+    // The count's code loads with a larger L2 fill (v33): not yet
+    // measured, an option.
+    plan.countL2Fetch = std::max(overrides.countL2Fetch, 0);
+    if (overrides.countL2Fetch < -1 ||
+        (plan.countL2Fetch != 0 && plan.countL2Fetch != 64 &&
+         plan.countL2Fetch != 128 && plan.countL2Fetch != 256))
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: count_l2_fetch is 0, 64, 128 or 256 (bytes), "
+                  "got " +
+                      std::to_string(overrides.countL2Fetch));
     plan.candidatesPerRow = 0;
     // Counts (16 bits, two chunks a word) and order keys (int32), then the
     // tuple indices (uint16; CountsWorkspace).

@@ -361,6 +361,21 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
     CHECK(countOf(aheadKernels[0].irText, "tt.load") ==
           countOf(kernels[0].irText, "tt.load"));
     compileAll(config, aheadOverrides);
+    // count_l2_fetch: every code load of the count carries the L2 fill
+    // size; nothing else changes.
+    CHECK(plan.countL2Fetch == 0);
+    CHECK(countOf(kernels[0].irText, "tx.l2_prefetch") == 0);
+    PlanOverrides fetchOverrides{.pqTupleCounts = 1, .countL2Fetch = 128};
+    IndexerPlan fetch = planIndexer(config, 132, fetchOverrides);
+    CHECK(fetch.countL2Fetch == 128);
+    std::vector<IndexerKernelSource> fetchKernels =
+        buildIndexerKernels(config, fetch);
+    // (Each head's codes loaded before the loop and in it: the register
+    // prefetch.)
+    CHECK(countOf(fetchKernels[0].irText, "tx.l2_prefetch = 128") ==
+          size_t(2 * plan.headsPerProgram));
+    CHECK(fetchKernels[1].irText == kernels[1].irText);
+    compileAll(config, fetchOverrides);
     // emit_bins: the emit's threshold over score bins first: one more
     // weighted histogram (of 2^N bins) and an scf.if whose other branch
     // holds the radix rounds (their histograms, as many as without bins).

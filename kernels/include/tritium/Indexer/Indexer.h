@@ -132,6 +132,10 @@ struct PlanOverrides {
   /// tuples' scores binned into 2^N ranges (IndexerPlan::emitBinBits; 1-12),
   /// or by radix digits of the order keys alone (0); -1: the planner's.
   int emitBinBits = -1;
+  /// pq by tuple counts: the count's code loads ask L2 to fetch this many
+  /// bytes around each access on a miss (IndexerPlan::countL2Fetch; 64,
+  /// 128 or 256), or the hardware's default (0); -1: the planner's.
+  int countL2Fetch = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -141,8 +145,8 @@ struct PlanOverrides {
            mergeCluster || chunksPerProgram || exactHeadLoop >= 0 ||
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
            strengthReduction >= 0 || emitSparseStores >= 0 ||
-           countMaxRegisters || countStages || emitStages || countL2Ahead >= 0 ||
-           emitBinBits >= 0;
+           countMaxRegisters || countStages || emitStages ||
+           countL2Ahead >= 0 || emitBinBits >= 0 || countL2Fetch >= 0;
   }
 };
 
@@ -272,6 +276,13 @@ struct IndexerPlan {
   /// the threshold, else the radix rounds run over that bin's tuples alone.
   /// 0: the radix rounds over every tuple.
   int emitBinBits = 0;
+  /// pq by tuple counts, key-major codes: the count's code loads fetch
+  /// this many bytes into L2 around each access on a miss (the load's
+  /// tx.l2_prefetch; 64, 128 or 256): a key's row holds every head's codes
+  /// and the row group's programs each read their own heads' slice of it,
+  /// so one fill serves the neighbouring programs' slices too. 0: the
+  /// hardware's default.
+  int countL2Fetch = 0;
   /// exact FMA scores by rows: the key tile as this many [sub, D / slices]
   /// slices, whose products a thread adds before one reduction per head
   /// (fewer lanes per key row, fewer shuffle steps).
