@@ -30,9 +30,8 @@
 //       straight-line strength reduction in every kernel, 0/1), sparse,
 //       count_maxnreg, count_stages, emit_stages (counts: loops staged in
 //       shared memory, 2-8), count_l2_ahead (counts: code tiles asked of
-//       L2 ahead of the loads, 0-8), emit_bins (counts: the threshold
-//       over 2^N score bins first, N 1-12; 0 off), count_l2_fetch
-//       (counts: L2 fills of 64, 128 or 256 bytes for the code loads)
+//       L2 ahead of the loads, 0-8), count_l2_fetch (counts: L2 fills of
+//       64, 128 or 256 bytes for the code loads; 0 the hardware's)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -310,8 +309,6 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.emitStages = int(v); }},
       {"count_l2_ahead",
        [](PlanOverrides &o, int64_t v) { o.countL2Ahead = int(v); }},
-      {"emit_bins",
-       [](PlanOverrides &o, int64_t v) { o.emitBinBits = int(v); }},
       {"count_l2_fetch",
        [](PlanOverrides &o, int64_t v) { o.countL2Fetch = int(v); }},
   };
@@ -840,23 +837,6 @@ int commandCheck(const Args &a) {
       if (bc.config.score == ScoreKind::PQ)
         one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 29},
             ahead);
-  }
-  // The emit's threshold over score bins first: 4096 bins (the fast path,
-  // where the crossing bin holds one key, on most rows) and 2 bins (the
-  // radix rounds over the crossing bin on most rows), on every pq edge
-  // shape with heavy positions, the hard inputs and every pq case.
-  for (int bits : {12, 1}) {
-    const PlanOverrides bins{.emitBinBits = bits};
-    const std::string suffix = " emit_bins=" + std::to_string(bits);
-    one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
-        hardInputs(a.seed + 30), bins);
-    for (const auto &[name, shape] : edgeShapes())
-      if (shape.score == ScoreKind::PQ && shape.heavy > 0)
-        one(name + suffix, shape, {.seed = a.seed + 31}, bins);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::PQ)
-        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 32},
-            bins);
   }
   // The count's code loads with L2 fills of 256 bytes (a hint: the
   // results must not change): the hard inputs and every pq case.

@@ -30,7 +30,6 @@ using tb::Values;
 namespace {
 
 constexpr int32_t kIntMin = INT32_MIN;
-constexpr int32_t kIntMax = INT32_MAX;
 /// Radix select over 32-bit keys: 3 rounds of 11-bit digits (the default;
 /// the last round's digit overlaps the bits already found, which every key
 /// still taking part shares, so its order and the prefix are unchanged), or
@@ -1654,125 +1653,29 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
     }
     Value unsignedKey = tupleKey ^ kIntMin;
     Value carried = rowCounts > 0;
-    const bool packedBefore =
-        K < (int64_t(1) << 16) && config.candidates() < (int64_t(1) << 16);
-    // The threshold over `active` tuples (weighted by their keys), the
-    // `want` largest keys of them.
-    auto radixThreshold = [&](const Value &want, const Value &active) {
-      return radixSelect(
-          kb, want, config.candidates(),
-          [&](const Round &round, const Value &prefix) {
-            return tb::weightedHistogram(
-                roundBins(unsignedKey, active, round, prefix, radix),
-                rowCounts, radix.bins());
-          },
-          radix);
-    };
-    // The earlier chunks' keys above and equal to the threshold (tuples of
-    // `above` and `equal`): one reduction (its barriers once), packed into
-    // one i32 (above in the low 16 bits) where both fit: fewer than K keys
-    // are above the threshold, at most the candidates equal to it.
-    // `extra` operands (with their combines) join the same reduction.
-    auto sumsBefore = [&](const Value &above, const Value &equal,
-                          Values extra, const tb::Combine &combine) {
-      Values operands = std::move(extra);
-      const size_t first = operands.size();
-      if (packedBefore)
-        operands.push_back(
-            tb::where(above, before, tb::where(equal, before << 16, 0)));
-      else
-        operands.insert(operands.end(), {tb::where(above, before, 0),
-                                         tb::where(equal, before, 0)});
-      Values sums = tb::reduce(
-          operands, std::nullopt, [&](const Values &l, const Values &r) {
-            Values out =
-                combine ? combine(Values(l.begin(), l.begin() + first),
-                                  Values(r.begin(), r.begin() + first))
-                        : Values{};
-            for (size_t k = first; k < l.size(); ++k)
-              out.push_back(l[k] + r[k]);
-            return out;
-          });
-      Values result(sums.begin(), sums.begin() + first);
-      if (packedBefore)
-        result.insert(result.end(), {sums[first] & 0xFFFF,
-                                     tb::shrLogical(sums[first], 16)});
-      else
-        result.insert(result.end(), {sums[first], sums[first + 1]});
-      return result;
-    };
-    Value want = kb.constant(K, tb::DType::I32);
-    if (plan.emitBinBits > 0) {
-      // One weighted histogram of the tuples' scores in 2^N bins, linear
-      // between the lowest and highest finite score of the row's tuples:
-      // the keys near a row's threshold are few and spread, so its bin
-      // usually holds one tuple (or tuples of one key), whose key is then
-      // the threshold; the three radix rounds of 11-bit digits (each a
-      // histogram, a scan and a reduction with their barriers) run only
-      // where it does not, over that bin's tuples. The bin of a score only
-      // has to be monotone in its order key: NaN, -inf, scores at or below
-      // the lowest bin 0, +inf the highest; float rounding keeps
-      // (score - lo) * scale monotone.
-      const int kBinBits = plan.emitBinBits;
-      const int kBins = 1 << kBinBits;
-      Value score = tb::bitcast(tupleKey ^ ((tupleKey >> 31) & 0x7FFFFFFF),
-                                tb::DType::F32);
-      // Finite scores' order keys lie strictly between -inf's and +inf's.
-      Value finite = carried & (tupleKey > int32_t(0x807FFFFF)) &
-                     (tupleKey < int32_t(0x7F800000));
-      Values range = tb::reduce(
-          {tb::where(finite, tupleKey, kIntMax),
-           tb::where(finite, tupleKey, kIntMin)},
-          std::nullopt, [](const Values &l, const Values &r) {
-            return Values{tb::minimum(l[0], r[0]), tb::maximum(l[1], r[1])};
-          });
-      auto scoreOfKey = [](const Value &key) {
-        return tb::bitcast(key ^ ((key >> 31) & 0x7FFFFFFF), tb::DType::F32);
-      };
-      Value lo = scoreOfKey(range[0]);
-      Value scale = tb::where(range[1] > range[0],
-                              float(kBins - 1) / (scoreOfKey(range[1]) - lo),
-                              0.0f);
-      Value x = (score - lo) * scale;
-      Value bin =
-          tb::where(x > 0.0f, tb::minimum(x, float(kBins - 1)), 0.0f)
-              .to(tb::DType::I32);
-      // Bin 0 the highest scores, as the radix rounds count from the top.
-      Value inverted = tb::where(carried, (kBins - 1) - bin, kBins);
-      auto [crossing, countBefore] = crossingBin(
-          kb, tb::weightedHistogram(inverted, rowCounts, kBins), want,
-          kBinBits, config.candidates(), 0);
-      Value inBin = inverted == crossing;
-      Value wantInBin = want - countBefore;
-      // The crossing bin's lowest and highest key, and (as if they are
-      // equal) the earlier chunks' keys above and equal to the threshold,
-      // in one reduction.
-      Value aboveBin = inverted < crossing;
-      Values fast = sumsBefore(
-          aboveBin, inBin,
-          {tb::where(inBin, tupleKey, kIntMax),
-           tb::where(inBin, tupleKey, kIntMin)},
-          [](const Values &l, const Values &r) {
-            return Values{tb::minimum(l[0], r[0]), tb::maximum(l[1], r[1])};
-          });
-      Values found = kb.ifThenElse(
-          fast[0] == fast[1],
-          [&] { return Values{fast[1], wantInBin, fast[2], fast[3]}; },
-          [&] {
-            Threshold inside = radixThreshold(wantInBin, carried & inBin);
-            Value above = tupleKey > inside.key;
-            Value equal = tupleKey == inside.key;
-            Values sums = sumsBefore(above, equal, {}, nullptr);
-            return Values{inside.key, inside.remaining, sums[0], sums[1]};
-          });
-      threshold = {found[0], found[1]};
-      aboveBefore = found[2];
-      equalBefore = found[3];
+    threshold = radixSelect(
+        kb, kb.constant(K, tb::DType::I32), config.candidates(),
+        [&](const Round &round, const Value &prefix) {
+          return tb::weightedHistogram(
+              roundBins(unsignedKey, carried, round, prefix, radix), rowCounts,
+              radix.bins());
+        },
+        radix);
+    // The earlier chunks' keys above and equal to the threshold: one
+    // reduction (its barriers once), packed into one i32 (above in the low
+    // 16 bits) where both fit: fewer than K keys are above the threshold,
+    // at most the candidates equal to it.
+    Value above = tupleKey > threshold.key;
+    Value equal = tupleKey == threshold.key;
+    if (K < (int64_t(1) << 16) && config.candidates() < (int64_t(1) << 16)) {
+      Value both =
+          tb::sum(tb::where(above, before, tb::where(equal, before << 16, 0)));
+      aboveBefore = both & 0xFFFF;
+      equalBefore = tb::shrLogical(both, 16);
     } else {
-      threshold = radixThreshold(want, carried);
-      Value above = tupleKey > threshold.key;
-      Value equal = tupleKey == threshold.key;
-      Values sums = sumsBefore(above, equal, {}, nullptr);
+      Values sums =
+          tb::reduce({tb::where(above, before, 0), tb::where(equal, before, 0)},
+                     std::nullopt, addPairwise);
       aboveBefore = sums[0];
       equalBefore = sums[1];
     }
@@ -1890,10 +1793,6 @@ std::string IndexerPlan::describe() const {
        << (emitStages >= 2
                ? ", ids staged " + std::to_string(emitStages) + " deep"
                : std::string())
-       << (emitBinBits > 0 ? ", threshold over " +
-                                 std::to_string(int64_t(1) << emitBinBits) +
-                                 " score bins first"
-                           : std::string())
        << ")"
        << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
            : countPrefetch               ? ", count's next tiles prefetched"
@@ -2345,9 +2244,6 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: count_l2_fetch is for pq by tuple counts with "
                 "a key-major codebook");
-  if (overrides.emitBinBits > 0 && !counts)
-    throw Error(Error::Kind::InvalidArgument,
-                "indexer plan: emit_bins is for pq by tuple counts");
   if (overrides.exactPrefetch == 1 && (pq ? !counts : plan.exactScoreByDims))
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: prefetch is for exact scores by rows and pq by "
@@ -2489,17 +2385,21 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                  kStagingBudget)
         plan.subTile /= 2;
     }
-    // The emit's threshold over score bins first (v33): not yet measured,
-    // an option.
-    plan.emitBinBits = std::max(overrides.emitBinBits, 0);
-    if (overrides.emitBinBits < -1 || plan.emitBinBits > 12)
-      throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: emit_bins is 0-12 (bits of the score bins), "
-                  "got " +
-                      std::to_string(overrides.emitBinBits));
-    // The count's code loads with a larger L2 fill (v33): not yet
-    // measured, an option.
-    plan.countL2Fetch = std::max(overrides.countL2Fetch, 0);
+    // The count's code loads with L2 fills of 128 bytes: a key's row holds
+    // every head's codes and the row group's programs, adjacent in the
+    // grid, each read their 32 bytes of it, so one fill serves four of
+    // them (v33, H100, two runs each: pq-b8-32k 105.5-105.8 -> 102.1-102.2
+    // µs, pq-128k 59.9-60.7 -> 58.9-59.3, seed-pq-32k 20.9-21.1 -> 21.0-
+    // 21.2; 256-byte fills gained less: 104.5-104.9, 59.5-59.6). Key-major
+    // codes on sm_90a targets (sm_80 and sm_90 were not measured), not
+    // where the count's tiles are staged (the copies replace the loads and
+    // take no fill size).
+    plan.countL2Fetch =
+        overrides.countL2Fetch >= 0 ? overrides.countL2Fetch
+        : config.pq.codebookLayout == CodebookLayout::KeyMajor &&
+                targetHasWgmma && plan.countStages < 2
+            ? 128
+            : 0;
     if (overrides.countL2Fetch < -1 ||
         (plan.countL2Fetch != 0 && plan.countL2Fetch != 64 &&
          plan.countL2Fetch != 128 && plan.countL2Fetch != 256))

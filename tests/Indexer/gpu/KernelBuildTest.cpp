@@ -362,39 +362,26 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
           countOf(kernels[0].irText, "tt.load"));
     compileAll(config, aheadOverrides);
     // count_l2_fetch: every code load of the count carries the L2 fill
-    // size; nothing else changes.
-    CHECK(plan.countL2Fetch == 0);
-    CHECK(countOf(kernels[0].irText, "tx.l2_prefetch") == 0);
-    PlanOverrides fetchOverrides{.pqTupleCounts = 1, .countL2Fetch = 128};
-    IndexerPlan fetch = planIndexer(config, 132, fetchOverrides);
-    CHECK(fetch.countL2Fetch == 128);
-    std::vector<IndexerKernelSource> fetchKernels =
-        buildIndexerKernels(config, fetch);
-    // (Each head's codes loaded before the loop and in it: the register
-    // prefetch.)
-    CHECK(countOf(fetchKernels[0].irText, "tx.l2_prefetch = 128") ==
+    // size (by default 128 bytes on sm_90a, none before it); nothing else
+    // changes. (Each head's codes load before the loop and in it: the
+    // register prefetch.)
+    CHECK(plan.countL2Fetch == 128);
+    CHECK(countOf(kernels[0].irText, "tx.l2_prefetch = 128") ==
           size_t(2 * plan.headsPerProgram));
-    CHECK(fetchKernels[1].irText == kernels[1].irText);
-    compileAll(config, fetchOverrides);
-    // emit_bins: the emit's threshold over score bins first: one more
-    // weighted histogram (of 2^N bins) and an scf.if whose other branch
-    // holds the radix rounds (their histograms, as many as without bins).
-    CHECK(plan.emitBinBits == 0);
-    for (int bits : {12, 1}) {
-      PlanOverrides binsOverrides{.pqTupleCounts = 1, .emitBinBits = bits};
-      IndexerPlan bins = planIndexer(config, 132, binsOverrides);
-      CHECK(bins.emitBinBits == bits);
-      std::vector<IndexerKernelSource> binsKernels =
-          buildIndexerKernels(config, bins);
-      CHECK(binsKernels[0].irText == kernels[0].irText);
-      CHECK(countOf(binsKernels[1].irText, "tx.weighted_histogram") ==
-            countOf(kernels[1].irText, "tx.weighted_histogram") + 1);
-      CHECK(countOf(binsKernels[1].irText, "-> tensor<" +
-                                               std::to_string(1 << bits) +
-                                               "xi32") >= 1);
-      CHECK(countOf(binsKernels[1].irText, "scf.if") ==
-            countOf(kernels[1].irText, "scf.if") + 1);
-      compileAll(config, binsOverrides);
+    CHECK(planIndexer(config, 132, counts, /*targetHasWgmma=*/false)
+              .countL2Fetch == 0);
+    for (int bytes : {0, 256}) {
+      PlanOverrides fetchOverrides{.pqTupleCounts = 1, .countL2Fetch = bytes};
+      IndexerPlan fetch = planIndexer(config, 132, fetchOverrides);
+      CHECK(fetch.countL2Fetch == bytes);
+      std::vector<IndexerKernelSource> fetchKernels =
+          buildIndexerKernels(config, fetch);
+      CHECK(countOf(fetchKernels[0].irText, "tx.l2_prefetch") ==
+            (bytes ? size_t(2 * plan.headsPerProgram) : 0));
+      CHECK(countOf(fetchKernels[0].irText, "tt.load") ==
+            countOf(kernels[0].irText, "tt.load"));
+      CHECK(fetchKernels[1].irText == kernels[1].irText);
+      compileAll(config, fetchOverrides);
     }
   }
   compileAll(findCase("pq-128k").config,

@@ -128,10 +128,6 @@ struct PlanOverrides {
   /// tiles beyond the register prefetch (IndexerPlan::countL2Ahead; 0-8);
   /// -1: the planner's.
   int countL2Ahead = -1;
-  /// pq by tuple counts: the emit's threshold search first over the
-  /// tuples' scores binned into 2^N ranges (IndexerPlan::emitBinBits; 1-12),
-  /// or by radix digits of the order keys alone (0); -1: the planner's.
-  int emitBinBits = -1;
   /// pq by tuple counts: the count's code loads ask L2 to fetch this many
   /// bytes around each access on a miss (IndexerPlan::countL2Fetch; 64,
   /// 128 or 256), or the hardware's default (0); -1: the planner's.
@@ -146,7 +142,7 @@ struct PlanOverrides {
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
            strengthReduction >= 0 || emitSparseStores >= 0 ||
            countMaxRegisters || countStages || emitStages ||
-           countL2Ahead >= 0 || emitBinBits >= 0 || countL2Fetch >= 0;
+           countL2Ahead >= 0 || countL2Fetch >= 0;
   }
 };
 
@@ -269,13 +265,6 @@ struct IndexerPlan {
   /// the one their registers prefetch, each program one contiguous share
   /// of a tile's key rows; 0: no such hint.
   int countL2Ahead = 0;
-  /// pq by tuple counts, with N > 0: the emit finds the row's threshold in
-  /// one weighted histogram of the tuples' scores binned linearly between
-  /// the row's lowest and highest finite tuple score (2^N bins, monotone in
-  /// the score); where the crossing bin's tuples share one key that key is
-  /// the threshold, else the radix rounds run over that bin's tuples alone.
-  /// 0: the radix rounds over every tuple.
-  int emitBinBits = 0;
   /// pq by tuple counts, key-major codes: the count's code loads fetch
   /// this many bytes into L2 around each access on a miss (the load's
   /// tx.l2_prefetch; 64, 128 or 256): a key's row holds every head's codes
