@@ -416,6 +416,10 @@ struct BenchRow {
   std::string name;
   std::string checkText;
   double gpuUs = 0, wallUs = 0, floorUs = 0, specFloorUs = 0;
+  /// The host's part of a call (run() returning, nothing awaited), and the
+  /// wall latency of the captured graph (one cuGraphLaunch + synchronise):
+  /// where a call's time beyond the GPU's goes.
+  double hostUs = 0, graphWallUs = 0;
   double compileMs = 0;
   std::vector<double> launchUs;
   std::string plan;
@@ -483,6 +487,18 @@ int commandBench(const Args &a) {
     row.gpuUs = 1e3 * eventMedianMs(device, stream, a.reps, [&] {
                   check(api.launch(exec, stream), "cuGraphLaunch");
                 });
+    {
+      std::vector<double> graphLat;
+      for (int i = 0; i < 100; ++i) {
+        auto s = std::chrono::steady_clock::now();
+        check(api.launch(exec, stream), "cuGraphLaunch");
+        stream.synchronize();
+        graphLat.push_back(std::chrono::duration<double, std::micro>(
+                               std::chrono::steady_clock::now() - s)
+                               .count());
+      }
+      row.graphWallUs = median(graphLat);
+    }
     api.destroyExec(exec);
     api.destroyGraph(graph);
     // Wall latency: one call from the host, then a synchronise.
@@ -499,6 +515,16 @@ int commandBench(const Args &a) {
                         .count());
     }
     row.wallUs = median(lat);
+    std::vector<double> host;
+    for (int i = 0; i < 100; ++i) {
+      auto s = std::chrono::steady_clock::now();
+      indexer.run(inputs, outputs, stream);
+      host.push_back(std::chrono::duration<double, std::micro>(
+                         std::chrono::steady_clock::now() - s)
+                         .count());
+      stream.synchronize();
+    }
+    row.hostUs = median(host);
     // Each launch alone (events around it; launch 1 reads the workspace
     // launch 0 left).
     for (int i = 0; i < indexer.plan().launches; ++i)
@@ -510,10 +536,12 @@ int commandBench(const Args &a) {
       launches += (launches.empty() ? "" : " + ") + std::to_string(us);
     std::printf("%-18s GPU %8.2f us  wall lat %8.2f us  floor %7.2f us  "
                 "ratio %5.2f  build %.0f ms  %s\n  plan: %s\n  launches "
-                "alone (events): %s us\n",
+                "alone (events): %s us\n  host part of a call %.2f us, "
+                "wall lat of the graph %.2f us\n",
                 name.c_str(), row.gpuUs, row.wallUs, row.floorUs,
                 row.gpuUs / row.floorUs, row.compileMs, row.checkText.c_str(),
-                row.plan.c_str(), launches.c_str());
+                row.plan.c_str(), launches.c_str(), row.hostUs,
+                row.graphWallUs);
     std::fflush(stdout);
     rows.push_back(row);
   }
@@ -534,7 +562,8 @@ int commandBench(const Args &a) {
       std::replace(checkText.begin(), checkText.end(), '\n', ' ');
       json << (i ? ", " : "") << "\"" << r.name
            << "\": {\"gpu_graph_us\": " << r.gpuUs
-           << ", \"wall_lat_us\": " << r.wallUs
+           << ", \"wall_lat_us\": " << r.wallUs << ", \"host_us\": " << r.hostUs
+           << ", \"graph_wall_lat_us\": " << r.graphWallUs
            << ", \"floor_us\": " << r.floorUs
            << ", \"spec_floor_us\": " << r.specFloorUs
            << ", \"build_ms\": " << r.compileMs << ", \"launch_us\": [";
