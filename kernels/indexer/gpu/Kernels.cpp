@@ -2348,43 +2348,6 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       std::to_string(plan.emitStages));
     if (plan.emitStages >= 2)
       plan.emitPrefetch = false;
-    // The count's code tiles asked of L2 one tile beyond the register
-    // prefetch where a count program has 4 or more tiles (v32, H100, in
-    // three runs each: pq-b8-32k 108.2-109.0 -> 105.1-106.1 µs, pq-128k
-    // 62.1-62.6 -> 59.4-59.8; 2 or 4 tiles ahead were slower than none:
-    // 112.2 / 133.5 and 64.8 / 72.9). With 2 tiles (seed-pq-32k) both are
-    // loaded before the first is counted, and the hint cost 0.3-0.7 µs.
-    // prefetch=0 turns it off with the rest; so do staged count tiles
-    // (their copies already run ahead, and nothing measured the two
-    // together) and targets before sm_90a (no bulk prefetch on sm_80,
-    // where the hint covers 128 bytes a thread; sm_90 was not measured).
-    plan.countL2Ahead =
-        overrides.countL2Ahead >= 0 ? overrides.countL2Ahead
-        : config.pq.codebookLayout == CodebookLayout::KeyMajor &&
-                plan.countPrefetch && plan.countStages < 2 && targetHasWgmma &&
-                plan.chunk / plan.subTile >= 4
-            ? 1
-            : 0;
-    if (overrides.countL2Ahead < -1 || plan.countL2Ahead > 8)
-      throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: count_l2_ahead is 0-8, got " +
-                      std::to_string(overrides.countL2Ahead));
-    if (plan.countStages < 0 || plan.countStages > 8)
-      throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: count_stages is 0-8, got " +
-                      std::to_string(plan.countStages));
-    if (plan.countStages >= 2) {
-      plan.countPrefetch = false;
-      const int64_t codeBytes =
-          nextPowerOfTwo(config.pq.M) *
-          int64_t(dtypeSize(config.pq.codebookDType));
-      constexpr int64_t kStagingBudget = 160 * 1024;
-      while (plan.subTile > 256 &&
-             plan.countStages * plan.subTile * plan.headsPerProgram *
-                     codeBytes >
-                 kStagingBudget)
-        plan.subTile /= 2;
-    }
     // The count's code loads with L2 fills of 128 bytes: a key's row holds
     // every head's codes and the row group's programs, adjacent in the
     // grid, each read their 32 bytes of it, so one fill serves four of
@@ -2407,6 +2370,47 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                   "indexer plan: count_l2_fetch is 0, 64, 128 or 256 (bytes), "
                   "got " +
                       std::to_string(overrides.countL2Fetch));
+    // The count's code tiles asked of L2 one tile beyond the register
+    // prefetch where a count program has 4 or more tiles (v32, H100, in
+    // three runs each: pq-b8-32k 108.2-109.0 -> 105.1-106.1 µs, pq-128k
+    // 62.1-62.6 -> 59.4-59.8; 2 or 4 tiles ahead were slower than none:
+    // 112.2 / 133.5 and 64.8 / 72.9). With 2 tiles (seed-pq-32k) both are
+    // loaded before the first is counted, and the hint cost 0.3-0.7 µs.
+    // prefetch=0 turns it off with the rest; so do staged count tiles
+    // (their copies already run ahead, and nothing measured the two
+    // together) and targets before sm_90a (no bulk prefetch on sm_80,
+    // where the hint covers 128 bytes a thread; sm_90 was not measured).
+    // With the code loads' 128-byte L2 fills (above) it no longer helps:
+    // v33, H100, two runs each: pq-b8-32k 102.2 / 101.5 -> 99.8 / 99.4 µs
+    // without it, pq-128k 59.2 / 58.6 -> 58.8 / 59.0, seed-pq-32k 20.4 /
+    // 20.5 either way; so only count_l2_fetch=0 brings it back.
+    plan.countL2Ahead =
+        overrides.countL2Ahead >= 0 ? overrides.countL2Ahead
+        : config.pq.codebookLayout == CodebookLayout::KeyMajor &&
+                plan.countPrefetch && plan.countStages < 2 && targetHasWgmma &&
+                plan.chunk / plan.subTile >= 4 && plan.countL2Fetch == 0
+            ? 1
+            : 0;
+    if (overrides.countL2Ahead < -1 || plan.countL2Ahead > 8)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: count_l2_ahead is 0-8, got " +
+                      std::to_string(overrides.countL2Ahead));
+    if (plan.countStages < 0 || plan.countStages > 8)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: count_stages is 0-8, got " +
+                      std::to_string(plan.countStages));
+    if (plan.countStages >= 2) {
+      plan.countPrefetch = false;
+      const int64_t codeBytes =
+          nextPowerOfTwo(config.pq.M) *
+          int64_t(dtypeSize(config.pq.codebookDType));
+      constexpr int64_t kStagingBudget = 160 * 1024;
+      while (plan.subTile > 256 &&
+             plan.countStages * plan.subTile * plan.headsPerProgram *
+                     codeBytes >
+                 kStagingBudget)
+        plan.subTile /= 2;
+    }
     plan.candidatesPerRow = 0;
     // Counts (16 bits, two chunks a word) and order keys (int32), then the
     // tuple indices (uint16; CountsWorkspace).

@@ -342,11 +342,16 @@ TEST_CASE("pq by tuple counts: a count launch and an emit launch",
           countOf(plainKernels[1].irText, "tt.load"));
     // count_l2_ahead: the count asks L2 for tiles 0..N before its loop
     // and one more each iteration; its loads stay the same. By default
-    // one tile ahead where a count program has 4 tiles or more.
+    // none (the code loads' L2 fills instead); without the fills, one tile
+    // ahead where a count program has 4 tiles or more.
     const bool manyTiles = plan.chunk / plan.subTile >= 4;
-    CHECK(plan.countL2Ahead == (manyTiles ? 1 : 0));
-    CHECK(countOf(kernels[0].irText, "tx.prefetch_l2") ==
-          (manyTiles ? 2 + 1 : 0));
+    CHECK(plan.countL2Ahead == 0);
+    CHECK(countOf(kernels[0].irText, "tx.prefetch_l2") == 0);
+    PlanOverrides noFills{.pqTupleCounts = 1, .countL2Fetch = 0};
+    IndexerPlan unfilled = planIndexer(config, 132, noFills);
+    CHECK(unfilled.countL2Ahead == (manyTiles ? 1 : 0));
+    CHECK(countOf(buildIndexerKernels(config, unfilled)[0].irText,
+                  "tx.prefetch_l2") == (manyTiles ? 2 + 1 : 0));
     PlanOverrides aheadOverrides{.pqTupleCounts = 1, .countL2Ahead = 3};
     IndexerPlan ahead = planIndexer(config, 132, aheadOverrides);
     CHECK(ahead.countL2Ahead == 3);
