@@ -369,18 +369,28 @@ EXPORT CUresult cuStreamEndCapture(void *stream, void **graph) {
   *graph = new int(1);
   return kSuccess;
 }
+EXPORT CUresult cuStreamIsCapturing(void *stream, int *status) {
+  *status = stream && static_cast<FakeStream *>(stream)->capturing ? 1 : 0;
+  return kSuccess;
+}
 EXPORT CUresult cuGraphInstantiateWithFlags(void **exec, void *,
                                             unsigned long long) {
   *exec = new int(2);
+  ++stats.liveGraphExecs;
   return kSuccess;
 }
-EXPORT CUresult cuGraphLaunch(void *, void *) { return kSuccess; }
+EXPORT CUresult cuGraphLaunch(void *, void *stream) {
+  ++stats.graphLaunches;
+  stats.lastGraphStream = stream;
+  return kSuccess;
+}
 EXPORT CUresult cuGraphDestroy(void *graph) {
   delete static_cast<int *>(graph);
   return kSuccess;
 }
 EXPORT CUresult cuGraphExecDestroy(void *exec) {
   delete static_cast<int *>(exec);
+  --stats.liveGraphExecs;
   return kSuccess;
 }
 

@@ -39,6 +39,11 @@ struct FakeStats {
   int forbiddenDuringCapture = 0;
   int setAttributeCalls = 0;
   int lastAttribute = -1, lastAttributeValue = -1;
+  /// cuGraphLaunch calls, the stream of the last, and graph executables
+  /// instantiated and not yet destroyed.
+  int graphLaunches = 0;
+  void *lastGraphStream = nullptr;
+  int liveGraphExecs = 0;
 };
 
 extern "C" {

@@ -244,6 +244,56 @@ TEST_CASE("warm launches inside stream capture neither sync nor allocate",
   CHECK(api.lastLaunch()->stream == stream.get());
 }
 
+TEST_CASE("a launch graph records launches once and replays them in one "
+          "call",
+          "[fake]") {
+  Fresh fresh;
+  Device device = Device::get(0);
+  OwnedStream stream(device);
+  Kernel add = Kernel::fromFile(corpusPath("vector_add"));
+  DeviceBuffer x(device, 4096);
+  std::vector<ArgValue> args{x.as<float>(), x.as<float>(), x.as<float>(), 1000};
+  add.warm(args);
+  const auto &api = fake();
+  REQUIRE(LaunchGraph::supported());
+  CHECK_FALSE(isCapturing(stream));
+  Stream recordedOn = nullptr;
+  {
+    LaunchGraph graph(device, [&](Stream s) {
+      recordedOn = s;
+      CHECK(isCapturing(s));
+      for (int i = 0; i < 2; ++i)
+        add.launch(Grid(1), x.as<float>(), x.as<float>(), x.as<float>(), 1000,
+                   s);
+    });
+    // Recorded on a stream of its own, captured: nothing was launched on
+    // the caller's stream, nothing unsafe happened during the capture.
+    CHECK(recordedOn != nullptr);
+    CHECK(recordedOn != stream.get());
+    CHECK(api.lastLaunch()->captured);
+    CHECK(api.stats()->forbiddenDuringCapture == 0);
+    CHECK(api.stats()->liveGraphExecs == 1);
+    const int launches = api.stats()->launches;
+    graph.launch(stream);
+    graph.launch(stream);
+    CHECK(api.stats()->graphLaunches == 2);
+    CHECK(api.stats()->lastGraphStream == stream.get());
+    CHECK(api.stats()->launches == launches); // replays launch no kernel
+    LaunchGraph moved = std::move(graph);
+    moved.launch(stream);
+    CHECK(api.stats()->graphLaunches == 3);
+  }
+  CHECK(api.stats()->liveGraphExecs == 0);
+  // An exception while recording ends the capture and reaches the caller.
+  CHECK_THROWS_WITH(LaunchGraph(device,
+                                [](Stream) {
+                                  throw Error(Error::Kind::InvalidArgument,
+                                              "no launch for you");
+                                }),
+                    Catch::Contains("no launch for you"));
+  CHECK(api.stats()->liveGraphExecs == 0);
+}
+
 TEST_CASE("a second device gets its own module, context and launches",
           "[fake]") {
   Fresh fresh;

@@ -417,9 +417,10 @@ struct BenchRow {
   std::string checkText;
   double gpuUs = 0, wallUs = 0, floorUs = 0, specFloorUs = 0;
   /// The host's part of a call (run() returning, nothing awaited), and the
-  /// wall latency of the captured graph (one cuGraphLaunch + synchronise):
-  /// where a call's time beyond the GPU's goes.
-  double hostUs = 0, graphWallUs = 0;
+  /// host part and wall latency of the launches made one by one (runLaunch,
+  /// as run() does without launchAsGraph): where a call's time beyond the
+  /// GPU's goes.
+  double hostUs = 0, directHostUs = 0, directWallUs = 0;
   double compileMs = 0;
   std::vector<double> launchUs;
   std::string plan;
@@ -487,18 +488,6 @@ int commandBench(const Args &a) {
     row.gpuUs = 1e3 * eventMedianMs(device, stream, a.reps, [&] {
                   check(api.launch(exec, stream), "cuGraphLaunch");
                 });
-    {
-      std::vector<double> graphLat;
-      for (int i = 0; i < 100; ++i) {
-        auto s = std::chrono::steady_clock::now();
-        check(api.launch(exec, stream), "cuGraphLaunch");
-        stream.synchronize();
-        graphLat.push_back(std::chrono::duration<double, std::micro>(
-                               std::chrono::steady_clock::now() - s)
-                               .count());
-      }
-      row.graphWallUs = median(graphLat);
-    }
     api.destroyExec(exec);
     api.destroyGraph(graph);
     // Wall latency: one call from the host, then a synchronise.
@@ -525,6 +514,21 @@ int commandBench(const Args &a) {
       stream.synchronize();
     }
     row.hostUs = median(host);
+    std::vector<double> directHost, directLat;
+    for (int i = 0; i < 100; ++i) {
+      auto s = std::chrono::steady_clock::now();
+      for (int k = 0; k < indexer.plan().launches; ++k)
+        indexer.runLaunch(k, inputs, outputs, stream);
+      auto launched = std::chrono::steady_clock::now();
+      stream.synchronize();
+      auto done = std::chrono::steady_clock::now();
+      directHost.push_back(
+          std::chrono::duration<double, std::micro>(launched - s).count());
+      directLat.push_back(
+          std::chrono::duration<double, std::micro>(done - s).count());
+    }
+    row.directHostUs = median(directHost);
+    row.directWallUs = median(directLat);
     // Each launch alone (events around it; launch 1 reads the workspace
     // launch 0 left).
     for (int i = 0; i < indexer.plan().launches; ++i)
@@ -536,12 +540,12 @@ int commandBench(const Args &a) {
       launches += (launches.empty() ? "" : " + ") + std::to_string(us);
     std::printf("%-18s GPU %8.2f us  wall lat %8.2f us  floor %7.2f us  "
                 "ratio %5.2f  build %.0f ms  %s\n  plan: %s\n  launches "
-                "alone (events): %s us\n  host part of a call %.2f us, "
-                "wall lat of the graph %.2f us\n",
+                "alone (events): %s us\n  host part of a call %.2f us; "
+                "launched one by one: host part %.2f us, wall lat %.2f us\n",
                 name.c_str(), row.gpuUs, row.wallUs, row.floorUs,
                 row.gpuUs / row.floorUs, row.compileMs, row.checkText.c_str(),
                 row.plan.c_str(), launches.c_str(), row.hostUs,
-                row.graphWallUs);
+                row.directHostUs, row.directWallUs);
     std::fflush(stdout);
     rows.push_back(row);
   }
@@ -563,7 +567,8 @@ int commandBench(const Args &a) {
       json << (i ? ", " : "") << "\"" << r.name
            << "\": {\"gpu_graph_us\": " << r.gpuUs
            << ", \"wall_lat_us\": " << r.wallUs << ", \"host_us\": " << r.hostUs
-           << ", \"graph_wall_lat_us\": " << r.graphWallUs
+           << ", \"direct_host_us\": " << r.directHostUs
+           << ", \"direct_wall_lat_us\": " << r.directWallUs
            << ", \"floor_us\": " << r.floorUs
            << ", \"spec_floor_us\": " << r.specFloorUs
            << ", \"build_ms\": " << r.compileMs << ", \"launch_us\": [";
@@ -687,12 +692,14 @@ int commandCheck(const Args &a) {
   Device device = Device::get(0);
   int failures = 0, count = 0;
   auto one = [&](const std::string &name, const IndexerConfig &c,
-                 InputOptions options, PlanOverrides overrides = {}) {
+                 InputOptions options, PlanOverrides overrides = {},
+                 bool launchAsGraph = true) {
     ++count;
     std::string verdict;
     try {
       IndexerOptions indexerOptions;
       indexerOptions.overrides = overrides;
+      indexerOptions.launchAsGraph = launchAsGraph;
       Indexer indexer(c, indexerOptions);
       HostInputs in = generateInputs(c, options);
       HostOutputs ref = computeReference(c, in);
@@ -732,6 +739,58 @@ int commandCheck(const Args &a) {
   for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
     one(std::string(scoreKindName(score)) + " ties+NaN+inf", tiesShape(score),
         hardInputs(a.seed + 2));
+  // run() launching each kernel itself (launchAsGraph off; every other run
+  // here replays its launches as a graph): the hard inputs and every case.
+  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
+    one(std::string(scoreKindName(score)) + " ties+NaN+inf direct launches",
+        tiesShape(score), hardInputs(a.seed + 35), {}, false);
+  for (const BenchmarkCase &bc : benchmarkCases())
+    one(std::string(bc.name) + " direct launches", bc.config,
+        {.seed = a.seed + 36}, {}, false);
+  // One Indexer over two sets of buffers in turn (a graph recorded for
+  // each, then replayed): each call's outputs against its own reference.
+  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact}) {
+    ++count;
+    const std::string name =
+        std::string(scoreKindName(score)) + " two buffer sets in turn";
+    std::string verdict;
+    try {
+      const IndexerConfig c = tiesShape(score);
+      Indexer indexer(c);
+      std::vector<HostInputs> in;
+      std::vector<HostOutputs> ref, got;
+      std::vector<std::unique_ptr<DeviceProblem>> problems;
+      for (int set = 0; set < 2; ++set) {
+        in.push_back(generateInputs(c, {.seed = a.seed + 37 + set}));
+        ref.push_back(computeReference(c, in.back()));
+        got.push_back(HostOutputs::allocate(c));
+        problems.push_back(
+            std::make_unique<DeviceProblem>(device, in.back(), got.back()));
+      }
+      for (int set : {0, 1, 0, 1}) {
+        if (!verdict.empty())
+          break;
+        DeviceProblem &problem = *problems[set];
+        problem.poisonOutputs();
+        indexer.run(problem.inputs(), problem.outputs());
+        device.synchronize();
+        problem.download(got[set]);
+        CompareResult r =
+            compareOutputs(c, in[set].args(), ref[set].args(), got[set].args());
+        if (!r.ok)
+          verdict =
+              "FAIL (set " + std::to_string(set) + "): " + r.firstMismatch;
+      }
+      if (verdict.empty())
+        verdict = "ok";
+    } catch (const std::exception &e) {
+      verdict = std::string("FAIL: ") + e.what();
+    }
+    if (verdict != "ok")
+      ++failures;
+    std::printf("%-40s %s\n", name.c_str(), verdict.c_str());
+    std::fflush(stdout);
+  }
   for (const BenchmarkCase &bc : benchmarkCases())
     one(std::string(bc.name), bc.config, {.seed = a.seed + 3});
   // Select programs scoring other numbers of heads (the plan's other

@@ -90,6 +90,7 @@ LoadedApi loadApi(const std::string &name) {
   bind(library, "cuGraphLaunch", t.cuGraphLaunch, optional);
   bind(library, "cuGraphDestroy", t.cuGraphDestroy, optional);
   bind(library, "cuGraphExecDestroy", t.cuGraphExecDestroy, optional);
+  bind(library, "cuStreamIsCapturing", t.cuStreamIsCapturing, optional);
   bind(library, "cuLaunchKernelEx", t.cuLaunchKernelEx, optional);
   if (!failure.empty()) {
     failure = name + ": " + failure + " (driver too old?)";
@@ -302,6 +303,100 @@ OwnedStream &OwnedStream::operator=(OwnedStream &&other) noexcept {
 }
 
 void OwnedStream::synchronize() const { tritium::synchronize(handle); }
+
+bool tritium::isCapturing(Stream stream) {
+  const driver::Api &driver = api();
+  if (!driver.cuStreamIsCapturing)
+    return false;
+  int status = 0; // CU_STREAM_CAPTURE_STATUS_NONE
+  // A stream the driver will not answer for (the legacy stream while
+  // another captures, say) counts as capturing: callers then launch
+  // directly, and such a launch reports the driver's error itself.
+  if (driver.cuStreamIsCapturing(stream, &status) != CUDA_SUCCESS)
+    return true;
+  return status != 0;
+}
+
+bool LaunchGraph::supported() {
+  const driver::Api &driver = api();
+  return driver.cuStreamBeginCapture && driver.cuStreamEndCapture &&
+         driver.cuGraphInstantiateWithFlags && driver.cuGraphLaunch &&
+         driver.cuGraphDestroy && driver.cuGraphExecDestroy;
+}
+
+LaunchGraph::LaunchGraph(const Device &device,
+                         const std::function<void(Stream)> &enqueue) {
+  if (!supported())
+    throw Error(Error::Kind::Unsupported,
+                "LaunchGraph: the CUDA driver has no graph entry points "
+                "(CUDA 11.4 or newer needed)");
+  const driver::Api &driver = api();
+  OwnedStream recording(device);
+  // Relaxed capture: whatever other threads do meanwhile is not this
+  // capture's business (the enqueued launches make no unsafe calls).
+  constexpr int kCaptureModeRelaxed = 2;
+  check(driver.cuStreamBeginCapture(recording.get(), kCaptureModeRelaxed),
+        "cuStreamBeginCapture");
+  CUgraph recorded = nullptr;
+  try {
+    enqueue(recording.get());
+  } catch (...) {
+    // End the capture (discarding what it holds) before the stream goes.
+    if (driver.cuStreamEndCapture(recording.get(), &recorded) == CUDA_SUCCESS &&
+        recorded)
+      driver.cuGraphDestroy(recorded);
+    throw;
+  }
+  check(driver.cuStreamEndCapture(recording.get(), &recorded),
+        "cuStreamEndCapture");
+  graph = recorded;
+  CUgraphExec instance = nullptr;
+  if (CUresult result =
+          driver.cuGraphInstantiateWithFlags(&instance, recorded, 0);
+      result != CUDA_SUCCESS) {
+    driver.cuGraphDestroy(recorded);
+    graph = nullptr;
+    check(result, "cuGraphInstantiateWithFlags");
+  }
+  exec = instance;
+  deviceOrdinal = device.ordinal();
+}
+
+LaunchGraph::~LaunchGraph() { release(); }
+
+void LaunchGraph::release() {
+  if (!graph && !exec)
+    return;
+  const driver::Api &driver = api();
+  driver::makeCurrent(driver, primaryContext(deviceOrdinal));
+  if (exec)
+    driver.cuGraphExecDestroy(static_cast<CUgraphExec>(exec));
+  if (graph)
+    driver.cuGraphDestroy(static_cast<CUgraph>(graph));
+  exec = graph = nullptr;
+}
+
+LaunchGraph::LaunchGraph(LaunchGraph &&other) noexcept
+    : graph(std::exchange(other.graph, nullptr)),
+      exec(std::exchange(other.exec, nullptr)),
+      deviceOrdinal(other.deviceOrdinal) {}
+
+LaunchGraph &LaunchGraph::operator=(LaunchGraph &&other) noexcept {
+  if (this != &other) {
+    release();
+    graph = std::exchange(other.graph, nullptr);
+    exec = std::exchange(other.exec, nullptr);
+    deviceOrdinal = other.deviceOrdinal;
+  }
+  return *this;
+}
+
+void LaunchGraph::launch(Stream stream) const {
+  const driver::Api &driver = api();
+  driver::makeCurrent(driver, primaryContext(deviceOrdinal));
+  check(driver.cuGraphLaunch(static_cast<CUgraphExec>(exec), stream),
+        "cuGraphLaunch");
+}
 
 DeviceBuffer::DeviceBuffer(const Device &device, std::size_t size)
     : bytes(size), deviceOrdinal(device.ordinal()) {

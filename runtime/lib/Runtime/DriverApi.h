@@ -125,6 +125,7 @@ struct Api {
   CUresult (*cuGraphLaunch)(CUgraphExec, CUstream);
   CUresult (*cuGraphDestroy)(CUgraph);
   CUresult (*cuGraphExecDestroy)(CUgraphExec);
+  CUresult (*cuStreamIsCapturing)(CUstream, int *);
   // Launches with attributes (CUDA 12.0+; programmatic dependent launch),
   // null if missing: such launches then fall back to cuLaunchKernel.
   CUresult (*cuLaunchKernelEx)(const CUlaunchConfig *, CUfunction, void **,

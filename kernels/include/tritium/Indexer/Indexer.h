@@ -164,6 +164,12 @@ struct IndexerOptions {
   /// default; TRITIUM_AUTOTUNE=1 turns it on, TRITIUM_AUTOTUNE=0 turns
   /// tuned plans off altogether.
   bool tuneOnFirstUse = false;
+  /// run() replays its launches as one CUDA graph (LaunchGraph: one driver
+  /// call instead of one per launch), recorded on the first call with each
+  /// set of tensor addresses (the last 32 sets kept); where the caller's
+  /// stream is itself being captured, run() launches directly. Off: every
+  /// call launches each kernel itself.
+  bool launchAsGraph = true;
 };
 
 /// How a configuration is split into launches. A pure function of the
@@ -419,7 +425,10 @@ public:
   /// strides, alignment, null pointers, overlaps; tritium::Error naming the
   /// argument), then enqueues the launches on `stream` (null: the device's
   /// default stream). Every element of every output is written. Inputs and
-  /// outputs are device memory. With config.checkCodes (pq) it first runs a
+  /// outputs are device memory. With options.launchAsGraph (the default)
+  /// the launches are one graph replay; the first call with a set of tensor
+  /// addresses records it (tens of µs, once). With config.checkCodes (pq)
+  /// it first runs a
   /// check of the codebook and waits for it, so such a call is neither
   /// asynchronous nor capturable; an out-of-range code throws
   /// Error(InvalidArgument) before the outputs are touched.

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 // The driver's opaque handle types, declared exactly as cuda.h declares them,
@@ -100,6 +101,41 @@ public:
 
 private:
   Stream handle = nullptr;
+};
+
+/// Whether `stream` is being captured into a CUDA graph now: false where
+/// the driver has no graphs, true where it will not answer for the stream.
+bool isCapturing(Stream stream);
+
+/// A fixed sequence of launches recorded once into a CUDA graph and replayed
+/// with one cuGraphLaunch: a replay costs the host one driver call instead
+/// of one per launch, and the GPU starts the launches back to back. The
+/// arguments (pointers included) are those of the recording; record again
+/// for others.
+class LaunchGraph {
+public:
+  /// Whether the driver has the graph entry points (CUDA 11.4+).
+  static bool supported();
+  /// Records what `enqueue` enqueues on the stream it is handed (a stream
+  /// of the recording's own, captured; nothing runs). Throws
+  /// Error(Unsupported) where the driver has no graphs, Error(Driver) where
+  /// the capture fails, and rethrows what `enqueue` throws.
+  LaunchGraph(const Device &device, const std::function<void(Stream)> &enqueue);
+  ~LaunchGraph();
+  LaunchGraph(LaunchGraph &&other) noexcept;
+  LaunchGraph &operator=(LaunchGraph &&other) noexcept;
+  LaunchGraph(const LaunchGraph &) = delete;
+  LaunchGraph &operator=(const LaunchGraph &) = delete;
+
+  /// Enqueues the recorded launches on `stream`, after what is queued there
+  /// and after earlier replays of this graph.
+  void launch(Stream stream) const;
+
+private:
+  void release();
+  void *graph = nullptr; ///< CUgraph
+  void *exec = nullptr;  ///< CUgraphExec
+  int deviceOrdinal = 0;
 };
 
 /// Device memory owned by Tritium (cuMemAlloc on the device's primary
