@@ -193,6 +193,17 @@ TEST_CASE("plan configs that are not the indexer's are refused",
   ahead.kwargs["L2_AHEAD"] = std::int64_t(9);
   CHECK_THROWS_WITH(planOverridesFor(ahead),
                     Contains("L2_AHEAD is out of range (-1 .. 8)"));
+  // L2_FETCH: the count's L2 fill size, -1 (or absent) for the planner's.
+  tune::Config fetch = pqConfig(0, 0, 0);
+  CHECK(planOverridesFor(fetch).countL2Fetch == -1);
+  fetch.kwargs["L2_FETCH"] = std::int64_t(256);
+  CHECK(planOverridesFor(fetch).countL2Fetch == 256);
+  fetch.kwargs["L2_FETCH"] = std::int64_t(0);
+  CHECK(planOverridesFor(fetch).countL2Fetch == 0);
+  CHECK(planOverridesFor(fetch).any());
+  fetch.kwargs["L2_FETCH"] = std::int64_t(100);
+  CHECK_THROWS_WITH(planOverridesFor(fetch),
+                    Contains("L2_FETCH is not -1, 0, 64, 128 or 256"));
 }
 
 TEST_CASE("the tuning key names the kind, the shape, the device and the "

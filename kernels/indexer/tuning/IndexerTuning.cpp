@@ -60,12 +60,18 @@ PlanOverrides planOverridesFor(const tune::Config &config) {
     };
     if (!number)
       throw fail("must be an integer");
-    // PREFETCH (three states) and L2_AHEAD (0-8 tiles) take -1 for the
-    // planner's; the others are counts or sizes, 0 for the planner's.
-    const bool tristate = name == "PREFETCH" || name == "L2_AHEAD";
+    // PREFETCH (three states), L2_AHEAD (0-8 tiles) and L2_FETCH (0, 64,
+    // 128 or 256 bytes) take -1 for the planner's; the others are counts
+    // or sizes, 0 for the planner's.
+    if (name == "L2_FETCH" && *number != -1 && *number != 0 && *number != 64 &&
+        *number != 128 && *number != 256)
+      throw fail("is not -1, 0, 64, 128 or 256");
+    const bool tristate =
+        name == "PREFETCH" || name == "L2_AHEAD" || name == "L2_FETCH";
     const std::int64_t lowest = tristate ? -1 : 0;
     const std::int64_t highest = name == "PREFETCH"   ? 1
                                  : name == "L2_AHEAD" ? 8
+                                 : name == "L2_FETCH" ? 256
                                                       : 32768;
     if (*number < lowest || *number > highest)
       throw fail("is out of range (" + std::to_string(lowest) + " .. " +
@@ -84,9 +90,12 @@ PlanOverrides planOverridesFor(const tune::Config &config) {
       overrides.exactPrefetch = static_cast<int>(*number);
     else if (name == "L2_AHEAD")
       overrides.countL2Ahead = static_cast<int>(*number);
+    else if (name == "L2_FETCH")
+      overrides.countL2Fetch = static_cast<int>(*number);
     else
       throw fail("is not a knob of the indexer's plan (CHUNK, SELECT_WARPS, "
-                 "MERGE_WARPS, HEADS, EMIT_CHUNKS, PREFETCH, L2_AHEAD)");
+                 "MERGE_WARPS, HEADS, EMIT_CHUNKS, PREFETCH, L2_AHEAD, "
+                 "L2_FETCH)");
   }
   return overrides;
 }
@@ -209,7 +218,7 @@ std::string describeIndexerConfig(const IndexerConfig &config,
                                   const tune::Config &tuneConfig) {
   std::string text;
   for (const char *name : {"CHUNK", "SELECT_WARPS", "MERGE_WARPS", "HEADS",
-                           "EMIT_CHUNKS", "PREFETCH", "L2_AHEAD"}) {
+                           "EMIT_CHUNKS", "PREFETCH", "L2_AHEAD", "L2_FETCH"}) {
     auto it = tuneConfig.kwargs.find(name);
     if (it != tuneConfig.kwargs.end())
       text += (text.empty() ? "" : ", ") + std::string(name) + "=" +
@@ -231,7 +240,10 @@ std::string describeIndexerConfig(const IndexerConfig &config,
               (plan.countL2Ahead
                    ? "; count's codes asked of L2 " +
                          std::to_string(plan.countL2Ahead) + " tile(s) ahead"
-                   : "");
+                   : "") +
+              (plan.countL2Fetch ? "; count's L2 fills " +
+                                       std::to_string(plan.countL2Fetch) + " B"
+                                 : "");
     else
       text += " -> chunk " + std::to_string(plan.chunk) + ", select " +
               std::to_string(plan.selectWarps) + " warps, merge " +
