@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
@@ -161,6 +162,9 @@ struct Indexer::Impl {
   mutable std::vector<std::pair<Addresses, std::shared_ptr<LaunchGraph>>>
       graphs;
   static constexpr size_t kMaxGraphs = 32;
+  // Set when the driver failed to record a graph: every later call
+  // launches directly (the replay is a speed-up, never a reason to fail).
+  mutable std::atomic<bool> graphsFailed{false};
 
   Impl(const IndexerConfig &config, const IndexerOptions &options)
       : config(config), options(options),
@@ -270,7 +274,7 @@ void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
   // replay one (v33: wall latency GPU + 6.8-7.6 µs directly, + 2.6-4.5
   // replayed, H100 host). A caller capturing its stream gets the launches
   // themselves in its graph.
-  if (s.options.launchAsGraph && s.plan.launches > 1 &&
+  if (s.options.launchAsGraph && s.plan.launches > 1 && !s.graphsFailed &&
       LaunchGraph::supported() && !isCapturing(stream)) {
     const Impl::Addresses key{inputs.q.data,           inputs.centroids.data,
                               inputs.codebook.data,    inputs.keys.data,
@@ -288,17 +292,30 @@ void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
       }
     }
     if (!graph) {
-      graph = std::make_shared<LaunchGraph>(s.device, [&](Stream recording) {
-        for (int i = 0; i < s.plan.launches; ++i)
-          launch(i, inputs, outputs, recording);
-      });
-      std::lock_guard<std::mutex> lock(s.graphsMutex);
-      if (s.graphs.size() >= Impl::kMaxGraphs)
-        s.graphs.erase(s.graphs.begin());
-      s.graphs.emplace_back(key, graph);
+      try {
+        graph = std::make_shared<LaunchGraph>(s.device, [&](Stream recording) {
+          for (int i = 0; i < s.plan.launches; ++i)
+            launch(i, inputs, outputs, recording);
+        });
+      } catch (const Error &error) {
+        // The driver would not record (a launch's own error, if any,
+        // comes back from the direct launches below).
+        if (error.kind() != Error::Kind::Driver &&
+            error.kind() != Error::Kind::Unsupported)
+          throw;
+        s.graphsFailed = true;
+      }
+      if (graph) {
+        std::lock_guard<std::mutex> lock(s.graphsMutex);
+        if (s.graphs.size() >= Impl::kMaxGraphs)
+          s.graphs.erase(s.graphs.begin());
+        s.graphs.emplace_back(key, graph);
+      }
     }
-    graph->launch(stream);
-    return;
+    if (graph) {
+      graph->launch(stream);
+      return;
+    }
   }
   for (int i = 0; i < s.plan.launches; ++i)
     launch(i, inputs, outputs, stream);
