@@ -421,6 +421,9 @@ struct BenchRow {
   /// as run() does without launchAsGraph): where a call's time beyond the
   /// GPU's goes.
   double hostUs = 0, directHostUs = 0, directWallUs = 0;
+  /// Whether run() replayed its launches as a graph (Indexer::replaysGraphs;
+  /// the one-by-one launches also check the bindings at each launch).
+  bool graphReplays = false;
   double compileMs = 0;
   std::vector<double> launchUs;
   std::string plan;
@@ -514,6 +517,7 @@ int commandBench(const Args &a) {
       stream.synchronize();
     }
     row.hostUs = median(host);
+    row.graphReplays = indexer.replaysGraphs();
     std::vector<double> directHost, directLat;
     for (int i = 0; i < 100; ++i) {
       auto s = std::chrono::steady_clock::now();
@@ -540,11 +544,12 @@ int commandBench(const Args &a) {
       launches += (launches.empty() ? "" : " + ") + std::to_string(us);
     std::printf("%-18s GPU %8.2f us  wall lat %8.2f us  floor %7.2f us  "
                 "ratio %5.2f  build %.0f ms  %s\n  plan: %s\n  launches "
-                "alone (events): %s us\n  host part of a call %.2f us; "
+                "alone (events): %s us\n  host part of a call %.2f us (%s); "
                 "launched one by one: host part %.2f us, wall lat %.2f us\n",
                 name.c_str(), row.gpuUs, row.wallUs, row.floorUs,
                 row.gpuUs / row.floorUs, row.compileMs, row.checkText.c_str(),
                 row.plan.c_str(), launches.c_str(), row.hostUs,
+                row.graphReplays ? "a graph replay" : "direct launches",
                 row.directHostUs, row.directWallUs);
     std::fflush(stdout);
     rows.push_back(row);
@@ -567,6 +572,7 @@ int commandBench(const Args &a) {
       json << (i ? ", " : "") << "\"" << r.name
            << "\": {\"gpu_graph_us\": " << r.gpuUs
            << ", \"wall_lat_us\": " << r.wallUs << ", \"host_us\": " << r.hostUs
+           << ", \"graph_replays\": " << (r.graphReplays ? "true" : "false")
            << ", \"direct_host_us\": " << r.directHostUs
            << ", \"direct_wall_lat_us\": " << r.directWallUs
            << ", \"floor_us\": " << r.floorUs

@@ -155,13 +155,16 @@ struct Indexer::Impl {
   // checkCodes only.
   std::optional<Kernel> checkKernel;
   mutable DeviceBuffer firstBad;
-  // launchAsGraph: the launches recorded per set of tensor addresses, the
-  // most recently used last.
+  // launchAsGraph: the launches recorded per set of tensor addresses (the
+  // first kMaxGraphs sets seen; later sets launch directly, so a rotation
+  // over more sets than that never records and drops graphs on every
+  // call). The mutex also serialises replays: the driver wants calls on
+  // one graph executable serialised.
   using Addresses = std::array<const void *, 7>;
   mutable std::mutex graphsMutex;
-  mutable std::vector<std::pair<Addresses, std::shared_ptr<LaunchGraph>>>
+  mutable std::vector<std::pair<Addresses, std::unique_ptr<LaunchGraph>>>
       graphs;
-  static constexpr size_t kMaxGraphs = 32;
+  static constexpr size_t kMaxGraphs = 128;
   // Set when the driver failed to record a graph: every later call
   // launches directly (the replay is a speed-up, never a reason to fail).
   mutable std::atomic<bool> graphsFailed{false};
@@ -271,53 +274,73 @@ void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
   checkCodesIfAsked(inputs, stream);
   Impl &s = *impl;
   // Two launches cost the host two driver calls of ~3.5 µs each; a graph
-  // replay one (v33: wall latency GPU + 6.8-7.6 µs directly, + 2.6-4.5
+  // replay one (v33: wall latency GPU + 6.8-7.6 µs directly, + 2.8-4.5
   // replayed, H100 host). A caller capturing its stream gets the launches
   // themselves in its graph.
-  if (s.options.launchAsGraph && s.plan.launches > 1 && !s.graphsFailed &&
-      LaunchGraph::supported() && !isCapturing(stream)) {
-    const Impl::Addresses key{inputs.q.data,           inputs.centroids.data,
-                              inputs.codebook.data,    inputs.keys.data,
-                              outputs.sparseList.data, outputs.sparseLen.data,
+  if (replaysGraphs() && !isCapturing(stream)) {
+    // The tensors the score kind reads (the others may hold anything).
+    const bool pq = s.config.score == ScoreKind::PQ;
+    const Impl::Addresses key{inputs.q.data,
+                              pq ? inputs.centroids.data : nullptr,
+                              pq ? inputs.codebook.data : nullptr,
+                              pq ? nullptr : inputs.keys.data,
+                              outputs.sparseList.data,
+                              outputs.sparseLen.data,
                               outputs.weights.data};
-    std::shared_ptr<LaunchGraph> graph;
+    auto find = [&]() -> const LaunchGraph * {
+      for (const auto &[addresses, graph] : s.graphs)
+        if (addresses == key)
+          return graph.get();
+      return nullptr;
+    };
     {
       std::lock_guard<std::mutex> lock(s.graphsMutex);
-      auto found =
-          std::find_if(s.graphs.begin(), s.graphs.end(),
-                       [&](const auto &entry) { return entry.first == key; });
-      if (found != s.graphs.end()) {
-        graph = found->second;
-        std::rotate(found, found + 1, s.graphs.end());
+      if (const LaunchGraph *graph = find()) {
+        graph->launch(stream);
+        return;
       }
+      if (s.graphs.size() >= Impl::kMaxGraphs)
+        return launchEach(inputs, outputs, stream);
     }
-    if (!graph) {
-      try {
-        graph = std::make_shared<LaunchGraph>(s.device, [&](Stream recording) {
-          for (int i = 0; i < s.plan.launches; ++i)
-            launch(i, inputs, outputs, recording);
-        });
-      } catch (const Error &error) {
-        // The driver would not record (a launch's own error, if any,
-        // comes back from the direct launches below).
-        if (error.kind() != Error::Kind::Driver &&
-            error.kind() != Error::Kind::Unsupported)
-          throw;
-        s.graphsFailed = true;
-      }
-      if (graph) {
-        std::lock_guard<std::mutex> lock(s.graphsMutex);
-        if (s.graphs.size() >= Impl::kMaxGraphs)
-          s.graphs.erase(s.graphs.begin());
-        s.graphs.emplace_back(key, graph);
-      }
+    // Recorded outside the lock (tens of µs, once per set of addresses).
+    std::unique_ptr<LaunchGraph> recorded;
+    try {
+      recorded = std::make_unique<LaunchGraph>(s.device, [&](Stream recording) {
+        launchEach(inputs, outputs, recording);
+      });
+    } catch (const Error &error) {
+      // The driver would not record (a launch's own error, if any, comes
+      // back from the direct launches below).
+      if (error.kind() != Error::Kind::Driver &&
+          error.kind() != Error::Kind::Unsupported)
+        throw;
+      s.graphsFailed = true;
+      return launchEach(inputs, outputs, stream);
     }
-    if (graph) {
+    std::lock_guard<std::mutex> lock(s.graphsMutex);
+    // Another thread may have recorded the same set meanwhile.
+    if (const LaunchGraph *graph = find()) {
       graph->launch(stream);
       return;
     }
+    if (s.graphs.size() >= Impl::kMaxGraphs)
+      return launchEach(inputs, outputs, stream);
+    recorded->launch(stream);
+    s.graphs.emplace_back(key, std::move(recorded));
+    return;
   }
-  for (int i = 0; i < s.plan.launches; ++i)
+  launchEach(inputs, outputs, stream);
+}
+
+bool Indexer::replaysGraphs() const {
+  const Impl &s = *impl;
+  return s.options.launchAsGraph && s.plan.launches > 1 && !s.graphsFailed &&
+         LaunchGraph::supported();
+}
+
+void Indexer::launchEach(const IndexerInputs &inputs,
+                         const IndexerOutputs &outputs, Stream stream) const {
+  for (int i = 0; i < impl->plan.launches; ++i)
     launch(i, inputs, outputs, stream);
 }
 

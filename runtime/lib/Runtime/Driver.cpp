@@ -364,15 +364,20 @@ LaunchGraph::LaunchGraph(const Device &device,
 
 LaunchGraph::~LaunchGraph() { release(); }
 
-void LaunchGraph::release() {
+void LaunchGraph::release() noexcept {
   if (!graph && !exec)
     return;
-  const driver::Api &driver = api();
-  driver::makeCurrent(driver, primaryContext(deviceOrdinal));
-  if (exec)
-    driver.cuGraphExecDestroy(static_cast<CUgraphExec>(exec));
-  if (graph)
-    driver.cuGraphDestroy(static_cast<CUgraph>(graph));
+  // From a destructor or a noexcept move: a driver already shut down (a
+  // static object destroyed at exit) must not end the process.
+  try {
+    const driver::Api &driver = api();
+    driver::makeCurrent(driver, primaryContext(deviceOrdinal));
+    if (exec)
+      driver.cuGraphExecDestroy(static_cast<CUgraphExec>(exec));
+    if (graph)
+      driver.cuGraphDestroy(static_cast<CUgraph>(graph));
+  } catch (...) {
+  }
   exec = graph = nullptr;
 }
 

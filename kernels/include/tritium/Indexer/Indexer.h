@@ -166,9 +166,9 @@ struct IndexerOptions {
   bool tuneOnFirstUse = false;
   /// run() replays its launches as one CUDA graph (LaunchGraph: one driver
   /// call instead of one per launch), recorded on the first call with each
-  /// set of tensor addresses (the last 32 sets kept); where the caller's
-  /// stream is itself being captured, run() launches directly. Off: every
-  /// call launches each kernel itself.
+  /// set of tensor addresses (the first 128 sets; later ones launch
+  /// directly); where the caller's stream is itself being captured, run()
+  /// launches directly. Off: every call launches each kernel itself.
   bool launchAsGraph = true;
 };
 
@@ -440,10 +440,18 @@ public:
   void runLaunch(int index, const IndexerInputs &inputs,
                  const IndexerOutputs &outputs, Stream stream = nullptr) const;
 
+  /// Whether run() replays its launches as a graph (options.launchAsGraph,
+  /// two launches, a driver with graphs, and no recording has failed):
+  /// the first 128 sets of tensor addresses get a graph each, later ones
+  /// and callers whose stream is capturing launch directly.
+  bool replaysGraphs() const;
+
   struct Impl;
 
 private:
   void checkCodesIfAsked(const IndexerInputs &inputs, Stream stream) const;
+  void launchEach(const IndexerInputs &inputs, const IndexerOutputs &outputs,
+                  Stream stream) const;
   void launch(int index, const IndexerInputs &inputs,
               const IndexerOutputs &outputs, Stream stream) const;
 

@@ -132,7 +132,7 @@ public:
   void launch(Stream stream) const;
 
 private:
-  void release();
+  void release() noexcept;
   void *graph = nullptr; ///< CUgraph
   void *exec = nullptr;  ///< CUgraphExec
   int deviceOrdinal = 0;

@@ -1,0 +1,152 @@
+//===- IndexerFakeDriverTest.cpp - Indexer::run against a fake driver -----===//
+//
+// Runs with TRITIUM_CUDA_DRIVER pointing at tritium-fake-cuda
+// (tests/Runtime/FakeCuda.h): kernels compile to PTX, load and "launch"
+// without a GPU, so how run() enqueues its launches -- one graph replay
+// per call, a graph recorded once per set of tensor addresses, direct
+// launches into a caller's capture or with launchAsGraph off -- is tested
+// on every machine. (What the kernels compute is tritium-indexer check's,
+// on a GPU.)
+//
+//===----------------------------------------------------------------------===//
+
+#include "../../Runtime/FakeCuda.h"
+
+#include "tritium/Indexer/DeviceProblem.h"
+#include "tritium/Indexer/Indexer.h"
+#include "tritium/Indexer/Inputs.h"
+#include "tritium/Runtime/Driver.h"
+
+#include <catch2/catch.hpp>
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+
+using namespace tritium;
+using namespace tritium::indexer;
+
+namespace {
+
+struct Fake {
+  FakeLastLaunchFn lastLaunch = nullptr;
+  FakeStatsFn stats = nullptr;
+  void *library = nullptr;
+};
+
+const Fake &fake() {
+  static Fake instance = [] {
+    const char *path = std::getenv("TRITIUM_CUDA_DRIVER");
+    REQUIRE(path);
+    Fake f;
+    f.library = dlopen(path, RTLD_NOW);
+    REQUIRE(f.library);
+    f.lastLaunch = reinterpret_cast<FakeLastLaunchFn>(
+        dlsym(f.library, "tritiumFakeLastLaunch"));
+    f.stats =
+        reinterpret_cast<FakeStatsFn>(dlsym(f.library, "tritiumFakeStats"));
+    REQUIRE(f.lastLaunch);
+    REQUIRE(f.stats);
+    return f;
+  }();
+  return instance;
+}
+
+/// A small pq shape of the counts path (two launches).
+IndexerConfig smallPQ() {
+  IndexerConfig c;
+  c.score = ScoreKind::PQ;
+  c.B = 1;
+  c.H = c.Hkv = 4;
+  c.D = 128;
+  c.Sk = 6000;
+  c.sink = c.window = 64;
+  c.heavy = 128;
+  c.pq.M = 2;
+  c.pq.bits = 6;
+  c.pq.initOffset = 64;
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("run() replays its launches as one graph per set of addresses",
+          "[fake][indexer]") {
+  const Fake &f = fake();
+  Device device = Device::get(0);
+  const IndexerConfig c = smallPQ();
+  Indexer indexer(c);
+  REQUIRE(indexer.plan().launches == 2);
+  CHECK(indexer.replaysGraphs());
+  HostInputs in = generateInputs(c, {.seed = 1});
+  HostOutputs shapes = HostOutputs::allocate(c);
+  DeviceProblem a(device, in, shapes), b(device, in, shapes);
+  OwnedStream stream(device);
+
+  const FakeStats before = *f.stats();
+  indexer.run(a.inputs(), a.outputs(), stream);
+  // Recorded (its two launches captured on a stream of the graph's own),
+  // then replayed on the caller's stream.
+  CHECK(f.stats()->launches == before.launches + 2);
+  CHECK(f.lastLaunch()->captured);
+  CHECK(f.lastLaunch()->stream != stream.get());
+  CHECK(f.stats()->graphLaunches == before.graphLaunches + 1);
+  CHECK(f.stats()->lastGraphStream == stream.get());
+  CHECK(f.stats()->liveGraphExecs == before.liveGraphExecs + 1);
+
+  // The same addresses: a replay, nothing recorded or launched again.
+  indexer.run(a.inputs(), a.outputs(), stream);
+  indexer.run(a.inputs(), a.outputs(), nullptr);
+  CHECK(f.stats()->launches == before.launches + 2);
+  CHECK(f.stats()->graphLaunches == before.graphLaunches + 3);
+  CHECK(f.stats()->lastGraphStream == nullptr);
+  CHECK(f.stats()->liveGraphExecs == before.liveGraphExecs + 1);
+
+  // Other outputs: a graph of their own; the first set's stays.
+  indexer.run(a.inputs(), b.outputs(), stream);
+  CHECK(f.stats()->launches == before.launches + 4);
+  CHECK(f.stats()->liveGraphExecs == before.liveGraphExecs + 2);
+  indexer.run(a.inputs(), a.outputs(), stream);
+  CHECK(f.stats()->launches == before.launches + 4);
+  CHECK(f.stats()->graphLaunches == before.graphLaunches + 5);
+
+  // A caller capturing its stream gets the launches themselves.
+  using BeginFn = int (*)(void *, int);
+  using EndFn = int (*)(void *, void **);
+  auto begin = reinterpret_cast<BeginFn>(
+      dlsym(f.library, "cuStreamBeginCapture_v2"));
+  auto end =
+      reinterpret_cast<EndFn>(dlsym(f.library, "cuStreamEndCapture"));
+  OwnedStream capturing(device);
+  REQUIRE(begin(capturing.get(), 0) == 0);
+  CHECK(isCapturing(capturing));
+  indexer.run(a.inputs(), a.outputs(), capturing);
+  void *graph = nullptr;
+  REQUIRE(end(capturing.get(), &graph) == 0);
+  CHECK(f.stats()->launches == before.launches + 6);
+  CHECK(f.lastLaunch()->stream == capturing.get());
+  CHECK(f.lastLaunch()->captured);
+  CHECK(f.stats()->graphLaunches == before.graphLaunches + 5);
+  CHECK(f.stats()->forbiddenDuringCapture == before.forbiddenDuringCapture);
+}
+
+TEST_CASE("with launchAsGraph off, run() launches each kernel itself",
+          "[fake][indexer]") {
+  const Fake &f = fake();
+  Device device = Device::get(0);
+  const IndexerConfig c = smallPQ();
+  IndexerOptions options;
+  options.launchAsGraph = false;
+  Indexer indexer(c, options);
+  CHECK_FALSE(indexer.replaysGraphs());
+  HostInputs in = generateInputs(c, {.seed = 2});
+  DeviceProblem problem(device, in, HostOutputs::allocate(c));
+  OwnedStream stream(device);
+  const FakeStats before = *f.stats();
+  indexer.run(problem.inputs(), problem.outputs(), stream);
+  indexer.run(problem.inputs(), problem.outputs(), stream);
+  CHECK(f.stats()->launches == before.launches + 4);
+  CHECK(f.stats()->graphLaunches == before.graphLaunches);
+  CHECK(f.lastLaunch()->stream == stream.get());
+  CHECK_FALSE(f.lastLaunch()->captured);
+}
