@@ -150,3 +150,45 @@ TEST_CASE("with launchAsGraph off, run() launches each kernel itself",
   CHECK(f.lastLaunch()->stream == stream.get());
   CHECK_FALSE(f.lastLaunch()->captured);
 }
+
+TEST_CASE("run() records graphs for the first 128 sets of addresses, then "
+          "launches directly",
+          "[fake][indexer]") {
+  const Fake &f = fake();
+  Device device = Device::get(0);
+  const IndexerConfig c = smallPQ();
+  Indexer indexer(c);
+  HostInputs in = generateInputs(c, {.seed = 3});
+  HostOutputs shapes = HostOutputs::allocate(c);
+  DeviceProblem problem(device, in, shapes);
+  // Sets of outputs at other addresses: the weights of set k in one large
+  // buffer, 256 bytes apart in alignment.
+  const std::size_t stride = (shapes.weights.nbytes() + 255) / 256 * 256;
+  constexpr int kSets = 130;
+  DeviceBuffer weights(device, stride * kSets);
+  auto outputsOf = [&](int set) {
+    IndexerOutputs out = problem.outputs();
+    out.weights = TensorArg::contiguous(
+        reinterpret_cast<void *>(
+            static_cast<std::uintptr_t>(weights.address() + set * stride)),
+        shapes.weights.dtype(), shapes.weights.shape());
+    return out;
+  };
+  OwnedStream stream(device);
+  const FakeStats before = *f.stats();
+  for (int set = 0; set < 128; ++set)
+    indexer.run(problem.inputs(), outputsOf(set), stream);
+  CHECK(f.stats()->liveGraphExecs == before.liveGraphExecs + 128);
+  CHECK(f.stats()->graphLaunches == before.graphLaunches + 128);
+  const int launches = f.stats()->launches;
+  // Sets beyond the first 128: direct launches, nothing recorded or
+  // dropped; the recorded sets still replay.
+  indexer.run(problem.inputs(), outputsOf(128), stream);
+  indexer.run(problem.inputs(), outputsOf(129), stream);
+  CHECK(f.stats()->launches == launches + 4);
+  CHECK_FALSE(f.lastLaunch()->captured);
+  CHECK(f.stats()->liveGraphExecs == before.liveGraphExecs + 128);
+  indexer.run(problem.inputs(), outputsOf(0), stream);
+  CHECK(f.stats()->launches == launches + 4);
+  CHECK(f.stats()->graphLaunches == before.graphLaunches + 129);
+}
