@@ -15,6 +15,9 @@
 #define TRITIUM_TESTS_RUNTIME_FAKECUDA_H
 
 #include <cstdint>
+#include <cstdlib>
+
+#include <dlfcn.h>
 
 struct FakeLaunch {
   const char *function = nullptr; ///< the kernel's name
@@ -53,6 +56,36 @@ using FakeResetFn = void (*)();
 /// The next cuLaunchKernel / cuModuleLoadDataEx returns `code` (with
 /// `log` in the JIT error log).
 using FakeFailNextFn = void (*)(const char *call, int code, const char *log);
+}
+
+/// The fake's functions, found in the library TRITIUM_CUDA_DRIVER names
+/// (null members where it is unset or lacks them; tests REQUIRE them).
+struct FakeHandles {
+  void *library = nullptr;
+  FakeLastLaunchFn lastLaunch = nullptr;
+  FakeStatsFn stats = nullptr;
+  FakeResetFn reset = nullptr;
+  FakeFailNextFn failNext = nullptr;
+};
+
+/// Opened once per process.
+inline const FakeHandles &fakeDriver() {
+  static const FakeHandles handles = [] {
+    FakeHandles f;
+    const char *path = std::getenv("TRITIUM_CUDA_DRIVER");
+    if (!path || !(f.library = dlopen(path, RTLD_NOW)))
+      return f;
+    f.lastLaunch = reinterpret_cast<FakeLastLaunchFn>(
+        dlsym(f.library, "tritiumFakeLastLaunch"));
+    f.stats =
+        reinterpret_cast<FakeStatsFn>(dlsym(f.library, "tritiumFakeStats"));
+    f.reset =
+        reinterpret_cast<FakeResetFn>(dlsym(f.library, "tritiumFakeReset"));
+    f.failNext = reinterpret_cast<FakeFailNextFn>(
+        dlsym(f.library, "tritiumFakeFailNext"));
+    return f;
+  }();
+  return handles;
 }
 
 #endif // TRITIUM_TESTS_RUNTIME_FAKECUDA_H

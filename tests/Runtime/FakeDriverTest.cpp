@@ -28,31 +28,10 @@ using namespace tritium::test;
 
 namespace {
 
-struct Fake {
-  FakeLastLaunchFn lastLaunch = nullptr;
-  FakeStatsFn stats = nullptr;
-  FakeResetFn reset = nullptr;
-  FakeFailNextFn failNext = nullptr;
-};
-
-const Fake &fake() {
-  static Fake instance = [] {
-    const char *path = std::getenv("TRITIUM_CUDA_DRIVER");
-    REQUIRE(path);
-    void *library = dlopen(path, RTLD_NOW);
-    REQUIRE(library);
-    Fake f;
-    f.lastLaunch = reinterpret_cast<FakeLastLaunchFn>(
-        dlsym(library, "tritiumFakeLastLaunch"));
-    f.stats = reinterpret_cast<FakeStatsFn>(dlsym(library, "tritiumFakeStats"));
-    f.reset = reinterpret_cast<FakeResetFn>(dlsym(library, "tritiumFakeReset"));
-    f.failNext =
-        reinterpret_cast<FakeFailNextFn>(dlsym(library, "tritiumFakeFailNext"));
-    REQUIRE(f.lastLaunch);
-    REQUIRE(f.failNext);
-    return f;
-  }();
-  return instance;
+const FakeHandles &fake() {
+  const FakeHandles &f = fakeDriver();
+  REQUIRE((f.library && f.lastLaunch && f.stats && f.reset && f.failNext));
+  return f;
 }
 
 /// Each test starts from empty caches and a reset fake.
@@ -218,15 +197,30 @@ TEST_CASE("warm launches load nothing and cost little host time", "[fake]") {
   CHECK(ns < 2000);
 }
 
-TEST_CASE("warm launches inside stream capture neither sync nor allocate",
-          "[fake]") {
+namespace {
+/// A fresh fake, a stream and vector_add warmed on a buffer: the launches
+/// the capture and graph tests record.
+struct WarmAdd {
   Fresh fresh;
   Device device = Device::get(0);
-  OwnedStream stream(device);
+  OwnedStream stream{device};
   Kernel add = Kernel::fromFile(corpusPath("vector_add"));
-  DeviceBuffer x(device, 4096);
-  std::vector<ArgValue> args{x.as<float>(), x.as<float>(), x.as<float>(), 1000};
-  add.warm(args);
+  DeviceBuffer x{device, 4096};
+  WarmAdd() {
+    std::vector<ArgValue> args{x.as<float>(), x.as<float>(), x.as<float>(),
+                               1000};
+    add.warm(args);
+  }
+  void launch(Stream on) const {
+    add.launch(Grid(1), x.as<float>(), x.as<float>(), x.as<float>(), 1000, on);
+  }
+};
+} // namespace
+
+TEST_CASE("warm launches inside stream capture neither sync nor allocate",
+          "[fake]") {
+  WarmAdd warm;
+  OwnedStream &stream = warm.stream;
   const auto &api = fake();
   void *lib = dlopen(std::getenv("TRITIUM_CUDA_DRIVER"), RTLD_NOW);
   auto begin = reinterpret_cast<int (*)(void *, int)>(
@@ -235,8 +229,7 @@ TEST_CASE("warm launches inside stream capture neither sync nor allocate",
       dlsym(lib, "cuStreamEndCapture"));
   REQUIRE(begin(stream.get(), 0) == 0);
   for (int i = 0; i < 10; ++i)
-    add.launch(Grid(1), x.as<float>(), x.as<float>(), x.as<float>(), 1000,
-               stream.get());
+    warm.launch(stream.get());
   void *graph = nullptr;
   REQUIRE(end(stream.get(), &graph) == 0);
   CHECK(api.stats()->forbiddenDuringCapture == 0);
@@ -247,13 +240,9 @@ TEST_CASE("warm launches inside stream capture neither sync nor allocate",
 TEST_CASE("a launch graph records launches once and replays them in one "
           "call",
           "[fake]") {
-  Fresh fresh;
-  Device device = Device::get(0);
-  OwnedStream stream(device);
-  Kernel add = Kernel::fromFile(corpusPath("vector_add"));
-  DeviceBuffer x(device, 4096);
-  std::vector<ArgValue> args{x.as<float>(), x.as<float>(), x.as<float>(), 1000};
-  add.warm(args);
+  WarmAdd warm;
+  const Device &device = warm.device;
+  OwnedStream &stream = warm.stream;
   const auto &api = fake();
   REQUIRE(LaunchGraph::supported());
   CHECK_FALSE(isCapturing(stream));
@@ -263,8 +252,7 @@ TEST_CASE("a launch graph records launches once and replays them in one "
       recordedOn = s;
       CHECK(isCapturing(s));
       for (int i = 0; i < 2; ++i)
-        add.launch(Grid(1), x.as<float>(), x.as<float>(), x.as<float>(), 1000,
-                   s);
+        warm.launch(s);
     });
     // Recorded on a stream of its own, captured: nothing was launched on
     // the caller's stream, nothing unsafe happened during the capture.

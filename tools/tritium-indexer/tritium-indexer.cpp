@@ -697,29 +697,14 @@ int commandPrecompile() {
 int commandCheck(const Args &a) {
   Device device = Device::get(0);
   int failures = 0, count = 0;
-  auto one = [&](const std::string &name, const IndexerConfig &c,
-                 InputOptions options, PlanOverrides overrides = {},
-                 bool launchAsGraph = true) {
+  // Reports one check: `body` returns "" where every output matched, else
+  // what did not; an exception is a failure too.
+  auto report = [&](const std::string &name,
+                    const std::function<std::string()> &body) {
     ++count;
     std::string verdict;
     try {
-      IndexerOptions indexerOptions;
-      indexerOptions.overrides = overrides;
-      indexerOptions.launchAsGraph = launchAsGraph;
-      Indexer indexer(c, indexerOptions);
-      HostInputs in = generateInputs(c, options);
-      HostOutputs ref = computeReference(c, in);
-      HostOutputs got = HostOutputs::allocate(c);
-      DeviceProblem problem(device, in, got);
-      for (int repeat = 0; repeat < 2 && verdict.empty(); ++repeat) {
-        problem.poisonOutputs();
-        indexer.run(problem.inputs(), problem.outputs());
-        device.synchronize();
-        problem.download(got);
-        CompareResult r = compareOutputs(c, in.args(), ref.args(), got.args());
-        if (!r.ok)
-          verdict = "FAIL: " + r.firstMismatch;
-      }
+      verdict = body();
       if (verdict.empty())
         verdict = "ok";
     } catch (const std::exception &e) {
@@ -729,6 +714,36 @@ int commandCheck(const Args &a) {
       ++failures;
     std::printf("%-40s %s\n", name.c_str(), verdict.c_str());
     std::fflush(stdout);
+  };
+  // One call on poisoned outputs, against the reference: "" or the first
+  // mismatch.
+  auto runOnce = [&](const Indexer &indexer, const IndexerConfig &c,
+                     const HostInputs &in, const HostOutputs &ref,
+                     HostOutputs &got, DeviceProblem &problem) {
+    problem.poisonOutputs();
+    indexer.run(problem.inputs(), problem.outputs());
+    device.synchronize();
+    problem.download(got);
+    CompareResult r = compareOutputs(c, in.args(), ref.args(), got.args());
+    return r.ok ? std::string() : "FAIL: " + r.firstMismatch;
+  };
+  auto one = [&](const std::string &name, const IndexerConfig &c,
+                 InputOptions options, PlanOverrides overrides = {},
+                 bool launchAsGraph = true) {
+    report(name, [&] {
+      IndexerOptions indexerOptions;
+      indexerOptions.overrides = overrides;
+      indexerOptions.launchAsGraph = launchAsGraph;
+      Indexer indexer(c, indexerOptions);
+      HostInputs in = generateInputs(c, options);
+      HostOutputs ref = computeReference(c, in);
+      HostOutputs got = HostOutputs::allocate(c);
+      DeviceProblem problem(device, in, got);
+      std::string mismatch;
+      for (int repeat = 0; repeat < 2 && mismatch.empty(); ++repeat)
+        mismatch = runOnce(indexer, c, in, ref, got, problem);
+      return mismatch;
+    });
   };
   for (const auto &[name, c] : edgeShapes())
     one(name, c, {.seed = a.seed + 1});
@@ -755,12 +770,8 @@ int commandCheck(const Args &a) {
         {.seed = a.seed + 36}, {}, false);
   // One Indexer over two sets of buffers in turn (a graph recorded for
   // each, then replayed): each call's outputs against its own reference.
-  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact}) {
-    ++count;
-    const std::string name =
-        std::string(scoreKindName(score)) + " two buffer sets in turn";
-    std::string verdict;
-    try {
+  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
+    report(std::string(scoreKindName(score)) + " two buffer sets in turn", [&] {
       const IndexerConfig c = tiesShape(score);
       Indexer indexer(c);
       std::vector<HostInputs> in;
@@ -773,30 +784,13 @@ int commandCheck(const Args &a) {
         problems.push_back(
             std::make_unique<DeviceProblem>(device, in.back(), got.back()));
       }
-      for (int set : {0, 1, 0, 1}) {
-        if (!verdict.empty())
-          break;
-        DeviceProblem &problem = *problems[set];
-        problem.poisonOutputs();
-        indexer.run(problem.inputs(), problem.outputs());
-        device.synchronize();
-        problem.download(got[set]);
-        CompareResult r =
-            compareOutputs(c, in[set].args(), ref[set].args(), got[set].args());
-        if (!r.ok)
-          verdict =
-              "FAIL (set " + std::to_string(set) + "): " + r.firstMismatch;
-      }
-      if (verdict.empty())
-        verdict = "ok";
-    } catch (const std::exception &e) {
-      verdict = std::string("FAIL: ") + e.what();
-    }
-    if (verdict != "ok")
-      ++failures;
-    std::printf("%-40s %s\n", name.c_str(), verdict.c_str());
-    std::fflush(stdout);
-  }
+      for (int set : {0, 1, 0, 1})
+        if (std::string mismatch = runOnce(indexer, c, in[set], ref[set],
+                                           got[set], *problems[set]);
+            !mismatch.empty())
+          return "(set " + std::to_string(set) + ") " + mismatch;
+      return std::string();
+    });
   for (const BenchmarkCase &bc : benchmarkCases())
     one(std::string(bc.name), bc.config, {.seed = a.seed + 3});
   // Select programs scoring other numbers of heads (the plan's other

@@ -287,20 +287,24 @@ void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
                               outputs.sparseList.data,
                               outputs.sparseLen.data,
                               outputs.weights.data};
-    auto find = [&]() -> const LaunchGraph * {
+    // Under the lock: replays the set's graph, or launches directly where
+    // the cache is full; false where the set has no graph yet and there is
+    // room for one.
+    auto replayOrLaunch = [&]() {
       for (const auto &[addresses, graph] : s.graphs)
-        if (addresses == key)
-          return graph.get();
-      return nullptr;
+        if (addresses == key) {
+          graph->launch(stream);
+          return true;
+        }
+      if (s.graphs.size() < Impl::kMaxGraphs)
+        return false;
+      launchEach(inputs, outputs, stream);
+      return true;
     };
     {
       std::lock_guard<std::mutex> lock(s.graphsMutex);
-      if (const LaunchGraph *graph = find()) {
-        graph->launch(stream);
+      if (replayOrLaunch())
         return;
-      }
-      if (s.graphs.size() >= Impl::kMaxGraphs)
-        return launchEach(inputs, outputs, stream);
     }
     // Recorded outside the lock (tens of µs, once per set of addresses).
     std::unique_ptr<LaunchGraph> recorded;
@@ -319,12 +323,8 @@ void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
     }
     std::lock_guard<std::mutex> lock(s.graphsMutex);
     // Another thread may have recorded the same set meanwhile.
-    if (const LaunchGraph *graph = find()) {
-      graph->launch(stream);
+    if (replayOrLaunch())
       return;
-    }
-    if (s.graphs.size() >= Impl::kMaxGraphs)
-      return launchEach(inputs, outputs, stream);
     recorded->launch(stream);
     s.graphs.emplace_back(key, std::move(recorded));
     return;

@@ -28,28 +28,10 @@ using namespace tritium::indexer;
 
 namespace {
 
-struct Fake {
-  FakeLastLaunchFn lastLaunch = nullptr;
-  FakeStatsFn stats = nullptr;
-  void *library = nullptr;
-};
-
-const Fake &fake() {
-  static Fake instance = [] {
-    const char *path = std::getenv("TRITIUM_CUDA_DRIVER");
-    REQUIRE(path);
-    Fake f;
-    f.library = dlopen(path, RTLD_NOW);
-    REQUIRE(f.library);
-    f.lastLaunch = reinterpret_cast<FakeLastLaunchFn>(
-        dlsym(f.library, "tritiumFakeLastLaunch"));
-    f.stats =
-        reinterpret_cast<FakeStatsFn>(dlsym(f.library, "tritiumFakeStats"));
-    REQUIRE(f.lastLaunch);
-    REQUIRE(f.stats);
-    return f;
-  }();
-  return instance;
+const FakeHandles &fake() {
+  const FakeHandles &f = fakeDriver();
+  REQUIRE((f.library && f.lastLaunch && f.stats && f.reset && f.failNext));
+  return f;
 }
 
 /// A small pq shape of the counts path (two launches).
@@ -72,7 +54,7 @@ IndexerConfig smallPQ() {
 
 TEST_CASE("run() replays its launches as one graph per set of addresses",
           "[fake][indexer]") {
-  const Fake &f = fake();
+  const FakeHandles &f = fake();
   Device device = Device::get(0);
   const IndexerConfig c = smallPQ();
   Indexer indexer(c);
@@ -132,7 +114,7 @@ TEST_CASE("run() replays its launches as one graph per set of addresses",
 
 TEST_CASE("with launchAsGraph off, run() launches each kernel itself",
           "[fake][indexer]") {
-  const Fake &f = fake();
+  const FakeHandles &f = fake();
   Device device = Device::get(0);
   const IndexerConfig c = smallPQ();
   IndexerOptions options;
@@ -154,7 +136,7 @@ TEST_CASE("with launchAsGraph off, run() launches each kernel itself",
 TEST_CASE("run() records graphs for the first 128 sets of addresses, then "
           "launches directly",
           "[fake][indexer]") {
-  const Fake &f = fake();
+  const FakeHandles &f = fake();
   Device device = Device::get(0);
   const IndexerConfig c = smallPQ();
   Indexer indexer(c);
