@@ -11,8 +11,10 @@
 //       for each case (default: all): seeded random inputs, one checked run
 //       against the CPU reference, then GPU time (the call captured in a CUDA
 //       graph and replayed, timed with events, median), wall lat (one call +
-//       stream synchronise on the host clock, median of 100), the memory
-//       floor at the copy bandwidth measured in the same run, and GPU/floor.
+//       stream synchronise on the host clock, median of 100; run() replays
+//       its launches as a graph), the memory floor at the copy bandwidth
+//       measured in the same run, and GPU/floor; beside them the host part
+//       of a call and the launches made one by one (host part, wall lat).
 //       --plan (also for plan) overrides the planner: chunk, select_warps,
 //       merge_warps, heads (per select program), tc (exact scores on the
 //       tensor cores, 0/1), stages (1-3, 2-3 with tc), digits (radix digit
