@@ -82,52 +82,25 @@ using namespace tritium::indexer;
 namespace {
 
 //===----------------------------------------------------------------------===//
-// The few driver calls the runtime does not wrap: graph capture and a copy
-// for the bandwidth measurement (loaded the way the runtime loads the
-// driver, so the tool links no CUDA library).
+// The one driver call the runtime does not wrap: a device-to-device copy for
+// the bandwidth measurement (loaded the way the runtime loads the driver, so
+// the tool links no CUDA library).
 //===----------------------------------------------------------------------===//
 
-struct GraphApi {
-  using Graph = void *;
-  using GraphExec = void *;
-  int (*beginCapture)(Stream, int) = nullptr;
-  int (*endCapture)(Stream, Graph *) = nullptr;
-  int (*instantiate)(GraphExec *, Graph, unsigned long long) = nullptr;
-  int (*launch)(GraphExec, Stream) = nullptr;
-  int (*destroyExec)(GraphExec) = nullptr;
-  int (*destroyGraph)(Graph) = nullptr;
-  int (*copyAsync)(DevicePtr, DevicePtr, std::size_t, Stream) = nullptr;
+using CopyAsyncFn = int (*)(DevicePtr, DevicePtr, std::size_t, Stream);
 
-  static const GraphApi &get() {
-    static GraphApi api = [] {
-      GraphApi a;
-      void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-      if (!lib)
-        throw Error(Error::Kind::NoDriver, "no CUDA driver: libcuda.so.1");
-      auto sym = [&](const char *name) {
-        void *p = dlsym(lib, name);
-        if (!p)
-          throw Error(Error::Kind::Driver, std::string("driver lacks ") + name);
-        return p;
-      };
-      a.beginCapture = reinterpret_cast<decltype(a.beginCapture)>(
-          sym("cuStreamBeginCapture_v2"));
-      a.endCapture =
-          reinterpret_cast<decltype(a.endCapture)>(sym("cuStreamEndCapture"));
-      a.instantiate = reinterpret_cast<decltype(a.instantiate)>(
-          sym("cuGraphInstantiateWithFlags"));
-      a.launch = reinterpret_cast<decltype(a.launch)>(sym("cuGraphLaunch"));
-      a.destroyExec =
-          reinterpret_cast<decltype(a.destroyExec)>(sym("cuGraphExecDestroy"));
-      a.destroyGraph =
-          reinterpret_cast<decltype(a.destroyGraph)>(sym("cuGraphDestroy"));
-      a.copyAsync =
-          reinterpret_cast<decltype(a.copyAsync)>(sym("cuMemcpyDtoDAsync_v2"));
-      return a;
-    }();
-    return api;
-  }
-};
+CopyAsyncFn copyAsyncFn() {
+  static CopyAsyncFn copy = [] {
+    void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+    if (!lib)
+      throw Error(Error::Kind::NoDriver, "no CUDA driver: libcuda.so.1");
+    void *symbol = dlsym(lib, "cuMemcpyDtoDAsync_v2");
+    if (!symbol)
+      throw Error(Error::Kind::Driver, "driver lacks cuMemcpyDtoDAsync_v2");
+    return reinterpret_cast<CopyAsyncFn>(symbol);
+  }();
+  return copy;
+}
 
 void check(int result, const char *what) {
   if (result != 0)
@@ -161,9 +134,9 @@ double measureCopyBandwidth(const Device &device, Stream stream) {
   const std::size_t bytes = std::size_t(512) << 20;
   DeviceBuffer a(device, bytes), b(device, bytes);
   a.fillBytes(1);
-  const GraphApi &api = GraphApi::get();
+  const CopyAsyncFn copyAsync = copyAsyncFn();
   auto copy = [&] {
-    check(api.copyAsync(b.address(), a.address(), bytes, stream), "copy");
+    check(copyAsync(b.address(), a.address(), bytes, stream), "copy");
   };
   for (int i = 0; i < 3; ++i)
     copy();
@@ -479,22 +452,18 @@ int commandBench(const Args &a) {
     }
     IndexerInputs inputs = problem.inputs();
     IndexerOutputs outputs = problem.outputs();
-    // GPU time: the call captured in a CUDA graph, replays timed by events.
-    const GraphApi &api = GraphApi::get();
-    GraphApi::Graph graph = nullptr;
-    GraphApi::GraphExec exec = nullptr;
-    check(api.beginCapture(stream, /*relaxed=*/2), "cuStreamBeginCapture");
-    indexer.run(inputs, outputs, stream);
-    check(api.endCapture(stream, &graph), "cuStreamEndCapture");
-    check(api.instantiate(&exec, graph, 0), "cuGraphInstantiate");
-    for (int i = 0; i < 20; ++i)
-      check(api.launch(exec, stream), "cuGraphLaunch");
-    stream.synchronize();
-    row.gpuUs = 1e3 * eventMedianMs(device, stream, a.reps, [&] {
-                  check(api.launch(exec, stream), "cuGraphLaunch");
-                });
-    api.destroyExec(exec);
-    api.destroyGraph(graph);
+    // GPU time: the call captured in a CUDA graph (run() on a capturing
+    // stream launches its kernels into it), replays timed by events.
+    {
+      const LaunchGraph graph(device, [&](Stream capturing) {
+        indexer.run(inputs, outputs, capturing);
+      });
+      for (int i = 0; i < 20; ++i)
+        graph.launch(stream);
+      stream.synchronize();
+      row.gpuUs = 1e3 * eventMedianMs(device, stream, a.reps,
+                                      [&] { graph.launch(stream); });
+    }
     // Wall latency: one call from the host, then a synchronise.
     for (int i = 0; i < 20; ++i)
       indexer.run(inputs, outputs, stream);
