@@ -33,7 +33,9 @@
 //       count_maxnreg, count_stages, emit_stages (counts: loops staged in
 //       shared memory, 2-8), count_l2_ahead (counts: code tiles asked of
 //       L2 ahead of the loads, 0-8), count_l2_fetch (counts: L2 fills of
-//       64, 128 or 256 bytes for the code loads; 0 the hardware's)
+//       64, 128 or 256 bytes for the code loads; 0 the hardware's),
+//       select_cluster (exact, sm_90a: a row group's select programs as
+//       one cluster writing the outputs, no merge; 0/1)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -286,6 +288,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.countL2Ahead = int(v); }},
       {"count_l2_fetch",
        [](PlanOverrides &o, int64_t v) { o.countL2Fetch = int(v); }},
+      {"select_cluster",
+       [](PlanOverrides &o, int64_t v) { o.clusterSelect = v != 0 ? 1 : 0; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -933,6 +937,30 @@ int commandCheck(const Args &a) {
     for (const BenchmarkCase &bc : benchmarkCases())
       one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 9},
           overrides);
+  }
+  // exact selects as clusters writing the outputs (sm_90a): the hard
+  // inputs, every exact edge shape the option fits (one chunk a row, no
+  // cluster, among them) and every exact case.
+  if (archHasWgmma(device.arch())) {
+    const PlanOverrides cluster{.clusterSelect = 1};
+    const std::string suffix = " select_cluster=1";
+    auto fits = [&](const IndexerConfig &c) {
+      try {
+        planIndexer(c, device.multiprocessorCount(), cluster);
+        return true;
+      } catch (const Error &) {
+        return false;
+      }
+    };
+    one("exact ties+NaN+inf" + suffix, tiesShape(ScoreKind::Exact),
+        hardInputs(a.seed + 37), cluster);
+    for (const auto &[name, shape] : edgeShapes())
+      if (shape.score == ScoreKind::Exact && fits(shape))
+        one(name + suffix, shape, {.seed = a.seed + 38}, cluster);
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::Exact)
+        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 39},
+            cluster);
   }
   // Bad input: an error naming the argument, outputs untouched.
   {

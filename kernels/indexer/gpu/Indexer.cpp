@@ -400,6 +400,17 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
   const ArgValue candKey = ArgValue::pointer(s.workspace.address());
   const ArgValue candPos = ArgValue::pointer(
       s.workspace.address() + static_cast<DevicePtr>(s.plan.positionsOffset));
+  if (index == 0 && s.plan.clusterSelect) {
+    // A cluster a row group, its programs (one a chunk) along x; the
+    // outputs written by the select itself.
+    std::array<ArgValue, 5> args{ptr(inputs.q), ptr(inputs.keys),
+                                 ptr(outputs.weights), ptr(outputs.sparseList),
+                                 ptr(outputs.sparseLen)};
+    s.kernels[0].launch(Grid(gridDim(s.plan.splits, "select"),
+                             gridDim(s.plan.rowGroups, "select")),
+                        std::span<const ArgValue>(args), stream);
+    return;
+  }
   if (index == 0) {
     Grid selectGrid(gridDim(s.plan.rowGroups, "select"),
                     gridDim(s.plan.selectPrograms(), "select"));

@@ -300,6 +300,35 @@ void writeSelected(KernelBuilder &kb, const Value &key, const Value &position,
   tb::store(candPosBase + sel.slot, position, {.mask = sel.selected});
 }
 
+/// The keys above and equal to a row's threshold in the programs of lower
+/// cluster rank than this one, where a cluster's programs each hold one
+/// tile of the row (rank r the r-th in position order): with them, each
+/// program's selected keys take the row's slots after those of the ranks
+/// before it.
+struct CountsBefore {
+  Value above, equal; ///< scalar i32
+};
+CountsBefore clusterCountsBefore(KernelBuilder &kb, const Value &key,
+                                 const Value &valid, const Threshold &threshold,
+                                 const Value &rank, int64_t clusterSize) {
+  // This program's two counts in one sum (above in the low 16 bits: a tile
+  // holds fewer than 65536 keys), every rank's at [2 * rank] and
+  // [2 * rank + 1] of one cluster sum.
+  assert(key.numel() < (int64_t(1) << 16) && "16-bit counts of a tile");
+  Value above = valid & (key > threshold.key);
+  Value equal = valid & (key == threshold.key);
+  Value counts = tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)));
+  Value index = kb.arange(0, 2 * int(clusterSize));
+  Value isAbove = (index & 1) == 0;
+  Value mine = tb::where(
+      tb::shrLogical(index, 1) == rank,
+      tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
+  Value all = kb.clusterSum(mine);
+  Value earlier = tb::shrLogical(index, 1) < rank;
+  return {tb::sum(tb::where(earlier & isAbove, all, 0)),
+          tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0))};
+}
+
 /// Selects the `want` best of keys held in registers (one tile) and writes
 /// each selected key's (key, position) at `slot` of the candidate arrays.
 void selectAndWriteCandidates(KernelBuilder &kb, const Value &key,
@@ -420,6 +449,12 @@ struct MergePointers {
   Value candKey, candPos; ///< the workspace's candidate arrays
   Value sparseList, sparseLen, weights;
 };
+
+/// The parts of a row's outputs that do not depend on the scores (defined
+/// with the merge below).
+void emitFixedParts(KernelBuilder &kb, const IndexerConfig &config,
+                    const MergePointers &io, const Value &rowBase,
+                    const Value &listRow, const Value &weightRow);
 
 /// The fused merge's arguments of a select kernel: the merge's outputs and
 /// the row groups' arrival counters (defined with the merge below).
@@ -982,14 +1017,24 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
 IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                                      const IndexerPlan &plan) {
   KernelBuilder kb("indexer_exact_select");
+  const bool clustered = plan.clusterSelect;
   Value q = kb.pointerArg("q", builderType(config.qDType), kAligned);
   Value keys = kb.pointerArg("keys", builderType(config.keysDType), kAligned);
   Value weights =
       kb.pointerArg("weights", builderType(config.weightDType), kAligned);
-  Value candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
-  Value candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+  // A cluster select writes the outputs; the others write candidates.
+  MergePointers out;
+  out.weights = weights;
+  if (clustered) {
+    out.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+    out.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  } else {
+    out.candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
+    out.candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
+  }
   std::optional<FusedMergeArgs> fused =
-      fusedMergeArgs(kb, plan, weights, candKey, candPos);
+      clustered ? std::nullopt
+                : fusedMergeArgs(kb, plan, weights, out.candKey, out.candPos);
   // The merge launch may start once every select program has begun: its
   // programs then take the SMs the last selects leave, and wait there.
   if (plan.overlapMerge)
@@ -1003,8 +1048,13 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   // kv head and split are adjacent in the grid, so the second read of their
   // keys comes from L2).
   const int64_t R = plan.headsPerProgram;
-  Value group = kb.programId(0).named("group");
-  Value split = kb.programId(1).named("split");
+  // A cluster select's clusters run along x: the row group's splits there
+  // (split = the cluster rank), the row groups along y.
+  Value group = kb.programId(clustered ? 1 : 0).named("group");
+  Value split = kb.programId(clustered ? 0 : 1).named("split");
+  const bool exchange = clustered && plan.splits > 1;
+  if (exchange)
+    kb.setClusterSize(int(plan.splits));
   Value kvRow = group / (G / R);
   Value firstHead = (kvRow % Hkv) * G + (group % (G / R)) * R;
   Value b = kvRow / Hkv;
@@ -1027,13 +1077,46 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   // exactHeadLoop) the index of a loop over the heads, whose scores are
   // then picked with a select per element: one copy of the selection's
   // code for all heads.
+  const bool dense = config.weightLayout == WeightLayout::Dense;
+  const tb::DType weightType = builderType(config.weightDType);
   auto selectHead = [&](const auto &g, const Value &scoresOfHead) {
     Value row = b * H + firstHead + g;
     Value rowBase = row.to(tb::DType::I64);
-    if (config.weightLayout == WeightLayout::Dense)
+    if (clustered) {
+      // The row's K best over the cluster's chunks; this chunk's entries
+      // after those of the chunks before it, its weights 1 or 0.
+      const Radix radix{plan.radixDigitBits};
+      Value key = orderKey(scoresOfHead.rank() == 1
+                               ? scoresOfHead
+                               : tb::reshape(scoresOfHead, {chunk}));
+      Value unsignedKey = key ^ kIntMin;
+      Threshold threshold = radixSelect(
+          kb, kb.constant(config.K(), tb::DType::I32), plan.splits * chunk,
+          [&](const Round &round, const Value &prefix) {
+            Value hist =
+                digitHistogram(unsignedKey, valid, round, prefix, radix);
+            return exchange ? kb.clusterSum(hist) : hist;
+          },
+          radix, plan.selectRoundsLoop);
+      Value zero = kb.constant(0, tb::DType::I32);
+      CountsBefore before{zero, zero};
+      if (exchange)
+        before =
+            clusterCountsBefore(kb, key, valid, threshold, split, plan.splits);
+      TileSelection sel =
+          selectTile(key, valid, threshold, before.above, before.equal);
+      tb::store(out.sparseList + rowBase * config.Lmax() + config.sink +
+                    sel.slot,
+                position.to(tb::DType::I64), {.mask = sel.selected});
+      if (dense)
+        tb::store(weights + rowBase * Sk + position,
+                  tb::where(sel.selected, 1.0f, 0.0f).to(weightType),
+                  {.mask = valid});
+      return;
+    }
+    if (dense)
       tb::store(weights + rowBase * Sk + position,
-                kb.zeros({chunk}, builderType(config.weightDType)),
-                {.mask = valid});
+                kb.zeros({chunk}, weightType), {.mask = valid});
     if (config.heavy == 0)
       return;
     Value key =
@@ -1041,9 +1124,9 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                                           : tb::reshape(scoresOfHead, {chunk}));
     Value slotBase =
         (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
-    selectAndWriteCandidates(kb, key, position, valid, want, candKey + slotBase,
-                             candPos + slotBase, plan.selectRoundsLoop,
-                             Radix{plan.radixDigitBits});
+    selectAndWriteCandidates(kb, key, position, valid, want,
+                             out.candKey + slotBase, out.candPos + slotBase,
+                             plan.selectRoundsLoop, Radix{plan.radixDigitBits});
   };
   if (plan.exactHeadLoop && R > 1) {
     kb.forLoop(0, R, 1, [&](const Value &g) {
@@ -1058,6 +1141,17 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   }
   if (fused)
     mergeInLastProgram(kb, config, plan, group, b * H + firstHead, R, *fused);
+  // The parts of the outputs the scores do not decide, by each row group's
+  // first chunk.
+  if (clustered)
+    kb.ifThen(split == 0, [&] {
+      for (int64_t g = 0; g < R; ++g) {
+        Value rowBase = (b * H + firstHead + g).to(tb::DType::I64);
+        emitFixedParts(kb, config, out, rowBase,
+                       out.sparseList + rowBase * config.Lmax(),
+                       weights + rowBase * (dense ? Sk : config.Lmax()));
+      }
+    });
   return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages,
           plan.selectStrengthReduction};
 }
@@ -1077,10 +1171,6 @@ void fillRange(KernelBuilder &kb, const Value &ptr, int64_t begin, int64_t end,
     tb::store(ptr + i, value(i), {.mask = i < end});
   });
 }
-
-void emitFixedParts(KernelBuilder &kb, const IndexerConfig &config,
-                    const MergePointers &io, const Value &rowBase,
-                    const Value &listRow, const Value &weightRow);
 
 /// Launch 2's work for one row: the K best of the row's candidates, the
 /// ascending sparse_list, sparse_len and the weights outside the candidate
@@ -1159,28 +1249,12 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
             return clustered ? kb.clusterSum(hist) : hist;
           },
           radix);
-      Value aboveBefore = zero, equalBefore = zero;
-      if (clustered) {
-        // This program's keys above and equal to the threshold (one sum,
-        // above in the low 16 bits: a tile has fewer than 65536 slots),
-        // every rank's two counts at [2 * rank] and [2 * rank + 1] of one
-        // cluster sum, and the counts of the ranks before this one.
-        Value above = valid & (key > threshold.key);
-        Value equal = valid & (key == threshold.key);
-        Value counts =
-            tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)));
-        Value index = kb.arange(0, 2 * plan.mergeCluster);
-        Value isAbove = (index & 1) == 0;
-        Value mine = tb::where(
-            tb::shrLogical(index, 1) == clusterRank,
-            tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
-        Value all = kb.clusterSum(mine);
-        Value earlier = tb::shrLogical(index, 1) < clusterRank;
-        aboveBefore = tb::sum(tb::where(earlier & isAbove, all, 0));
-        equalBefore = tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0));
-      }
+      CountsBefore before{zero, zero};
+      if (clustered)
+        before = clusterCountsBefore(kb, key, valid, threshold, clusterRank,
+                                     plan.mergeCluster);
       writeSelected(
-          f, selectTile(key, valid, threshold, aboveBefore, equalBefore));
+          f, selectTile(key, valid, threshold, before.above, before.equal));
     } else {
       // Each round streams the row's candidates (L2-resident) again.
       Threshold threshold = radixSelect(
@@ -1823,7 +1897,14 @@ std::string IndexerPlan::describe() const {
      << (selectStages > 1 ? ", " + std::to_string(selectStages) + " stages"
                           : std::string())
      << (selectRoundsLoop ? ", rounds loop" : "")
-     << (exactHeadLoop ? ", heads selected in a loop" : "") << "), merge "
+     << (exactHeadLoop ? ", heads selected in a loop" : "") << ")";
+  if (clusterSelect) {
+    os << ", each row group's " << splits
+       << " programs one cluster writing the outputs (no merge), workspace "
+       << workspaceBytes << " B";
+    return os.str();
+  }
+  os << ", merge "
      << (mergeCluster > 1
              ? "clusters of " + std::to_string(mergeCluster) + " programs x " +
                    std::to_string(mergeTile)
@@ -2210,6 +2291,28 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: overlap (the merge launch overlapping the "
                 "select's) needs an sm_90a target and a separate merge");
+  // exact on sm_90a with at most 8 chunks a row: the select programs of a
+  // row group as one thread-block cluster that writes the outputs itself
+  // (IndexerPlan::clusterSelect): no candidates, no merge launch. (Off by
+  // default until measured: --plan select_cluster=1.)
+  const bool clusterSelectFits = !pq && targetHasWgmma && heavy > 0 &&
+                                 plan.splits <= kMaxMergeCluster &&
+                                 plan.chunk < (int64_t(1) << 16);
+  if (overrides.clusterSelect == 1 &&
+      (!clusterSelectFits || overrides.fusedMerge == 1 ||
+       overrides.overlapMerge == 1 || overrides.mergeCluster > 1))
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: select_cluster (a row's select programs as one "
+                "cluster) is for exact scores with heavy > 0 on an sm_90a "
+                "target, at most " +
+                    std::to_string(kMaxMergeCluster) + " chunks a row (got " +
+                    std::to_string(plan.splits) +
+                    "), without fused, overlap or cluster");
+  if (overrides.clusterSelect == 1) {
+    plan.clusterSelect = true;
+    plan.mergeCluster = 1;
+    plan.candidatesPerRow = plan.mergeTile = plan.mergeTiles = 0;
+  }
   auto aligned = [](int64_t bytes) { return (bytes + 255) / 256 * 256; };
   // pq by tuple counts (the default for pq with at most 4096 code tuples
   // and heavy keys, unless options of the select-and-merge path are asked
@@ -2434,7 +2537,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
       2 * half + (plan.fusedMerge
                       ? aligned(plan.rowGroups * int64_t(sizeof(int32_t)))
                       : 0);
-  plan.launches = plan.fusedMerge ? 1 : 2;
+  plan.launches = plan.fusedMerge || plan.clusterSelect ? 1 : 2;
   // Straight-line strength reduction (NVPTX) takes 60-75% of code
   // generation on these kernels (up to ~150 ms each on the 2-core machine;
   // perf-notes "Indexer v18b"). Without it, on the H100: seed-pq-32k,
@@ -2460,7 +2563,7 @@ buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan) {
   kernels.push_back(config.score == ScoreKind::PQ
                         ? buildPQSelect(config, plan)
                         : buildExactSelect(config, plan));
-  if (!plan.fusedMerge)
+  if (!plan.fusedMerge && !plan.clusterSelect)
     kernels.push_back(buildMerge(config, plan));
   return kernels;
 }

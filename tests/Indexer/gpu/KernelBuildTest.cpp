@@ -669,6 +669,62 @@ TEST_CASE("the merge launch overlaps the select's where asked, on sm_90a "
   REQUIRE_THROWS_AS(planIndexer(config, 132, overlap, false), Error);
 }
 
+TEST_CASE("exact selects as clusters write the outputs in one launch",
+          "[indexer][build]") {
+  PlanOverrides cluster{.clusterSelect = 1};
+  // A row group's 8 (exact-gqa-32k, exact-gqa-128k) or 2 (exact-gqa-b8-32k)
+  // chunks: one cluster each, along x; no candidates, no merge.
+  for (auto [name, splits] :
+       {std::pair{"exact-gqa-32k", 8}, std::pair{"exact-gqa-128k", 8},
+        std::pair{"exact-gqa-b8-32k", 2}}) {
+    SECTION(name) {
+      const IndexerConfig &config = findCase(name).config;
+      IndexerPlan plan = planIndexer(config, 132, cluster);
+      CHECK(plan.clusterSelect);
+      CHECK(plan.splits == splits);
+      CHECK(plan.launches == 1);
+      CHECK(plan.workspaceBytes == 0);
+      CHECK(plan.describe().find("one cluster writing the outputs") !=
+            std::string::npos);
+      std::vector<IndexerKernelSource> kernels =
+          buildIndexerKernels(config, plan);
+      REQUIRE(kernels.size() == 1);
+      const std::string &ir = kernels[0].irText;
+      CHECK(ir.find("tx.cluster_size = " + std::to_string(splits) + " : i32") !=
+            std::string::npos);
+      CHECK(ir.find("tx.cluster_sum") != std::string::npos);
+      CHECK(ir.find("%sparse_list") != std::string::npos);
+      CHECK(ir.find("%cand_key") == std::string::npos);
+      compileAll(config, cluster);
+    }
+  }
+  // One chunk a row: the program writes its rows alone (no cluster).
+  IndexerConfig shortRows = findCase("exact-gqa-32k").config;
+  shortRows.Sk = 2048;
+  shortRows.heavy = 256;
+  IndexerPlan plan = planIndexer(shortRows, 132, cluster);
+  REQUIRE(plan.splits == 1);
+  std::vector<IndexerKernelSource> kernels =
+      buildIndexerKernels(shortRows, plan);
+  REQUIRE(kernels.size() == 1);
+  CHECK(kernels[0].irText.find("tx.cluster") == std::string::npos);
+  compileAll(shortRows, cluster);
+  // Off by default; refused for pq, without wgmma, for rows of more than 8
+  // chunks and with the merge's own options.
+  CHECK_FALSE(planIndexer(findCase("exact-gqa-32k").config, 132).clusterSelect);
+  const IndexerConfig &exact = findCase("exact-gqa-32k").config;
+  REQUIRE_THROWS_AS(planIndexer(findCase("seed-pq-32k").config, 132, cluster),
+                    Error);
+  REQUIRE_THROWS_AS(planIndexer(exact, 132, cluster, false), Error);
+  REQUIRE_THROWS_AS(
+      planIndexer(exact, 132, PlanOverrides{.chunk = 2048, .clusterSelect = 1}),
+      Error);
+  REQUIRE_THROWS_AS(
+      planIndexer(exact, 132,
+                  PlanOverrides{.fusedMerge = 1, .clusterSelect = 1}),
+      Error);
+}
+
 TEST_CASE("long rows merge in a cluster of programs on sm_90a, sharing "
           "their histograms",
           "[indexer][build]") {

@@ -132,6 +132,12 @@ struct PlanOverrides {
   /// bytes around each access on a miss (IndexerPlan::countL2Fetch; 64,
   /// 128 or 256), or the hardware's default (0); -1: the planner's.
   int countL2Fetch = -1;
+  /// exact: a row group's select programs form a thread-block cluster
+  /// (IndexerPlan::clusterSelect; sm_90a, at most 8 chunks a row) that
+  /// selects each row's heavy keys together and writes the outputs: one
+  /// launch, no candidates, no merge (1); or a select per chunk and a merge
+  /// (0); -1: the planner's.
+  int clusterSelect = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -142,7 +148,7 @@ struct PlanOverrides {
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
            strengthReduction >= 0 || emitSparseStores >= 0 ||
            countMaxRegisters || countStages || emitStages ||
-           countL2Ahead >= 0 || countL2Fetch >= 0;
+           countL2Ahead >= 0 || countL2Fetch >= 0 || clusterSelect >= 0;
   }
 };
 
@@ -328,6 +334,15 @@ struct IndexerPlan {
   /// begins, so the merge programs are resident while the last selects run
   /// and wait (griddepcontrol.wait) for the select launch's writes.
   bool overlapMerge = false;
+  /// exact, sm_90a: the `splits` select programs of a row group (one a
+  /// chunk of the row) run as one thread-block cluster, the chunk the
+  /// program's cluster rank. Each radix round's histogram is the sum of
+  /// the cluster's (distributed shared memory), so every program finds its
+  /// rows' threshold over all of the row's candidates; the keys above and
+  /// equal to it in the ranks before a program give its first sparse_list
+  /// slot, so each program writes its own chunk's entries and weights. One
+  /// launch; the workspace holds nothing.
+  bool clusterSelect = false;
   /// Device memory planned once: candidate keys, then positions (int32
   /// each, at positionsOffset; by tuple counts: each row's counts, 16 bits
   /// a chunk and tuple, two chunks a word, and its order keys (int32), then
@@ -337,7 +352,7 @@ struct IndexerPlan {
   int64_t workspaceBytes = 0;
   int64_t positionsOffset = 0;
   int64_t countersOffset = 0;
-  /// 1 (fallback or fused merge) or 2.
+  /// 1 (fallback, fused merge or cluster select) or 2.
   int launches = 0;
 
   /// One line for logs and the CLI.
