@@ -941,26 +941,32 @@ int commandCheck(const Args &a) {
   // exact selects as clusters writing the outputs (sm_90a): the hard
   // inputs, every exact edge shape the option fits (one chunk a row, no
   // cluster, among them) and every exact case.
+  // With joint=1 the heads of a program are selected together.
   if (archHasWgmma(device.arch())) {
-    const PlanOverrides cluster{.clusterSelect = 1};
-    const std::string suffix = " select_cluster=1";
-    auto fits = [&](const IndexerConfig &c) {
-      try {
-        planIndexer(c, device.multiprocessorCount(), cluster);
-        return true;
-      } catch (const Error &) {
-        return false;
-      }
-    };
-    one("exact ties+NaN+inf" + suffix, tiesShape(ScoreKind::Exact),
-        hardInputs(a.seed + 37), cluster);
-    for (const auto &[name, shape] : edgeShapes())
-      if (shape.score == ScoreKind::Exact && fits(shape))
-        one(name + suffix, shape, {.seed = a.seed + 38}, cluster);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::Exact)
-        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 39},
-            cluster);
+    for (const auto &[suffix, cluster] :
+         {std::pair{std::string(" select_cluster=1"),
+                    PlanOverrides{.clusterSelect = 1}},
+          std::pair{std::string(" select_cluster=1 joint=1"),
+                    PlanOverrides{.jointHeadSelect = 1, .clusterSelect = 1}}}) {
+      auto fits = [&](const IndexerConfig &c) {
+        try {
+          planIndexer(c, device.multiprocessorCount(), cluster);
+          return true;
+        } catch (const Error &) {
+          return false;
+        }
+      };
+      if (fits(tiesShape(ScoreKind::Exact)))
+        one("exact ties+NaN+inf" + suffix, tiesShape(ScoreKind::Exact),
+            hardInputs(a.seed + 37), cluster);
+      for (const auto &[name, shape] : edgeShapes())
+        if (shape.score == ScoreKind::Exact && fits(shape))
+          one(name + suffix, shape, {.seed = a.seed + 38}, cluster);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        if (bc.config.score == ScoreKind::Exact && fits(bc.config))
+          one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 39},
+              cluster);
+    }
   }
   // Bad input: an error naming the argument, outputs untouched.
   {

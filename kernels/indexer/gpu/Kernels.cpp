@@ -1014,6 +1014,79 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
   return scores;
 }
 
+/// A cluster select's R heads selected together (plan.jointHeadSelect):
+/// their keys the rows of one [R, chunk] tensor, so that each radix round's
+/// histograms and the ranks' counts take one cluster sum for all heads (a
+/// sum's cost is its cluster barriers' latency, not its bytes: indexer v19
+/// in perf-notes). `scores` are the heads' [chunk] (or [tiles, sub])
+/// scores, rows firstRow .. firstRow + R - 1.
+void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
+                         const IndexerPlan &plan, const Values &scores,
+                         const Value &firstRow, const Value &position,
+                         const Value &valid, const Value &rank,
+                         const MergePointers &out) {
+  const int64_t R = int64_t(scores.size()), chunk = plan.chunk;
+  const Radix radix{plan.radixDigitBits};
+  const int binCount = radix.bins();
+  const bool exchange = plan.splits > 1;
+  std::vector<Value> rows;
+  for (const Value &score : scores)
+    rows.push_back(tb::reshape(
+        orderKey(score.rank() == 1 ? score : tb::reshape(score, {chunk})),
+        {1, chunk}));
+  Value keys = stackRows(rows);
+  Value validRows = tb::broadcastTo(valid.row(), {R, chunk});
+  Value unsignedKey = keys ^ kIntMin;
+  // Row r's digits to bins [r * bins, (r + 1) * bins), lanes without a
+  // part to R * bins (dropped), as selectAndWriteRows does.
+  Value rowOffset = kb.arange(0, int(R)).column() * binCount;
+  Threshold threshold = radixSelect(
+      kb, kb.constant(config.K(), tb::DType::I32), plan.splits * chunk,
+      [&](const Round &round, const Value &prefix) {
+        Value bins =
+            roundBins(unsignedKey, validRows, round, prefix.column(), radix);
+        bins = tb::where(bins < binCount, bins + rowOffset, int(R) * binCount);
+        Value hist =
+            tb::histogram(tb::reshape(bins, {R * chunk}), int(R) * binCount);
+        if (exchange)
+          hist = kb.clusterSum(hist);
+        return tb::reshape(hist, {R, binCount});
+      },
+      radix, plan.selectRoundsLoop, R);
+  Value aboveBefore = kb.zeros({R}, tb::DType::I32);
+  Value equalBefore = aboveBefore;
+  if (exchange) {
+    // Each row's counts above and equal (packed, 16 bits each) at
+    // [r, 2 * rank] and [r, 2 * rank + 1] of one [R, 2 x cluster] sum.
+    Value above = validRows & (keys > threshold.key.column());
+    Value equal = validRows & (keys == threshold.key.column());
+    Value counts =
+        tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)), 1).column();
+    const tb::Shape exchangeShape{R, 2 * plan.splits};
+    Value index = tb::broadcastTo(kb.arange(0, int(2 * plan.splits)).row(),
+                                  exchangeShape);
+    Value isAbove = (index & 1) == 0;
+    Value mine = tb::where(
+        tb::shrLogical(index, 1) == rank,
+        tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
+    Value all = kb.clusterSum(mine);
+    Value earlier = tb::shrLogical(index, 1) < rank;
+    aboveBefore = tb::sum(tb::where(earlier & isAbove, all, 0), 1);
+    equalBefore = tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0), 1);
+  }
+  TileSelection sel = selectTile(keys, validRows, threshold,
+                                 aboveBefore.column(), equalBefore.column());
+  Value rowBase = (firstRow + kb.arange(0, int(R))).to(tb::DType::I64).column();
+  tb::store(out.sparseList + rowBase * config.Lmax() + config.sink + sel.slot,
+            tb::broadcastTo(position.row(), {R, chunk}).to(tb::DType::I64),
+            {.mask = sel.selected});
+  if (config.weightLayout == WeightLayout::Dense)
+    tb::store(
+        out.weights + rowBase * config.Sk + position.row(),
+        tb::where(sel.selected, 1.0f, 0.0f).to(builderType(config.weightDType)),
+        {.mask = validRows});
+}
+
 IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                                      const IndexerPlan &plan) {
   KernelBuilder kb("indexer_exact_select");
@@ -1128,7 +1201,10 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                              out.candKey + slotBase, out.candPos + slotBase,
                              plan.selectRoundsLoop, Radix{plan.radixDigitBits});
   };
-  if (plan.exactHeadLoop && R > 1) {
+  if (clustered && plan.jointHeadSelect && R > 1) {
+    selectRowsInCluster(kb, config, plan, scores, b * H + firstHead, position,
+                        valid, split, out);
+  } else if (plan.exactHeadLoop && R > 1) {
     kb.forLoop(0, R, 1, [&](const Value &g) {
       Value picked = scores[R - 1];
       for (int64_t k = R - 2; k >= 0; --k)
@@ -2153,13 +2229,17 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // pq-b8-32k 171.9 -> 184.6; 58 barriers instead of 44: the stacked keys,
   // the histogram's reshape and the 2-D scans move data through shared
   // memory), so the heads are selected one after the other.
+  // (and exact cluster selects of several heads: their rounds' cluster
+  // sums shared, selectRowsInCluster)
   const bool jointFits =
-      pq && (plan.headsPerProgram == 2 || plan.headsPerProgram == 4);
+      (pq && (plan.headsPerProgram == 2 || plan.headsPerProgram == 4)) ||
+      (!pq && overrides.clusterSelect == 1 && plan.headsPerProgram > 1);
   if (overrides.jointHeadSelect >= 0) {
     if (overrides.jointHeadSelect == 1 && !jointFits)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: joint (heads selected together) is for pq "
-                  "programs of 2 or 4 heads");
+                  "programs of 2 or 4 heads and exact cluster selects "
+                  "(select_cluster=1) of several heads");
     plan.jointHeadSelect = overrides.jointHeadSelect == 1;
   }
   if (overrides.radixDigitBits) {
@@ -2310,6 +2390,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                     "), without fused, overlap or cluster");
   if (overrides.clusterSelect == 1) {
     plan.clusterSelect = true;
+    if (plan.jointHeadSelect)
+      plan.exactHeadLoop = false;
     plan.mergeCluster = 1;
     plan.candidatesPerRow = plan.mergeTile = plan.mergeTiles = 0;
   }

@@ -698,6 +698,16 @@ TEST_CASE("exact selects as clusters write the outputs in one launch",
       compileAll(config, cluster);
     }
   }
+  // The heads of a program selected together (joint=1): one cluster sum a
+  // round for both.
+  {
+    PlanOverrides joint{.jointHeadSelect = 1, .clusterSelect = 1};
+    const IndexerConfig &config = findCase("exact-gqa-32k").config;
+    IndexerPlan plan = planIndexer(config, 132, joint);
+    CHECK(plan.jointHeadSelect);
+    CHECK_FALSE(plan.exactHeadLoop);
+    compileAll(config, joint);
+  }
   // One chunk a row: the program writes its rows alone (no cluster).
   IndexerConfig shortRows = findCase("exact-gqa-32k").config;
   shortRows.Sk = 2048;
