@@ -304,29 +304,38 @@ void writeSelected(KernelBuilder &kb, const Value &key, const Value &position,
 /// cluster rank than this one, where a cluster's programs each hold one
 /// tile of the row (rank r the r-th in position order): with them, each
 /// program's selected keys take the row's slots after those of the ranks
-/// before it.
+/// before it. `key` is one row's [n] keys (scalar counts) or R rows' [R, n]
+/// with a rows-threshold of radixSelect ([R] counts, one exchange for all).
 struct CountsBefore {
-  Value above, equal; ///< scalar i32
+  Value above, equal;
 };
 CountsBefore clusterCountsBefore(KernelBuilder &kb, const Value &key,
                                  const Value &valid, const Threshold &threshold,
                                  const Value &rank, int64_t clusterSize) {
   // This program's two counts in one sum (above in the low 16 bits: a tile
-  // holds fewer than 65536 keys), every rank's at [2 * rank] and
-  // [2 * rank + 1] of one cluster sum.
-  assert(key.numel() < (int64_t(1) << 16) && "16-bit counts of a tile");
-  Value above = valid & (key > threshold.key);
-  Value equal = valid & (key == threshold.key);
-  Value counts = tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)));
+  // holds fewer than 65536 keys), every rank's at [.., 2 * rank] and
+  // [.., 2 * rank + 1] of one cluster sum.
+  const bool rows = key.rank() == 2;
+  const std::optional<int> axis = rows ? std::optional<int>(1) : std::nullopt;
+  assert(key.shape().back() < (int64_t(1) << 16) && "16-bit counts of a tile");
+  Value thresholdKey = rows ? threshold.key.column() : threshold.key;
+  Value above = valid & (key > thresholdKey);
+  Value equal = valid & (key == thresholdKey);
+  Value counts =
+      tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)), axis);
   Value index = kb.arange(0, 2 * int(clusterSize));
+  if (rows) {
+    counts = counts.column();
+    index = tb::broadcastTo(index.row(), {key.shape()[0], 2 * clusterSize});
+  }
   Value isAbove = (index & 1) == 0;
   Value mine = tb::where(
       tb::shrLogical(index, 1) == rank,
       tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
   Value all = kb.clusterSum(mine);
   Value earlier = tb::shrLogical(index, 1) < rank;
-  return {tb::sum(tb::where(earlier & isAbove, all, 0)),
-          tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0))};
+  return {tb::sum(tb::where(earlier & isAbove, all, 0), axis),
+          tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0), axis)};
 }
 
 /// Selects the `want` best of keys held in registers (one tile) and writes
@@ -1053,29 +1062,13 @@ void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
         return tb::reshape(hist, {R, binCount});
       },
       radix, plan.selectRoundsLoop, R);
-  Value aboveBefore = kb.zeros({R}, tb::DType::I32);
-  Value equalBefore = aboveBefore;
-  if (exchange) {
-    // Each row's counts above and equal (packed, 16 bits each) at
-    // [r, 2 * rank] and [r, 2 * rank + 1] of one [R, 2 x cluster] sum.
-    Value above = validRows & (keys > threshold.key.column());
-    Value equal = validRows & (keys == threshold.key.column());
-    Value counts =
-        tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)), 1).column();
-    const tb::Shape exchangeShape{R, 2 * plan.splits};
-    Value index = tb::broadcastTo(kb.arange(0, int(2 * plan.splits)).row(),
-                                  exchangeShape);
-    Value isAbove = (index & 1) == 0;
-    Value mine = tb::where(
-        tb::shrLogical(index, 1) == rank,
-        tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
-    Value all = kb.clusterSum(mine);
-    Value earlier = tb::shrLogical(index, 1) < rank;
-    aboveBefore = tb::sum(tb::where(earlier & isAbove, all, 0), 1);
-    equalBefore = tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0), 1);
-  }
+  CountsBefore before{kb.zeros({R}, tb::DType::I32),
+                      kb.zeros({R}, tb::DType::I32)};
+  if (exchange)
+    before =
+        clusterCountsBefore(kb, keys, validRows, threshold, rank, plan.splits);
   TileSelection sel = selectTile(keys, validRows, threshold,
-                                 aboveBefore.column(), equalBefore.column());
+                                 before.above.column(), before.equal.column());
   Value rowBase = (firstRow + kb.arange(0, int(R))).to(tb::DType::I64).column();
   tb::store(out.sparseList + rowBase * config.Lmax() + config.sink + sel.slot,
             tb::broadcastTo(position.row(), {R, chunk}).to(tb::DType::I64),
