@@ -323,10 +323,13 @@ CountsBefore clusterCountsBefore(KernelBuilder &kb, const Value &key,
   Value equal = valid & (key == thresholdKey);
   Value counts =
       tb::sum(tb::where(above, 1, tb::where(equal, 1 << 16, 0)), axis);
-  Value index = kb.arange(0, 2 * int(clusterSize));
+  // (Padded to a power of two for clusters of 3, 5, 6 or 7: the entries
+  // past 2 * clusterSize belong to no rank and stay zero.)
+  const int64_t entries = nextPowerOfTwo(2 * clusterSize);
+  Value index = kb.arange(0, int(entries));
   if (rows) {
     counts = counts.column();
-    index = tb::broadcastTo(index.row(), {key.shape()[0], 2 * clusterSize});
+    index = tb::broadcastTo(index.row(), {key.shape()[0], entries});
   }
   Value isAbove = (index & 1) == 0;
   Value mine = tb::where(

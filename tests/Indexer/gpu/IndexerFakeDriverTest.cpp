@@ -174,3 +174,54 @@ TEST_CASE("run() records graphs for the first 128 sets of addresses, then "
   CHECK(f.stats()->launches == launches + 4);
   CHECK(f.stats()->graphLaunches == before.graphLaunches + 129);
 }
+
+TEST_CASE("an exact cluster select is one launch of a row group's chunks "
+          "along x, writing the outputs",
+          "[fake][indexer]") {
+  const FakeHandles &f = fake();
+  Device device = Device::get(0);
+  REQUIRE(device.arch() == "sm_90a");
+  IndexerConfig c;
+  c.score = ScoreKind::Exact;
+  c.B = 1;
+  c.H = 4;
+  c.Hkv = 1;
+  c.D = 128;
+  c.Sk = 6000;
+  c.sink = c.window = 64;
+  c.heavy = 128;
+  c.keysDType = c.qDType = DType::BF16;
+  IndexerOptions options;
+  options.overrides.clusterSelect = 1;
+  Indexer indexer(c, options);
+  const IndexerPlan &plan = indexer.plan();
+  REQUIRE(plan.clusterSelect);
+  REQUIRE(plan.launches == 1);
+  REQUIRE(plan.splits == 3); // a cluster of 3 programs: 3 chunks of 2048
+  CHECK_FALSE(indexer.replaysGraphs()); // one launch: nothing to merge
+  HostInputs in = generateInputs(c, {.seed = 4});
+  DeviceProblem problem(device, in, HostOutputs::allocate(c));
+  OwnedStream stream(device);
+  const FakeStats before = *f.stats();
+  const IndexerInputs inputs = problem.inputs();
+  const IndexerOutputs outputs = problem.outputs();
+  indexer.run(inputs, outputs, stream);
+  CHECK(f.stats()->launches == before.launches + 1);
+  CHECK(f.stats()->graphLaunches == before.graphLaunches);
+  const FakeLaunch &launch = *f.lastLaunch();
+  CHECK(std::string(launch.function) == "indexer_exact_select");
+  CHECK(launch.grid[0] == plan.splits);
+  CHECK(launch.grid[1] == plan.rowGroups);
+  CHECK(launch.grid[2] == 1);
+  // q, keys, weights, sparse_list, sparse_len (no workspace), then the two
+  // scratch pointers of Triton's kernel ABI.
+  REQUIRE(launch.numParams == 7);
+  auto address = [](const TensorArg &t) {
+    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(t.data));
+  };
+  CHECK(launch.params[0] == address(inputs.q));
+  CHECK(launch.params[1] == address(inputs.keys));
+  CHECK(launch.params[2] == address(outputs.weights));
+  CHECK(launch.params[3] == address(outputs.sparseList));
+  CHECK(launch.params[4] == address(outputs.sparseLen));
+}
