@@ -2229,13 +2229,14 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // sums shared, selectRowsInCluster)
   const bool jointFits =
       (pq && (plan.headsPerProgram == 2 || plan.headsPerProgram == 4)) ||
-      (!pq && overrides.clusterSelect == 1 && plan.headsPerProgram > 1);
+      (!pq && overrides.clusterSelect == 1 && plan.headsPerProgram > 1 &&
+       (plan.headsPerProgram & (plan.headsPerProgram - 1)) == 0);
   if (overrides.jointHeadSelect >= 0) {
     if (overrides.jointHeadSelect == 1 && !jointFits)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: joint (heads selected together) is for pq "
                   "programs of 2 or 4 heads and exact cluster selects "
-                  "(select_cluster=1) of several heads");
+                  "(select_cluster=1) of 2, 4, ... heads");
     plan.jointHeadSelect = overrides.jointHeadSelect == 1;
   }
   if (overrides.radixDigitBits) {

@@ -733,6 +733,18 @@ TEST_CASE("exact selects as clusters write the outputs in one launch",
       planIndexer(exact, 132,
                   PlanOverrides{.fusedMerge = 1, .clusterSelect = 1}),
       Error);
+  // Heads selected together: a power of two of them (the rows of one
+  // tensor).
+  IndexerConfig threeHeads = exact;
+  threeHeads.H = 24; // G = 3
+  CHECK_NOTHROW(
+      planIndexer(threeHeads, 132,
+                  PlanOverrides{.headsPerProgram = 3, .clusterSelect = 1}));
+  REQUIRE_THROWS_AS(planIndexer(threeHeads, 132,
+                                PlanOverrides{.headsPerProgram = 3,
+                                              .jointHeadSelect = 1,
+                                              .clusterSelect = 1}),
+                    Error);
 }
 
 TEST_CASE("long rows merge in a cluster of programs on sm_90a, sharing "
