@@ -66,6 +66,10 @@ struct FakeHandles {
   FakeStatsFn stats = nullptr;
   FakeResetFn reset = nullptr;
   FakeFailNextFn failNext = nullptr;
+  /// The library opened and every function found.
+  bool complete() const {
+    return library && lastLaunch && stats && reset && failNext;
+  }
 };
 
 /// Opened once per process.

@@ -30,7 +30,7 @@ namespace {
 
 const FakeHandles &fake() {
   const FakeHandles &f = fakeDriver();
-  REQUIRE((f.library && f.lastLaunch && f.stats && f.reset && f.failNext));
+  REQUIRE(f.complete());
   return f;
 }
 

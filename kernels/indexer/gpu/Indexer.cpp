@@ -397,9 +397,6 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
                         std::span<const ArgValue>(args), stream);
     return;
   }
-  const ArgValue candKey = ArgValue::pointer(s.workspace.address());
-  const ArgValue candPos = ArgValue::pointer(
-      s.workspace.address() + static_cast<DevicePtr>(s.plan.positionsOffset));
   if (index == 0 && s.plan.clusterSelect) {
     // A cluster a row group, its programs (one a chunk) along x; the
     // outputs written by the select itself.
@@ -411,6 +408,9 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
                         std::span<const ArgValue>(args), stream);
     return;
   }
+  const ArgValue candKey = ArgValue::pointer(s.workspace.address());
+  const ArgValue candPos = ArgValue::pointer(
+      s.workspace.address() + static_cast<DevicePtr>(s.plan.positionsOffset));
   if (index == 0) {
     Grid selectGrid(gridDim(s.plan.rowGroups, "select"),
                     gridDim(s.plan.selectPrograms(), "select"));

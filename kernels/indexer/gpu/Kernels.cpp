@@ -384,6 +384,23 @@ void selectByValuesAndWriteCandidates(
   writeSelected(kb, key, position, valid, threshold, candKeyBase, candPosBase);
 }
 
+/// The histogram of each round's digits of R rows of keys ([R, n]
+/// unsignedKey and valid; the round's [R] prefixes), as one flat [R * bins]
+/// tensor with row r's in bins [r * bins, (r + 1) * bins): one histogram op
+/// for all rows. The rows' bin offsets are built once, outside the rounds.
+RoundHistogram rowsDigitHistograms(KernelBuilder &kb, const Value &unsignedKey,
+                                   const Value &valid, const Radix &radix) {
+  const int64_t rows = unsignedKey.shape()[0], n = unsignedKey.shape()[1];
+  const int binCount = radix.bins();
+  Value rowOffset = kb.arange(0, int(rows)).column() * binCount;
+  return [=](const Round &round, const Value &prefix) {
+    // Lanes that take no part go to R * bins, which the histogram drops.
+    Value bins = roundBins(unsignedKey, valid, round, prefix.column(), radix);
+    bins = tb::where(bins < binCount, bins + rowOffset, int(rows) * binCount);
+    return tb::histogram(tb::reshape(bins, {rows * n}), int(rows) * binCount);
+  };
+}
+
 /// selectAndWriteCandidates for R rows of keys selected together
 /// (radixSelect with rows): `keys` and `valid` are [R, n], `position` [n],
 /// `candKeyBase` and `candPosBase` [R, 1] pointers (each row's slots).
@@ -395,19 +412,11 @@ void selectAndWriteRows(KernelBuilder &kb, const Value &keys,
   const int64_t rows = keys.shape()[0], n = keys.shape()[1];
   const int binCount = radix.bins();
   Value unsignedKey = keys ^ kIntMin;
-  // Row r's digits go to bins [r * bins, (r + 1) * bins); lanes that take
-  // no part to R * bins, which the histogram drops.
-  Value rowOffset = kb.arange(0, rows).column() * binCount;
+  RoundHistogram flat = rowsDigitHistograms(kb, unsignedKey, valid, radix);
   Threshold threshold = radixSelect(
       kb, want, n,
       [&](const Round &round, const Value &prefix) {
-        Value bins =
-            roundBins(unsignedKey, valid, round, prefix.column(), radix);
-        bins =
-            tb::where(bins < binCount, bins + rowOffset, int(rows) * binCount);
-        Value hist =
-            tb::histogram(tb::reshape(bins, {rows * n}), int(rows) * binCount);
-        return tb::reshape(hist, {rows, binCount});
+        return tb::reshape(flat(round, prefix), {rows, binCount});
       },
       radix, roundsLoop, rows);
   Value zero = kb.constant(0, tb::DType::I32);
@@ -461,6 +470,18 @@ struct MergePointers {
   Value candKey, candPos; ///< the workspace's candidate arrays
   Value sparseList, sparseLen, weights;
 };
+
+/// Row `rowBase` (i64) of sparse_list and of the weights (dense: Sk wide;
+/// sparse: Lmax).
+struct RowOutputs {
+  Value list, weights;
+};
+RowOutputs rowOutputsOf(const IndexerConfig &config, const MergePointers &io,
+                        const Value &rowBase) {
+  const bool dense = config.weightLayout == WeightLayout::Dense;
+  return {io.sparseList + rowBase * config.Lmax(),
+          io.weights + rowBase * (dense ? config.Sk : config.Lmax())};
+}
 
 /// The parts of a row's outputs that do not depend on the scores (defined
 /// with the merge below).
@@ -1026,6 +1047,12 @@ Values exactScoresByRows(KernelBuilder &kb, const IndexerConfig &config,
   return scores;
 }
 
+/// The order keys of a head's exact scores as one [chunk] tensor (the
+/// scores come as [chunk], or [tiles, sub] from the tiled score loops).
+Value chunkOrderKey(const Value &scores, int64_t chunk) {
+  return orderKey(scores.rank() == 1 ? scores : tb::reshape(scores, {chunk}));
+}
+
 /// A cluster select's R heads selected together (plan.jointHeadSelect):
 /// their keys the rows of one [R, chunk] tensor, so that each radix round's
 /// histograms and the ranks' counts take one cluster sum for all heads (a
@@ -1043,23 +1070,15 @@ void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
   const bool exchange = plan.splits > 1;
   std::vector<Value> rows;
   for (const Value &score : scores)
-    rows.push_back(tb::reshape(
-        orderKey(score.rank() == 1 ? score : tb::reshape(score, {chunk})),
-        {1, chunk}));
+    rows.push_back(tb::reshape(chunkOrderKey(score, chunk), {1, chunk}));
   Value keys = stackRows(rows);
   Value validRows = tb::broadcastTo(valid.row(), {R, chunk});
   Value unsignedKey = keys ^ kIntMin;
-  // Row r's digits to bins [r * bins, (r + 1) * bins), lanes without a
-  // part to R * bins (dropped), as selectAndWriteRows does.
-  Value rowOffset = kb.arange(0, int(R)).column() * binCount;
+  RoundHistogram flat = rowsDigitHistograms(kb, unsignedKey, validRows, radix);
   Threshold threshold = radixSelect(
       kb, kb.constant(config.K(), tb::DType::I32), plan.splits * chunk,
       [&](const Round &round, const Value &prefix) {
-        Value bins =
-            roundBins(unsignedKey, validRows, round, prefix.column(), radix);
-        bins = tb::where(bins < binCount, bins + rowOffset, int(R) * binCount);
-        Value hist =
-            tb::histogram(tb::reshape(bins, {R * chunk}), int(R) * binCount);
+        Value hist = flat(round, prefix);
         if (exchange)
           hist = kb.clusterSum(hist);
         return tb::reshape(hist, {R, binCount});
@@ -1155,9 +1174,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
       // The row's K best over the cluster's chunks; this chunk's entries
       // after those of the chunks before it, its weights 1 or 0.
       const Radix radix{plan.radixDigitBits};
-      Value key = orderKey(scoresOfHead.rank() == 1
-                               ? scoresOfHead
-                               : tb::reshape(scoresOfHead, {chunk}));
+      Value key = chunkOrderKey(scoresOfHead, chunk);
       Value unsignedKey = key ^ kIntMin;
       Threshold threshold = radixSelect(
           kb, kb.constant(config.K(), tb::DType::I32), plan.splits * chunk,
@@ -1188,9 +1205,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
                 kb.zeros({chunk}, weightType), {.mask = valid});
     if (config.heavy == 0)
       return;
-    Value key =
-        orderKey(scoresOfHead.rank() == 1 ? scoresOfHead
-                                          : tb::reshape(scoresOfHead, {chunk}));
+    Value key = chunkOrderKey(scoresOfHead, chunk);
     Value slotBase =
         (row * plan.splits + split).to(tb::DType::I64) * config.heavy;
     selectAndWriteCandidates(kb, key, position, valid, want,
@@ -1219,9 +1234,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
     kb.ifThen(split == 0, [&] {
       for (int64_t g = 0; g < R; ++g) {
         Value rowBase = (b * H + firstHead + g).to(tb::DType::I64);
-        emitFixedParts(kb, config, out, rowBase,
-                       out.sparseList + rowBase * config.Lmax(),
-                       weights + rowBase * (dense ? Sk : config.Lmax()));
+        RowOutputs rowOut = rowOutputsOf(config, out, rowBase);
+        emitFixedParts(kb, config, out, rowBase, rowOut.list, rowOut.weights);
       }
     });
   return {kb.name(), kb.tritonIR(), plan.selectWarps, plan.selectStages,
@@ -1255,7 +1269,6 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
                   const MergePointers &io, bool fromOtherPrograms,
                   const Value &clusterRank) {
   const int64_t K = config.K(), sink = config.sink;
-  const int64_t Sk = config.Sk, Lmax = config.Lmax();
   const int64_t total = plan.candidatesPerRow, tile = plan.mergeTile;
   const Radix radix{plan.radixDigitBits};
   const int64_t tiles = plan.mergeTiles;
@@ -1265,8 +1278,7 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
       fromOtherPrograms ? tb::CacheModifier::CG : tb::CacheModifier::None;
 
   Value rowBase = row.to(tb::DType::I64);
-  Value listRow = io.sparseList + rowBase * Lmax;
-  Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
+  const auto [listRow, weightRow] = rowOutputsOf(config, io, rowBase);
 
   if (K > 0) {
     Value candKeyRow = io.candKey + rowBase * total;
@@ -1716,8 +1728,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   io.weights =
       kb.pointerArg("weights", builderType(config.weightDType), kAligned);
 
-  const int64_t K = config.K(), sink = config.sink, Sk = config.Sk;
-  const int64_t Lmax = config.Lmax(), chunk = plan.chunk;
+  const int64_t K = config.K(), sink = config.sink, chunk = plan.chunk;
   const int64_t tile = plan.mergeTile, S = plan.splits;
   const int64_t tuples = pqTupleCount(config);
   const Radix radix{plan.radixDigitBits};
@@ -1732,8 +1743,7 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   Value emitIndex = program % int(programsPerRow);
   Value split = (emitIndex * int(plan.emitChunks)).named("split");
   Value rowBase = row.to(tb::DType::I64);
-  Value listRow = io.sparseList + rowBase * Lmax;
-  Value weightRow = io.weights + rowBase * (dense ? Sk : Lmax);
+  const auto [listRow, weightRow] = rowOutputsOf(config, io, rowBase);
   Value idsOfChunk = workspace.idsOf(row, split);
   Value lane = kb.arange(0, tile);
   Value zero = kb.constant(0, tb::DType::I32);
