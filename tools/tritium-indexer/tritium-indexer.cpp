@@ -35,7 +35,8 @@
 //       L2 ahead of the loads, 0-8), count_l2_fetch (counts: L2 fills of
 //       64, 128 or 256 bytes for the code loads; 0 the hardware's),
 //       select_cluster (exact, sm_90a: a row group's select programs as
-//       one cluster writing the outputs, no merge; 0/1)
+//       one cluster writing the outputs, no merge; 0/1), cluster_buffers
+//       (plans with clusters: the cluster sums' scratch buffers, 1 or 2)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -290,6 +291,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.countL2Fetch = int(v); }},
       {"select_cluster",
        [](PlanOverrides &o, int64_t v) { o.clusterSelect = v != 0 ? 1 : 0; }},
+      {"cluster_buffers",
+       [](PlanOverrides &o, int64_t v) { o.clusterSumBuffers = int(v); }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -924,6 +927,9 @@ int commandCheck(const Args &a) {
     mergeVariants.push_back({" overlap=1", PlanOverrides{.overlapMerge = 1}});
     mergeVariants.push_back({" cluster=1", PlanOverrides{.mergeCluster = 1}});
     mergeVariants.push_back({" cluster=8", PlanOverrides{.mergeCluster = 8}});
+    mergeVariants.push_back(
+        {" cluster=8 cluster_buffers=2",
+         PlanOverrides{.mergeCluster = 8, .clusterSumBuffers = 2}});
     // Rows of 3 merge tiles (49152 slots): a cluster of 4, one program
     // without slots.
     IndexerConfig threeTiles = findCase("exact-gqa-128k").config;
@@ -941,13 +947,17 @@ int commandCheck(const Args &a) {
   // exact selects as clusters writing the outputs (sm_90a): the hard
   // inputs, every exact edge shape the option fits (one chunk a row, no
   // cluster, among them) and every exact case.
-  // With joint=1 the heads of a program are selected together.
+  // With joint=1 the heads of a program are selected together; with
+  // cluster_buffers=2 the sums take two buffers in turn.
   if (archHasWgmma(device.arch())) {
     for (const auto &[suffix, cluster] :
          {std::pair{std::string(" select_cluster=1"),
                     PlanOverrides{.clusterSelect = 1}},
           std::pair{std::string(" select_cluster=1 joint=1"),
-                    PlanOverrides{.jointHeadSelect = 1, .clusterSelect = 1}}}) {
+                    PlanOverrides{.jointHeadSelect = 1, .clusterSelect = 1}},
+          std::pair{
+              std::string(" select_cluster=1 cluster_buffers=2"),
+              PlanOverrides{.clusterSelect = 1, .clusterSumBuffers = 2}}}) {
       auto fits = [&](const IndexerConfig &c) {
         try {
           planIndexer(c, device.multiprocessorCount(), cluster);

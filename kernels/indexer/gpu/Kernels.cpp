@@ -1141,8 +1141,10 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   Value group = kb.programId(clustered ? 1 : 0).named("group");
   Value split = kb.programId(clustered ? 0 : 1).named("split");
   const bool exchange = clustered && plan.splits > 1;
-  if (exchange)
+  if (exchange) {
     kb.setClusterSize(int(plan.splits));
+    kb.setClusterSumBuffers(plan.clusterSumBuffers);
+  }
   Value kvRow = group / (G / R);
   Value firstHead = (kvRow % Hkv) * G + (group % (G / R)) * R;
   Value b = kvRow / Hkv;
@@ -1428,6 +1430,7 @@ IndexerKernelSource buildMerge(const IndexerConfig &config,
   if (plan.mergeCluster > 1) {
     // A cluster of programs per row, consecutive along x.
     kb.setClusterSize(plan.mergeCluster);
+    kb.setClusterSumBuffers(plan.clusterSumBuffers);
     emitRowMerge(kb, config, plan,
                  (kb.programId(0) / plan.mergeCluster).named("row"), io,
                  /*fromOtherPrograms=*/false, kb.clusterRank().named("rank"));
@@ -1980,10 +1983,12 @@ std::string IndexerPlan::describe() const {
                           : std::string())
      << (selectRoundsLoop ? ", rounds loop" : "")
      << (exactHeadLoop ? ", heads selected in a loop" : "") << ")";
+  const std::string sumBuffers =
+      clusterSumBuffers == 2 ? ", two cluster-sum buffers" : "";
   if (clusterSelect) {
     os << ", each row group's " << splits
-       << " programs one cluster writing the outputs (no merge), workspace "
-       << workspaceBytes << " B";
+       << " programs one cluster writing the outputs (no merge" << sumBuffers
+       << "), workspace " << workspaceBytes << " B";
     return os.str();
   }
   os << ", merge "
@@ -1994,8 +1999,8 @@ std::string IndexerPlan::describe() const {
      << " slots ("
      << (fusedMerge ? "in the select's last program per row group"
                     : std::to_string(mergeWarps) + " warps")
-     << (overlapMerge ? ", overlapping the select" : "") << "), workspace "
-     << workspaceBytes << " B";
+     << sumBuffers << (overlapMerge ? ", overlapping the select" : "")
+     << "), workspace " << workspaceBytes << " B";
   return os.str();
 }
 
@@ -2627,6 +2632,22 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       ? aligned(plan.rowGroups * int64_t(sizeof(int32_t)))
                       : 0);
   plan.launches = plan.fusedMerge || plan.clusterSelect ? 1 : 2;
+  // Two cluster-sum buffers (one cluster barrier a sum instead of two):
+  // off by default until measured (--plan cluster_buffers=2).
+  const bool hasClusterSums =
+      plan.mergeCluster > 1 || (plan.clusterSelect && plan.splits > 1);
+  if (overrides.clusterSumBuffers) {
+    if (overrides.clusterSumBuffers != 1 && overrides.clusterSumBuffers != 2)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: cluster_buffers is 1 or 2, got " +
+                      std::to_string(overrides.clusterSumBuffers));
+    if (!hasClusterSums)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: cluster_buffers is for plans with clusters "
+                  "(a clustered merge, cluster=N, or select_cluster=1 with "
+                  "more than one chunk a row); this plan has none");
+    plan.clusterSumBuffers = overrides.clusterSumBuffers;
+  }
   // Straight-line strength reduction (NVPTX) takes 60-75% of code
   // generation on these kernels (up to ~150 ms each on the 2-core machine;
   // perf-notes "Indexer v18b"). Without it, on the H100: seed-pq-32k,

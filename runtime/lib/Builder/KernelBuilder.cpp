@@ -1150,6 +1150,15 @@ void KernelBuilder::setClusterSize(int programs) {
                        state->builder.getI32IntegerAttr(programs));
 }
 
+void KernelBuilder::setClusterSumBuffers(int buffers) {
+  checkOpen(*state, "setClusterSumBuffers");
+  if (buffers != 1 && buffers != 2)
+    fail("setClusterSumBuffers: 1 or 2 buffers, got " +
+         std::to_string(buffers));
+  state->func->setAttr(tx::TritiumDialect::kClusterSumBuffersAttrName,
+                       state->builder.getI32IntegerAttr(buffers));
+}
+
 Value KernelBuilder::clusterRank() {
   checkOpen(*state, "clusterRank");
   auto op = create<tx::ClusterRankOp>(*this, state->builder.getI32Type());

@@ -24,6 +24,10 @@
 // RUN: not tritium-opt %t/nosize.ttir --tritium-ttir-to-llvm 2>&1 | FileCheck %s --check-prefix=NOSIZE
 // RUN: tritium-opt %t/helper.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=HELPER
 // RUN: not tritium-opt %t/sum.ttir --tritium-ttir-to-llvm="compute-capability=80" 2>&1 | FileCheck %s --check-prefix=SM80
+// RUN: tritium-opt %t/buffers.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=BUFFERS
+// RUN: tritiumc %t/buffers.ttir --arch=sm_90a --emit=ptx -o %t/buffers.ptx
+// RUN: FileCheck %s --check-prefix=PTXB < %t/buffers.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/buffers.ptx -o %t/buffers.cubin %}
 
 //--- sum.ttir
 
@@ -159,5 +163,58 @@ tt.func public @with_helper(%out: !tt.ptr<f32> {tt.divisibility = 16 : i32}) att
   %os = tt.splat %out : !tt.ptr<f32> -> tensor<128x!tt.ptr<f32>>
   %op = tt.addptr %os, %b : tensor<128x!tt.ptr<f32>>, tensor<128xi32>
   tt.store %op, %s : tensor<128x!tt.ptr<f32>>
+  tt.return
+}
+
+//--- buffers.ttir
+
+// tx.cluster_sum_buffers = 2: the sums take two buffers of the dedicated
+// area in turn (a parity cell that starts at 0, flipped by every sum), so a
+// sum passes one cluster barrier, after its writes; the kernel passes one
+// more before it returns. The loop's sums alternate buffers 256 bytes apart
+// (64 i32 bins): its PTX has one cluster barrier per iteration.
+// BUFFERS-LABEL: llvm.func @rounds
+// BUFFERS-SAME: nvvm.cluster_dim = array<i32: 4, 1, 1>
+// BUFFERS: %[[CELL:.*]] = llvm.alloca %{{.*}} x i32 {alignment = 4 : i64}
+// BUFFERS-NEXT: llvm.store %{{.*}}, %[[CELL]]
+// BUFFERS: %[[PARITY:.*]] = llvm.load %[[CELL]] {alignment = 4 : i64} : !llvm.ptr -> i32
+// BUFFERS-NEXT: %[[NEXT:.*]] = llvm.xor %[[PARITY]], %{{.*}} : i32
+// BUFFERS-NEXT: llvm.store %[[NEXT]], %[[CELL]]
+// BUFFERS-NEXT: %[[OFFSET:.*]] = llvm.mul %[[PARITY]], %{{.*}} : i32
+// BUFFERS: llvm.store
+// BUFFERS-NEXT: nvvm.cluster.arrive {aligned}
+// BUFFERS-NEXT: nvvm.cluster.wait {aligned}
+// BUFFERS-COUNT-3: nvvm.mapa
+// BUFFERS-NOT: nvvm.cluster.arrive
+// BUFFERS: llvm.br
+// BUFFERS: nvvm.cluster.arrive {aligned}
+// BUFFERS-NEXT: nvvm.cluster.wait {aligned}
+// BUFFERS-NEXT: llvm.return
+// PTXB: $L__BB0_2:
+// PTXB: shl.b32 {{.*}}, 8;
+// PTXB: barrier.cluster.arrive.aligned;
+// PTXB-NEXT: barrier.cluster.wait.aligned;
+// PTXB-COUNT-3: ld.shared::cluster.b32
+// PTXB-NOT: barrier.cluster
+// PTXB: @%p{{[0-9]+}} bra $L__BB0_2;
+// PTXB: barrier.cluster.arrive.aligned;
+// PTXB-NEXT: barrier.cluster.wait.aligned;
+// PTXB-NEXT: ret;
+tt.func public @rounds(%keys: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %n: i32) attributes {tx.cluster_size = 4 : i32, tx.cluster_sum_buffers = 2 : i32} {
+  %r = tt.make_range {end = 512 : i32, start = 0 : i32} : tensor<512xi32>
+  %ps = tt.splat %keys : !tt.ptr<i32> -> tensor<512x!tt.ptr<i32>>
+  %pp = tt.addptr %ps, %r : tensor<512x!tt.ptr<i32>>, tensor<512xi32>
+  %x = tt.load %pp : tensor<512x!tt.ptr<i32>>
+  %h0 = tt.histogram %x : tensor<512xi32> -> tensor<64xi32>
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %acc = scf.for %i = %c0 to %n step %c1 iter_args(%h = %h0) -> (tensor<64xi32>) : i32 {
+    %s = tx.cluster_sum %h : tensor<64xi32>
+    scf.yield %s : tensor<64xi32>
+  }
+  %b = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+  %os = tt.splat %out : !tt.ptr<i32> -> tensor<64x!tt.ptr<i32>>
+  %op = tt.addptr %os, %b : tensor<64x!tt.ptr<i32>>, tensor<64xi32>
+  tt.store %op, %acc : tensor<64x!tt.ptr<i32>>
   tt.return
 }

@@ -1,5 +1,6 @@
-// The `tx` extension dialect's cluster ops and the tx.cluster_size kernel
-// attribute: they parse and print back; bad uses are diagnostics.
+// The `tx` extension dialect's cluster ops and the tx.cluster_size and
+// tx.cluster_sum_buffers kernel attributes: they parse and print back; bad
+// uses are diagnostics.
 //
 // RUN: split-file %s %t
 // RUN: tritium-opt %t/ok.mlir | tritium-opt | FileCheck %s
@@ -8,11 +9,11 @@
 //--- ok.mlir
 
 // CHECK-LABEL: tt.func public @histogram_sum
-// CHECK-SAME: attributes {tx.cluster_size = 4 : i32}
+// CHECK-SAME: attributes {tx.cluster_size = 4 : i32, tx.cluster_sum_buffers = 2 : i32}
 // CHECK: tx.cluster_rank : i32
 // CHECK: tx.cluster_sum %{{.*}} : tensor<64xi32>
 // CHECK: tx.cluster_sum %{{.*}} : tensor<8x16xf32>
-tt.func public @histogram_sum(%h: tensor<64xi32>, %f: tensor<8x16xf32>) attributes {tx.cluster_size = 4 : i32} {
+tt.func public @histogram_sum(%h: tensor<64xi32>, %f: tensor<8x16xf32>) attributes {tx.cluster_size = 4 : i32, tx.cluster_sum_buffers = 2 : i32} {
   %rank = tx.cluster_rank : i32
   %0 = tx.cluster_sum %h : tensor<64xi32>
   %1 = tx.cluster_sum %f : tensor<8x16xf32>
@@ -45,6 +46,19 @@ tt.func @not_an_integer() attributes {tx.cluster_size = "four"} {
 
 // expected-error @+1 {{tx.cluster_size belongs on a tt.func}}
 module attributes {tx.cluster_size = 2 : i32} {
+}
+
+// -----
+
+// expected-error @+1 {{tx.cluster_sum_buffers must be an i32, 1 or 2}}
+tt.func @three_buffers() attributes {tx.cluster_size = 2 : i32, tx.cluster_sum_buffers = 3 : i32} {
+  tt.return
+}
+
+// -----
+
+// expected-error @+1 {{tx.cluster_sum_buffers belongs on a tt.func}}
+module attributes {tx.cluster_sum_buffers = 2 : i32} {
 }
 
 // -----

@@ -18,6 +18,20 @@ using namespace tritium::indexer;
 
 namespace {
 
+/// The PTX of one of the indexer's kernels for sm_90a, compiled as the
+/// Indexer compiles it (its warps, stages and code generation options;
+/// every argument a 16-byte aligned pointer).
+std::string ptxOf(const IndexerKernelSource &source) {
+  IndexerOptions indexerOptions;
+  indexerOptions.arch = "sm_90a";
+  KernelOptions options = indexerKernelOptions(source, indexerOptions);
+  options.useDiskCache = false;
+  Kernel kernel(KernelSource::fromIR(source.irText, source.name), options);
+  auto compiled = compileIndexerKernel(kernel, "sm_90a");
+  REQUIRE(compiled);
+  return compiled->ptx;
+}
+
 void compileAll(const IndexerConfig &config,
                 const PlanOverrides &overrides = {}) {
   IndexerPlan plan = planIndexer(config, 132, overrides);
@@ -26,16 +40,7 @@ void compileAll(const IndexerConfig &config,
   for (const IndexerKernelSource &source : kernels) {
     INFO(config.describe() << "\n"
                            << plan.describe() << "\nkernel " << source.name);
-    // Compiled as the Indexer compiles it (its warps, stages and code
-    // generation options; every argument a 16-byte aligned pointer).
-    IndexerOptions indexerOptions;
-    indexerOptions.arch = "sm_90a";
-    KernelOptions options = indexerKernelOptions(source, indexerOptions);
-    options.useDiskCache = false;
-    Kernel kernel(KernelSource::fromIR(source.irText, source.name), options);
-    auto compiled = compileIndexerKernel(kernel, "sm_90a");
-    REQUIRE(compiled);
-    CHECK(compiled->ptx.find(".entry " + source.name) != std::string::npos);
+    CHECK(ptxOf(source).find(".entry " + source.name) != std::string::npos);
   }
 }
 
@@ -745,6 +750,44 @@ TEST_CASE("exact selects as clusters write the outputs in one launch",
                                               .jointHeadSelect = 1,
                                               .clusterSelect = 1}),
                     Error);
+}
+
+TEST_CASE("cluster sums may take two buffers in turn", "[indexer][build]") {
+  // exact-gqa-128k's clustered merge and exact-gqa-32k's cluster select:
+  // the kernels with clusters get tx.cluster_sum_buffers = 2, and each sum
+  // then passes one cluster barrier instead of two (one more before the
+  // kernel returns).
+  for (auto [name, clusterSelect] :
+       {std::pair{"exact-gqa-128k", -1}, std::pair{"exact-gqa-32k", 1}}) {
+    SECTION(name) {
+      const IndexerConfig &config = findCase(name).config;
+      PlanOverrides one{.clusterSelect = clusterSelect};
+      PlanOverrides two{.clusterSelect = clusterSelect, .clusterSumBuffers = 2};
+      IndexerPlan plan = planIndexer(config, 132, two);
+      CHECK(plan.clusterSumBuffers == 2);
+      CHECK(planIndexer(config, 132, one).clusterSumBuffers == 1);
+      std::vector<IndexerKernelSource> oneKernels =
+          buildIndexerKernels(config, planIndexer(config, 132, one));
+      std::vector<IndexerKernelSource> twoKernels =
+          buildIndexerKernels(config, plan);
+      REQUIRE(oneKernels.size() == twoKernels.size());
+      int clustered = 0;
+      for (size_t k = 0; k < twoKernels.size(); ++k) {
+        const bool hasSums =
+            twoKernels[k].irText.find("tx.cluster_sum ") != std::string::npos;
+        CHECK((twoKernels[k].irText.find("tx.cluster_sum_buffers = 2 : i32") !=
+               std::string::npos) == hasSums);
+        if (!hasSums)
+          continue;
+        ++clustered;
+        INFO(twoKernels[k].name);
+        CHECK(countOf(ptxOf(twoKernels[k]), "barrier.cluster.wait") <
+              countOf(ptxOf(oneKernels[k]), "barrier.cluster.wait"));
+      }
+      CHECK(clustered == 1);
+      compileAll(config, two);
+    }
+  }
 }
 
 TEST_CASE("long rows merge in a cluster of programs on sm_90a, sharing "

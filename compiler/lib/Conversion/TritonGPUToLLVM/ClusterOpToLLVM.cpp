@@ -6,6 +6,16 @@
 // scratch, passes a cluster barrier, and every thread adds up the elements
 // it holds from the scratch of every program of the cluster.
 //
+// With one buffer (the scratch every op shares) a second cluster barrier
+// follows the reads, so that no program writes the scratch, or exits, while
+// others still read it. With two (tx.cluster_sum_buffers = 2), in the
+// dedicated area, the sums of a kernel take them in turn, chosen by a parity
+// every thread keeps (an alloca that LLVM promotes to a register): a program
+// writes the buffer that the sum before the previous one read, and every
+// program finished those reads before it arrived at the previous sum's
+// barrier, which the writer has passed. Only the exit still needs the
+// second barrier: one before each return of the kernel.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Utility.h"
@@ -89,6 +99,34 @@ void clusterBarrier(OpBuilder &b, Location loc) {
   NVVM::ClusterWaitOp::create(b, loc, /*aligned=*/b.getUnitAttr());
 }
 
+/// Marks the alloca of a kernel's cluster-sum buffer parity until
+/// finishClusterSumBuffers has added the barriers before its returns.
+constexpr llvm::StringLiteral kClusterParityAttr = "tritium.cluster_parity";
+
+/// The kernel's cluster-sum parity cell (an i32 that starts at 0), created
+/// at the start of its entry block by the first sum that asks for it.
+Value clusterParityCell(ConversionPatternRewriter &rewriter, Location loc,
+                        Operation *op) {
+  Region *body = nullptr;
+  if (auto func = op->getParentOfType<LLVM::LLVMFuncOp>())
+    body = &func.getBody();
+  else
+    body = &op->getParentOfType<FunctionOpInterface>().getFunctionBody();
+  Block &entry = body->front();
+  for (Operation &candidate : entry)
+    if (isa<LLVM::AllocaOp>(candidate) && candidate.hasAttr(kClusterParityAttr))
+      return candidate.getResult(0);
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(&entry);
+  Value one = i32Const(rewriter, loc, 1);
+  auto cell = LLVM::AllocaOp::create(
+      rewriter, loc, LLVM::LLVMPointerType::get(rewriter.getContext()),
+      rewriter.getI32Type(), one, /*alignment=*/4);
+  cell->setAttr(kClusterParityAttr, rewriter.getUnitAttr());
+  LLVM::StoreOp::create(rewriter, loc, i32Const(rewriter, loc, 0), cell);
+  return cell;
+}
+
 struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
   ClusterSumOpConversion(TritiumTypeConverter &converter,
                          LoweringContext &state)
@@ -122,7 +160,27 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
     auto clusterPtr = LLVM::LLVMPointerType::get(
         context, static_cast<unsigned>(NVVM::NVVMMemorySpace::SharedCluster));
     int64_t numElements = type.getNumElements();
-    Value base = sharedScratch(rewriter, loc, op, state, numElements * 4);
+    const bool doubleBuffered = state.doubleBufferedSums.contains(op);
+    Value base;
+    if (doubleBuffered) {
+      // This sum's buffer, and the other one for the next sum.
+      Value cell = clusterParityCell(rewriter, loc, op);
+      Value parity =
+          LLVM::LoadOp::create(rewriter, loc, rewriter.getI32Type(), cell, 4);
+      LLVM::StoreOp::create(rewriter, loc,
+                            LLVM::XOrOp::create(rewriter, loc, parity,
+                                                i32Const(rewriter, loc, 1)),
+                            cell);
+      Value offset = LLVM::MulOp::create(
+          rewriter, loc, parity,
+          i32Const(rewriter, loc, state.clusterSumBufferBytes));
+      base = LLVM::GEPOp::create(
+          rewriter, loc, sharedPtr, rewriter.getI8Type(),
+          dedicatedShared(rewriter, loc, state.clusterSumOffset),
+          ValueRange{offset});
+    } else {
+      base = sharedScratch(rewriter, loc, op, state, numElements * 4);
+    }
 
     // Each thread writes the elements it holds at their row-major index
     // (threads holding the same element write the same value), `width`
@@ -192,8 +250,10 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
       sums.append(sum.begin(), sum.end());
     }
     // No program may leave (or write this scratch again) while others
-    // still read it.
-    clusterBarrier(rewriter, loc);
+    // still read it. (With two buffers the next sum writes the other one,
+    // and the kernel's returns pass this barrier.)
+    if (!doubleBuffered)
+      clusterBarrier(rewriter, loc);
     rewriter.replaceOp(op, pack(rewriter, loc, structType, sums));
     return success();
   }
@@ -202,6 +262,44 @@ struct ClusterSumOpConversion : public OpConversionPattern<tx::ClusterSumOp> {
 };
 
 } // namespace
+
+void mlir::triton::planClusterSumBuffers(ModuleOp module,
+                                         LoweringContext &state) {
+  int64_t largest = 0;
+  module.walk([&](tx::ClusterSumOp op) {
+    if (tx::TritiumDialect::getClusterSumBuffers(op) != 2 ||
+        tx::TritiumDialect::getClusterSize(op) < 2)
+      return;
+    state.doubleBufferedSums.insert(op);
+    largest = std::max(largest, op.getSrc().getType().getNumElements() * 4);
+  });
+  if (state.doubleBufferedSums.empty())
+    return;
+  // 16-byte aligned for the sums' vector accesses. The pass checks the
+  // kernel's total shared memory against the target's limit.
+  state.clusterSumOffset = llvm::alignTo(state.dedicatedBytes, 16);
+  state.clusterSumBufferBytes = llvm::alignTo(largest, 16);
+  state.dedicatedBytes =
+      state.clusterSumOffset + 2 * state.clusterSumBufferBytes;
+}
+
+void mlir::triton::finishClusterSumBuffers(ModuleOp module) {
+  module.walk([](LLVM::LLVMFuncOp func) {
+    if (func.getBody().empty())
+      return;
+    Operation *cell = nullptr;
+    for (Operation &op : func.getBody().front())
+      if (isa<LLVM::AllocaOp>(op) && op.hasAttr(kClusterParityAttr))
+        cell = &op;
+    if (!cell)
+      return;
+    cell->removeAttr(kClusterParityAttr);
+    func.walk([](LLVM::ReturnOp ret) {
+      OpBuilder builder(ret);
+      clusterBarrier(builder, ret.getLoc());
+    });
+  });
+}
 
 void mlir::triton::populateClusterOpToLLVMPatterns(
     TritiumTypeConverter &converter, RewritePatternSet &patterns,

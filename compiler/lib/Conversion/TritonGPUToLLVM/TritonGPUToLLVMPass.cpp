@@ -120,6 +120,7 @@ struct ConvertTritonGPUToLLVM
     planAsyncOperandCopies(module, state);
     if (failed(planStagingSlots(module, state)))
       return signalPassFailure();
+    planClusterSumBuffers(module, state);
 
     TritiumTypeConverter converter(context);
     RewritePatternSet patterns(context);
@@ -147,6 +148,7 @@ struct ConvertTritonGPUToLLVM
     target.addLegalOp<ModuleOp>();
     if (failed(applyFullConversion(module, target, std::move(patterns))))
       return signalPassFailure();
+    finishClusterSumBuffers(module);
     // Only the whole lowered module shows which scratch barriers are
     // redundant and how large the scratch regions are.
     unsigned sharedBytes = lowering::assignScratchRegions(module, state);

@@ -209,7 +209,8 @@ Value lowering::dedicatedShared(OpBuilder &b, Location loc, unsigned offset) {
 //    two cluster barriers, and the second one waits for every program: so
 //    no remote read is pending when a later op takes the region, even with
 //    its CTA barrier dropped (a cluster barrier is not counted as one here,
-//    which only keeps barriers that are not needed).
+//    which only keeps barriers that are not needed); sums with two buffers
+//    take theirs in the dedicated area, not here.
 // Region 1 starts after the largest extent used at offset 0, so the two never
 // overlap. It must not cost occupancy: the plan is kept only if the kernel's
 // shared memory still allows as many blocks per SM as with one region (or as

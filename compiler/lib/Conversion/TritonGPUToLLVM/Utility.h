@@ -11,6 +11,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 #include <map>
 
 namespace mlir::triton {
@@ -63,6 +65,11 @@ struct LoweringContext {
     unsigned groupBytes() const { return width * elementBytes; }
   };
   std::map<int32_t, StagingSlot> stagingSlots;
+  /// The tx.cluster_sums of kernels with two cluster-sum buffers
+  /// (planClusterSumBuffers), and where those buffers lie in the dedicated
+  /// area: `clusterSumOffset` and `clusterSumOffset + clusterSumBufferBytes`.
+  llvm::DenseSet<Operation *> doubleBufferedSums;
+  unsigned clusterSumOffset = 0, clusterSumBufferBytes = 0;
 };
 
 namespace lowering {
@@ -187,6 +194,14 @@ void populateDebugOpToLLVMPatterns(TritiumTypeConverter &converter,
 void populateClusterOpToLLVMPatterns(TritiumTypeConverter &converter,
                                      RewritePatternSet &patterns,
                                      LoweringContext &state);
+/// Before the conversion: the two buffers, in the dedicated area, of the
+/// cluster sums of kernels with tx.cluster_sum_buffers = 2 (each as large as
+/// the largest such sum).
+void planClusterSumBuffers(ModuleOp module, LoweringContext &state);
+/// After the conversion: the cluster barrier before every return of a
+/// kernel whose sums took two buffers in turn (its last sum's remote reads
+/// end before any program of the cluster exits).
+void finishClusterSumBuffers(ModuleOp module);
 void populateDotOpToLLVMPatterns(TritiumTypeConverter &converter,
                                  RewritePatternSet &patterns,
                                  LoweringContext &state);

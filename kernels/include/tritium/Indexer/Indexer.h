@@ -138,6 +138,11 @@ struct PlanOverrides {
   /// launch, no candidates, no merge (1); or a select per chunk and a merge
   /// (0); -1: the planner's.
   int clusterSelect = -1;
+  /// Plans with clusters (cluster=N, select_cluster=1): the cluster sums
+  /// take two buffers in turn, one cluster barrier a sum (2), or share the
+  /// scratch, two a sum (1) (IndexerPlan::clusterSumBuffers); 0: the
+  /// planner's.
+  int clusterSumBuffers = 0;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -148,7 +153,8 @@ struct PlanOverrides {
            pqPairSelect >= 0 || pqTupleCounts >= 0 || emitChunks ||
            strengthReduction >= 0 || emitSparseStores >= 0 ||
            countMaxRegisters || countStages || emitStages ||
-           countL2Ahead >= 0 || countL2Fetch >= 0 || clusterSelect >= 0;
+           countL2Ahead >= 0 || countL2Fetch >= 0 || clusterSelect >= 0 ||
+           clusterSumBuffers;
   }
 };
 
@@ -343,6 +349,12 @@ struct IndexerPlan {
   /// slot, so each program writes its own chunk's entries and weights. One
   /// launch; the workspace holds nothing.
   bool clusterSelect = false;
+  /// Kernels with clusters (a clustered merge or select): the scratch
+  /// buffers their cluster sums take in turn (the kernels'
+  /// tx.cluster_sum_buffers). 1: the scratch every op shares, a second
+  /// cluster barrier after each sum's reads; 2: two buffers of their own,
+  /// that barrier only before the kernel returns.
+  int clusterSumBuffers = 1;
   /// Device memory planned once: candidate keys, then positions (int32
   /// each, at positionsOffset; by tuple counts: each row's counts, 16 bits
   /// a chunk and tuple, two chunks a word, and its order keys (int32), then

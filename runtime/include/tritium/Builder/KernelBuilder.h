@@ -360,6 +360,12 @@ public:
   /// scheduled together and clusterSum exchanges data between them. Sets
   /// tx.cluster_size.
   void setClusterSize(int programs);
+  /// How many scratch buffers the kernel's clusterSums take in turn, 1 (the
+  /// default: the shared scratch, two cluster barriers a sum) or 2 (shared
+  /// memory of their own, each as large as the largest sum: one cluster
+  /// barrier a sum and one before the kernel returns). Sets
+  /// tx.cluster_sum_buffers.
+  void setClusterSumBuffers(int buffers);
   /// This program's rank in its cluster (program_id(0) % cluster size; 0
   /// without clusters), i32.
   Value clusterRank();

@@ -42,6 +42,14 @@ int TritiumDialect::getClusterSize(Operation *op) {
   return size ? static_cast<int>(size.getInt()) : 1;
 }
 
+int TritiumDialect::getClusterSumBuffers(Operation *op) {
+  Operation *kernel = op->getParentOfType<triton::FuncOp>();
+  if (!kernel)
+    kernel = op;
+  auto buffers = kernel->getAttrOfType<IntegerAttr>(kClusterSumBuffersAttrName);
+  return buffers ? static_cast<int>(buffers.getInt()) : 1;
+}
+
 LogicalResult
 TritiumDialect::verifyOperationAttribute(Operation *op,
                                          NamedAttribute attribute) {
@@ -61,6 +69,17 @@ TritiumDialect::verifyOperationAttribute(Operation *op,
         !llvm::is_contained({64, 128, 256}, bytes.getInt()))
       return op->emitError()
              << kL2PrefetchAttrName << " must be an i32 of 64, 128 or 256";
+    return success();
+  }
+  if (attribute.getName() == kClusterSumBuffersAttrName) {
+    if (!isa<triton::FuncOp>(op))
+      return op->emitError()
+             << kClusterSumBuffersAttrName << " belongs on a tt.func";
+    auto buffers = dyn_cast<IntegerAttr>(attribute.getValue());
+    if (!buffers || !buffers.getType().isInteger(32) ||
+        (buffers.getInt() != 1 && buffers.getInt() != 2))
+      return op->emitError()
+             << kClusterSumBuffersAttrName << " must be an i32, 1 or 2";
     return success();
   }
   if (attribute.getName() != kClusterSizeAttrName)

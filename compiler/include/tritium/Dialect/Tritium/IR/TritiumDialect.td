@@ -29,6 +29,17 @@ def Tritium_Dialect : Dialect {
     /// The cluster size of `op`'s kernel; 1 without the attribute.
     static int getClusterSize(::mlir::Operation *op);
     static constexpr int kMaxClusterSize = 8;
+    /// i32 attribute of a `tt.func` with clusters, 1 (the default) or 2: how
+    /// many scratch buffers its `tx.cluster_sum`s take in turn. With one,
+    /// each sum passes two cluster barriers (after the writes, and after the
+    /// reads, before anyone writes that scratch again); with two, in shared
+    /// memory of their own, only the first, and the kernel passes one more
+    /// before it returns: a program writes the buffer whose remote reads
+    /// ended before every program arrived at the previous sum's barrier.
+    static constexpr ::llvm::StringLiteral kClusterSumBuffersAttrName =
+        "tx.cluster_sum_buffers";
+    /// The cluster-sum buffers of `op`'s kernel; 1 without the attribute.
+    static int getClusterSumBuffers(::mlir::Operation *op);
     /// Unit attribute of a `tt.store`: the store writes few elements at
     /// data-dependent addresses (a compaction of a sparse selection, most
     /// lanes masked off), so the layout pass writes it in its mask's layout
