@@ -34,20 +34,22 @@ void TritiumDialect::initialize() {
   addInterfaces<TritiumInlinerInterface>();
 }
 
-int TritiumDialect::getClusterSize(Operation *op) {
+/// The integer attribute `name` of `op`'s kernel (its tt.func, or `op`
+/// itself outside one), or 1 without it.
+static int kernelAttrOrOne(Operation *op, StringRef name) {
   Operation *kernel = op->getParentOfType<triton::FuncOp>();
   if (!kernel)
     kernel = op;
-  auto size = kernel->getAttrOfType<IntegerAttr>(kClusterSizeAttrName);
-  return size ? static_cast<int>(size.getInt()) : 1;
+  auto value = kernel->getAttrOfType<IntegerAttr>(name);
+  return value ? static_cast<int>(value.getInt()) : 1;
+}
+
+int TritiumDialect::getClusterSize(Operation *op) {
+  return kernelAttrOrOne(op, kClusterSizeAttrName);
 }
 
 int TritiumDialect::getClusterSumBuffers(Operation *op) {
-  Operation *kernel = op->getParentOfType<triton::FuncOp>();
-  if (!kernel)
-    kernel = op;
-  auto buffers = kernel->getAttrOfType<IntegerAttr>(kClusterSumBuffersAttrName);
-  return buffers ? static_cast<int>(buffers.getInt()) : 1;
+  return kernelAttrOrOne(op, kClusterSumBuffersAttrName);
 }
 
 LogicalResult
