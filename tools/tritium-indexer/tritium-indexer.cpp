@@ -36,7 +36,8 @@
 //       64, 128 or 256 bytes for the code loads; 0 the hardware's),
 //       select_cluster (exact, sm_90a: a row group's select programs as
 //       one cluster writing the outputs, no merge; 0/1), cluster_buffers
-//       (plans with clusters: the cluster sums' scratch buffers, 1 or 2)
+//       (plans with clusters: the cluster sums' scratch buffers, 1 or 2;
+//       2 by default)
 //   tritium-indexer check [--seed N]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel)
@@ -928,8 +929,8 @@ int commandCheck(const Args &a) {
     mergeVariants.push_back({" cluster=1", PlanOverrides{.mergeCluster = 1}});
     mergeVariants.push_back({" cluster=8", PlanOverrides{.mergeCluster = 8}});
     mergeVariants.push_back(
-        {" cluster=8 cluster_buffers=2",
-         PlanOverrides{.mergeCluster = 8, .clusterSumBuffers = 2}});
+        {" cluster=8 cluster_buffers=1",
+         PlanOverrides{.mergeCluster = 8, .clusterSumBuffers = 1}});
     // Rows of 3 merge tiles (49152 slots): a cluster of 4, one program
     // without slots.
     IndexerConfig threeTiles = findCase("exact-gqa-128k").config;
@@ -948,7 +949,7 @@ int commandCheck(const Args &a) {
   // inputs, every exact edge shape the option fits (one chunk a row, no
   // cluster, among them) and every exact case.
   // With joint=1 the heads of a program are selected together; with
-  // cluster_buffers=2 the sums take two buffers in turn.
+  // cluster_buffers=1 the sums share the scratch (two barriers a sum).
   if (archHasWgmma(device.arch())) {
     for (const auto &[suffix, cluster] :
          {std::pair{std::string(" select_cluster=1"),
@@ -956,8 +957,8 @@ int commandCheck(const Args &a) {
           std::pair{std::string(" select_cluster=1 joint=1"),
                     PlanOverrides{.jointHeadSelect = 1, .clusterSelect = 1}},
           std::pair{
-              std::string(" select_cluster=1 cluster_buffers=2"),
-              PlanOverrides{.clusterSelect = 1, .clusterSumBuffers = 2}}}) {
+              std::string(" select_cluster=1 cluster_buffers=1"),
+              PlanOverrides{.clusterSelect = 1, .clusterSumBuffers = 1}}}) {
       auto fits = [&](const IndexerConfig &c) {
         try {
           planIndexer(c, device.multiprocessorCount(), cluster);

@@ -352,8 +352,9 @@ struct IndexerPlan {
   /// Kernels with clusters (a clustered merge or select): the scratch
   /// buffers their cluster sums take in turn (the kernels'
   /// tx.cluster_sum_buffers). 1: the scratch every op shares, a second
-  /// cluster barrier after each sum's reads; 2: two buffers of their own,
-  /// that barrier only before the kernel returns.
+  /// cluster barrier after each sum's reads; 2 (the planner's wherever
+  /// there are cluster sums): two buffers of their own, that barrier only
+  /// before the kernel returns.
   int clusterSumBuffers = 1;
   /// Device memory planned once: candidate keys, then positions (int32
   /// each, at positionsOffset; by tuple counts: each row's counts, 16 bits
