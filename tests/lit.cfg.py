@@ -37,3 +37,11 @@ if os.path.exists(_ptxas):
     config.ptxas_path = _ptxas
 else:
     lit_config.note("ptxas not found: PTX assembly checks are skipped")
+
+# The fake CUDA driver (tests/Runtime/FakeCuda.h): tools that need a driver
+# load, compile and "launch" against it on machines without a GPU.
+_fake_cuda = os.path.join(config.tritium_obj_root, "tests", "Runtime",
+                          "libtritium-fake-cuda.so")
+if os.path.exists(_fake_cuda):
+    config.available_features.add("fake-cuda")
+    config.substitutions.append(("%fake_cuda", _fake_cuda))
