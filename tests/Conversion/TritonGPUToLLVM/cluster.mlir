@@ -28,6 +28,7 @@
 // RUN: tritiumc %t/buffers.ttir --arch=sm_90a --emit=ptx -o %t/buffers.ptx
 // RUN: FileCheck %s --check-prefix=PTXB < %t/buffers.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/buffers.ptx -o %t/buffers.cubin %}
+// RUN: tritium-opt %t/sizes.ttir --tritium-ttir-to-llvm | FileCheck %s --check-prefix=SIZES
 
 //--- sum.ttir
 
@@ -216,5 +217,45 @@ tt.func public @rounds(%keys: !tt.ptr<i32> {tt.divisibility = 16 : i32}, %out: !
   %os = tt.splat %out : !tt.ptr<i32> -> tensor<64x!tt.ptr<i32>>
   %op = tt.addptr %os, %b : tensor<64x!tt.ptr<i32>>, tensor<64xi32>
   tt.store %op, %acc : tensor<64x!tt.ptr<i32>>
+  tt.return
+}
+
+//--- sizes.ttir
+
+// Sums of 512 and 64 floats: both buffers are as large as the largest sum
+// (2048 bytes), after the scratch (1024 bytes here) in the dedicated area,
+// so the kernel's shared memory is 1024 + 2 x 2048; the second sum takes
+// the other buffer (parity flipped by the first), the return one barrier.
+// SIZES: ttg.shared = 5120 : i32
+// SIZES: %[[BYTES:.*]] = llvm.mlir.constant(2048 : i32) : i32
+// SIZES: %[[P0:.*]] = llvm.load %[[CELL:.*]] {alignment = 4 : i64} : !llvm.ptr -> i32
+// SIZES: %[[OFF0:.*]] = llvm.mul %[[P0]], %[[BYTES]] : i32
+// SIZES: %[[AREA:.*]] = llvm.getelementptr %{{.*}}[1024] : (!llvm.ptr<3>) -> !llvm.ptr<3>, i8
+// SIZES: llvm.getelementptr %[[AREA]][%[[OFF0]]]
+// SIZES: nvvm.cluster.wait
+// SIZES-NOT: nvvm.cluster.wait
+// SIZES: %[[P1:.*]] = llvm.load %[[CELL]] {alignment = 4 : i64} : !llvm.ptr -> i32
+// SIZES: %[[OFF1:.*]] = llvm.mul %[[P1]], %[[BYTES]] : i32
+// SIZES: llvm.getelementptr %[[AREA]][%[[OFF1]]]
+// SIZES: nvvm.cluster.wait
+// SIZES-NOT: nvvm.cluster.wait
+// SIZES: nvvm.cluster.arrive {aligned}
+// SIZES-NEXT: nvvm.cluster.wait {aligned}
+// SIZES-NEXT: llvm.return
+tt.func public @two_sizes(%in: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %out: !tt.ptr<f32> {tt.divisibility = 16 : i32}) attributes {tx.cluster_size = 2 : i32, tx.cluster_sum_buffers = 2 : i32} {
+  %r = tt.make_range {end = 512 : i32, start = 0 : i32} : tensor<512xi32>
+  %ps = tt.splat %in : !tt.ptr<f32> -> tensor<512x!tt.ptr<f32>>
+  %pp = tt.addptr %ps, %r : tensor<512x!tt.ptr<f32>>, tensor<512xi32>
+  %x = tt.load %pp : tensor<512x!tt.ptr<f32>>
+  %s = tx.cluster_sum %x : tensor<512xf32>
+  %small = arith.constant dense<1.0> : tensor<64xf32>
+  %t = tx.cluster_sum %small : tensor<64xf32>
+  %os = tt.splat %out : !tt.ptr<f32> -> tensor<512x!tt.ptr<f32>>
+  %op = tt.addptr %os, %r : tensor<512x!tt.ptr<f32>>, tensor<512xi32>
+  tt.store %op, %s : tensor<512x!tt.ptr<f32>>
+  %b = tt.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32>
+  %os2 = tt.splat %out : !tt.ptr<f32> -> tensor<64x!tt.ptr<f32>>
+  %op2 = tt.addptr %os2, %b : tensor<64x!tt.ptr<f32>>, tensor<64xi32>
+  tt.store %op2, %t : tensor<64x!tt.ptr<f32>>
   tt.return
 }
