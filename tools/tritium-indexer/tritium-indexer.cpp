@@ -68,6 +68,7 @@
 #include "tritium/Runtime/Runtime.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -79,6 +80,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace tritium;
@@ -683,6 +685,44 @@ int commandPrecompile() {
   return 0;
 }
 
+/// Compiles the kernels of every (configuration, overrides) pair for
+/// `device` on all the host's cores at once, into the process's memory
+/// cache (and the disk cache where it is on). A pair that fails to plan or
+/// compile is left to its check, which reports it.
+void precompileAll(
+    const std::vector<std::pair<IndexerConfig, PlanOverrides>> &pairs,
+    const Device &device) {
+  if (pairs.empty())
+    return;
+  IndexerOptions base;
+  base.arch = device.arch();
+  base.multiprocessors = device.multiprocessorCount();
+  std::atomic<size_t> next{0};
+  const unsigned threads =
+      std::clamp(std::thread::hardware_concurrency(), 1u, 32u);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t)
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < pairs.size(); i = next++) {
+        try {
+          IndexerOptions options = base;
+          options.overrides = pairs[i].second;
+          precompileIndexer(pairs[i].first, options);
+        } catch (const std::exception &) {
+        }
+      }
+    });
+  for (std::thread &worker : workers)
+    worker.join();
+  std::printf(
+      "kernels of the checks (%zu) compiled on %u threads in %.1f s\n",
+      pairs.size(), threads,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count());
+  std::fflush(stdout);
+}
+
 int commandCheck(const Args &a) {
   Device device = Device::get(0);
   int failures = 0, count = 0;
@@ -694,11 +734,19 @@ int commandCheck(const Args &a) {
              return name.find(t) != std::string::npos;
            });
   };
+  // The checks run twice: first only collecting the Indexers they build
+  // (`collecting`), whose kernels then compile on every core of the host at
+  // once, so that each Indexer of the second pass finds them in the
+  // process's cache (session 21 on an H100 host: the whole check took
+  // over 200 s with the kernels compiled one by one, 72 s with them all
+  // cached).
+  bool collecting = false;
+  std::vector<std::pair<IndexerConfig, PlanOverrides>> toCompile;
   // Reports one check: `body` returns "" where every output matched, else
   // what did not; an exception is a failure too.
   auto report = [&](const std::string &name,
                     const std::function<std::string()> &body) {
-    if (!selected(name))
+    if (collecting || !selected(name))
       return;
     ++count;
     std::string verdict;
@@ -729,6 +777,11 @@ int commandCheck(const Args &a) {
   auto one = [&](const std::string &name, const IndexerConfig &c,
                  InputOptions options, PlanOverrides overrides = {},
                  bool launchAsGraph = true) {
+    if (collecting) {
+      if (selected(name))
+        toCompile.push_back({c, overrides});
+      return;
+    }
     report(name, [&] {
       IndexerOptions indexerOptions;
       indexerOptions.overrides = overrides;
@@ -744,261 +797,270 @@ int commandCheck(const Args &a) {
       return mismatch;
     });
   };
-  for (const auto &[name, c] : edgeShapes())
-    one(name, c, {.seed = a.seed + 1});
-  // Ties, NaN and inf: the hard inputs of a top-K.
-  auto hardInputs = [](uint64_t seed) {
-    return InputOptions{.seed = seed,
-                        .tieFraction = 0.3,
-                        .nanFraction = 0.01,
-                        .infFraction = 0.01};
-  };
-  auto tiesShape = [](ScoreKind score) {
-    return edgeShapes()[score == ScoreKind::PQ ? 0 : 11].second;
-  };
-  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
-    one(std::string(scoreKindName(score)) + " ties+NaN+inf", tiesShape(score),
-        hardInputs(a.seed + 2));
-  // run() launching each kernel itself (launchAsGraph off; every other run
-  // here replays its launches as a graph): the hard inputs and every case.
-  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
-    one(std::string(scoreKindName(score)) + " ties+NaN+inf direct launches",
-        tiesShape(score), hardInputs(a.seed + 35), {}, false);
-  for (const BenchmarkCase &bc : benchmarkCases())
-    one(std::string(bc.name) + " direct launches", bc.config,
-        {.seed = a.seed + 36}, {}, false);
-  // One Indexer over two sets of buffers in turn (a graph recorded for
-  // each, then replayed): each call's outputs against its own reference.
-  for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
-    report(std::string(scoreKindName(score)) + " two buffer sets in turn", [&] {
-      const IndexerConfig c = tiesShape(score);
-      Indexer indexer(c);
-      std::vector<HostInputs> in;
-      std::vector<HostOutputs> ref, got;
-      std::vector<std::unique_ptr<DeviceProblem>> problems;
-      for (int set = 0; set < 2; ++set) {
-        in.push_back(generateInputs(c, {.seed = a.seed + 37 + set}));
-        ref.push_back(computeReference(c, in.back()));
-        got.push_back(HostOutputs::allocate(c));
-        problems.push_back(
-            std::make_unique<DeviceProblem>(device, in.back(), got.back()));
-      }
-      for (int set : {0, 1, 0, 1})
-        if (std::string mismatch = runOnce(indexer, c, in[set], ref[set],
-                                           got[set], *problems[set]);
-            !mismatch.empty())
-          return "(set " + std::to_string(set) + ") " + mismatch;
-      return std::string();
-    });
-  for (const BenchmarkCase &bc : benchmarkCases())
-    one(std::string(bc.name), bc.config, {.seed = a.seed + 3});
-  // Select programs scoring other numbers of heads (the plan's other
-  // shapes): pq 2 or 4 adjacent heads (every pq case), exact 1, 2 or all G
-  // query heads of a kv head (exact-gqa-32k).
-  auto headsRuns = [&](ScoreKind score, std::initializer_list<int64_t> counts,
-                       uint64_t seed) {
-    const IndexerConfig ties = tiesShape(score);
-    for (int64_t heads : counts) {
-      PlanOverrides overrides;
-      overrides.headsPerProgram = heads;
-      std::string suffix = " heads=" + std::to_string(heads);
-      if (score == ScoreKind::PQ || ties.G() % heads == 0)
-        one(std::string(scoreKindName(score)) + " ties+NaN+inf" + suffix, ties,
-            hardInputs(seed), overrides);
-      for (const BenchmarkCase &bc : benchmarkCases())
-        if (bc.config.score == score &&
-            (score == ScoreKind::PQ ||
-             bc.name == std::string_view("exact-gqa-32k")))
-          one(std::string(bc.name) + suffix, bc.config, {.seed = seed + 1},
-              overrides);
-    }
-  };
-  headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
-  // pq select programs taking 1, 2 or all of their row group's chunks in
-  // turn (those the planner does not choose).
-  for (const BenchmarkCase &bc : benchmarkCases()) {
-    if (bc.config.score != ScoreKind::PQ)
-      continue;
-    const IndexerPlan plan = planIndexer(bc.config, 132);
-    for (int64_t chunks : {int64_t(1), int64_t(2), plan.splits})
-      if (chunks != plan.chunksPerProgram && plan.splits % chunks == 0)
-        one(std::string(bc.name) + " chunks=" + std::to_string(chunks),
-            bc.config, {.seed = a.seed + 5},
-            PlanOverrides{.chunksPerProgram = chunks});
-  }
-  headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
-  // exact heads selected in a loop (--plan head_loop): the hard inputs with
-  // it on, every exact case the other way from its plan.
-  one("exact ties+NaN+inf head_loop=1", tiesShape(ScoreKind::Exact),
-      hardInputs(a.seed + 11), PlanOverrides{.exactHeadLoop = 1});
-  for (const BenchmarkCase &bc : benchmarkCases())
-    if (bc.config.score == ScoreKind::Exact) {
-      const bool looped = planIndexer(bc.config, 132).exactHeadLoop;
-      one(std::string(bc.name) + (looped ? " head_loop=0" : " head_loop=1"),
-          bc.config, {.seed = a.seed + 12},
-          PlanOverrides{.exactHeadLoop = looped ? 0 : 1});
-    }
-  // pq options both ways: every pq edge shape and the hard inputs with
-  // `key` set to `edgeValue`, every pq case the other way from its plan.
-  auto pqBothWays = [&](const std::string &key, int edgeValue,
-                        bool IndexerPlan::*planned, int PlanOverrides::*field,
-                        uint64_t seed) {
-    PlanOverrides edge;
-    edge.*field = edgeValue;
-    const std::string edgeSuffix = " " + key + "=" + std::to_string(edgeValue);
-    one("pq ties+NaN+inf" + edgeSuffix, tiesShape(ScoreKind::PQ),
-        hardInputs(seed), edge);
-    for (const auto &[name, shape] : edgeShapes())
-      if (shape.score == ScoreKind::PQ)
-        one(name + edgeSuffix, shape, {.seed = seed + 1}, edge);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::PQ) {
-        const bool on = planIndexer(bc.config, 132).*planned;
-        PlanOverrides flipped;
-        flipped.*field = on ? 0 : 1;
-        one(std::string(bc.name) + " " + key + (on ? "=0" : "=1"), bc.config,
-            {.seed = seed + 2}, flipped);
-      }
-  };
-  // pq selects over the code tuples (--plan pairs) on, and pq by tuple
-  // counts (--plan counts, the planner's default for pq) off: the select
-  // and merge.
-  pqBothWays("pairs", 1, &IndexerPlan::pqPairSelect,
-             &PlanOverrides::pqPairSelect, a.seed + 13);
-  pqBothWays("counts", 0, &IndexerPlan::pqTupleCounts,
-             &PlanOverrides::pqTupleCounts, a.seed + 16);
-  // pq-128k's select over the keys (its select-and-merge plan selects over
-  // the tuples, and neither run above turns both off).
-  one("pq-128k counts=0 pairs=0", findCase("pq-128k").config,
-      {.seed = a.seed + 20},
-      PlanOverrides{.pqPairSelect = 0, .pqTupleCounts = 0});
-  // pq by tuple counts with emit programs of several count chunks (--plan
-  // emit_chunks): the hard inputs (a row of 2 chunks, one emit program), a
-  // row of 3 chunks (the second emit program's second chunk past the row),
-  // every pq case with half its chunk and 2 chunks an emit program.
-  {
-    const PlanOverrides pairOfChunks{.chunk = 4096, .emitChunks = 2};
-    one("pq ties+NaN+inf emit_chunks=2", tiesShape(ScoreKind::PQ),
-        hardInputs(a.seed + 21), pairOfChunks);
-    IndexerConfig threeChunks = tiesShape(ScoreKind::PQ);
-    threeChunks.Sk = 10000;
-    one("pq 3 chunks emit_chunks=2", threeChunks, {.seed = a.seed + 22},
-        pairOfChunks);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::PQ)
-        one(std::string(bc.name) + " emit_chunks=2", bc.config,
-            {.seed = a.seed + 23},
-            PlanOverrides{.chunk = planIndexer(bc.config, 132).chunk / 2,
-                          .emitChunks = 2});
-  }
-  // The staged loops (tt.num_stages, tritium-stage-loads), both forced: the
-  // count's code tiles (off by default) and the emit's tuple indices (the
-  // default only where the emit has no register prefetch), on every pq
-  // edge shape, the hard inputs and every pq case.
-  {
-    const PlanOverrides staged{.countStages = 3, .emitStages = 2};
-    const std::string suffix = " count_stages=3 emit_stages=2";
-    one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
-        hardInputs(a.seed + 24), staged);
-    for (const auto &[name, shape] : edgeShapes())
-      if (shape.score == ScoreKind::PQ)
-        one(name + suffix, shape, {.seed = a.seed + 25}, staged);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::PQ)
-        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 26},
-            staged);
-  }
-  // The count's tiles asked of L2 ahead (tx.prefetch_l2; a hint: the
-  // results must not change): every key-major pq edge shape with heavy
-  // positions (the option's domain), the hard inputs and every pq case.
-  {
-    const PlanOverrides ahead{.countL2Ahead = 3};
-    const std::string suffix = " count_l2_ahead=3";
-    one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
-        hardInputs(a.seed + 27), ahead);
-    for (const auto &[name, shape] : edgeShapes())
-      if (shape.score == ScoreKind::PQ && shape.heavy > 0 &&
-          shape.pq.codebookLayout == CodebookLayout::KeyMajor)
-        one(name + suffix, shape, {.seed = a.seed + 28}, ahead);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::PQ)
-        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 29},
-            ahead);
-  }
-  // The count's code loads with L2 fills of 256 bytes (a hint: the
-  // results must not change): the hard inputs and every pq case.
-  {
-    const PlanOverrides fetch{.countL2Fetch = 256};
-    const std::string suffix = " count_l2_fetch=256";
-    one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
-        hardInputs(a.seed + 33), fetch);
-    for (const BenchmarkCase &bc : benchmarkCases())
-      if (bc.config.score == ScoreKind::PQ)
-        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 34},
-            fetch);
-  }
-  // The merge options the planner leaves off: fused into the select launch,
-  // and (sm_90a) the merge launch overlapping the select's; and the merge
-  // of one program per row (cluster=1, where the planner clusters rows of
-  // 2-8 tiles) or in clusters of 8 (most programs with no or few slots,
-  // ties spread over them). The hard inputs and every case.
-  std::vector<std::pair<std::string, PlanOverrides>> mergeVariants;
-  mergeVariants.push_back({" fused=1", PlanOverrides{.fusedMerge = 1}});
-  if (archHasWgmma(device.arch())) {
-    mergeVariants.push_back({" overlap=1", PlanOverrides{.overlapMerge = 1}});
-    mergeVariants.push_back({" cluster=1", PlanOverrides{.mergeCluster = 1}});
-    mergeVariants.push_back({" cluster=8", PlanOverrides{.mergeCluster = 8}});
-    mergeVariants.push_back(
-        {" cluster=8 cluster_buffers=1",
-         PlanOverrides{.mergeCluster = 8, .clusterSumBuffers = 1}});
-    // Rows of 3 merge tiles (49152 slots): a cluster of 4, one program
-    // without slots.
-    IndexerConfig threeTiles = findCase("exact-gqa-128k").config;
-    threeTiles.Sk = 196608;
-    one("exact rows of 3 merge tiles", threeTiles, {.seed = a.seed + 10}, {});
-  }
-  for (const auto &[suffix, overrides] : mergeVariants) {
+  auto allChecks = [&] {
+    for (const auto &[name, c] : edgeShapes())
+      one(name, c, {.seed = a.seed + 1});
+    // Ties, NaN and inf: the hard inputs of a top-K.
+    auto hardInputs = [](uint64_t seed) {
+      return InputOptions{.seed = seed,
+                          .tieFraction = 0.3,
+                          .nanFraction = 0.01,
+                          .infFraction = 0.01};
+    };
+    auto tiesShape = [](ScoreKind score) {
+      return edgeShapes()[score == ScoreKind::PQ ? 0 : 11].second;
+    };
     for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
-      one(std::string(scoreKindName(score)) + " ties+NaN+inf" + suffix,
-          tiesShape(score), hardInputs(a.seed + 8), overrides);
+      one(std::string(scoreKindName(score)) + " ties+NaN+inf", tiesShape(score),
+          hardInputs(a.seed + 2));
+    // run() launching each kernel itself (launchAsGraph off; every other run
+    // here replays its launches as a graph): the hard inputs and every case.
+    for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
+      one(std::string(scoreKindName(score)) + " ties+NaN+inf direct launches",
+          tiesShape(score), hardInputs(a.seed + 35), {}, false);
     for (const BenchmarkCase &bc : benchmarkCases())
-      one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 9},
-          overrides);
-  }
-  // exact selects as clusters writing the outputs (sm_90a): the hard
-  // inputs, every exact edge shape the option fits (one chunk a row, no
-  // cluster, among them) and every exact case.
-  // With joint=1 the heads of a program are selected together; with
-  // cluster_buffers=1 the sums share the scratch (two barriers a sum).
-  if (archHasWgmma(device.arch())) {
-    for (const auto &[suffix, cluster] :
-         {std::pair{std::string(" select_cluster=1"),
-                    PlanOverrides{.clusterSelect = 1}},
-          std::pair{std::string(" select_cluster=1 joint=1"),
-                    PlanOverrides{.jointHeadSelect = 1, .clusterSelect = 1}},
-          std::pair{
-              std::string(" select_cluster=1 cluster_buffers=1"),
-              PlanOverrides{.clusterSelect = 1, .clusterSumBuffers = 1}}}) {
-      auto fits = [&](const IndexerConfig &c) {
-        try {
-          planIndexer(c, device.multiprocessorCount(), cluster);
-          return true;
-        } catch (const Error &) {
-          return false;
-        }
-      };
-      if (fits(tiesShape(ScoreKind::Exact)))
-        one("exact ties+NaN+inf" + suffix, tiesShape(ScoreKind::Exact),
-            hardInputs(a.seed + 37), cluster);
-      for (const auto &[name, shape] : edgeShapes())
-        if (shape.score == ScoreKind::Exact && fits(shape))
-          one(name + suffix, shape, {.seed = a.seed + 38}, cluster);
-      for (const BenchmarkCase &bc : benchmarkCases())
-        if (bc.config.score == ScoreKind::Exact && fits(bc.config))
-          one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 39},
-              cluster);
+      one(std::string(bc.name) + " direct launches", bc.config,
+          {.seed = a.seed + 36}, {}, false);
+    // One Indexer over two sets of buffers in turn (a graph recorded for
+    // each, then replayed): each call's outputs against its own reference.
+    for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
+      report(
+          std::string(scoreKindName(score)) + " two buffer sets in turn", [&] {
+            const IndexerConfig c = tiesShape(score);
+            Indexer indexer(c);
+            std::vector<HostInputs> in;
+            std::vector<HostOutputs> ref, got;
+            std::vector<std::unique_ptr<DeviceProblem>> problems;
+            for (int set = 0; set < 2; ++set) {
+              in.push_back(generateInputs(c, {.seed = a.seed + 37 + set}));
+              ref.push_back(computeReference(c, in.back()));
+              got.push_back(HostOutputs::allocate(c));
+              problems.push_back(std::make_unique<DeviceProblem>(
+                  device, in.back(), got.back()));
+            }
+            for (int set : {0, 1, 0, 1})
+              if (std::string mismatch = runOnce(indexer, c, in[set], ref[set],
+                                                 got[set], *problems[set]);
+                  !mismatch.empty())
+                return "(set " + std::to_string(set) + ") " + mismatch;
+            return std::string();
+          });
+    for (const BenchmarkCase &bc : benchmarkCases())
+      one(std::string(bc.name), bc.config, {.seed = a.seed + 3});
+    // Select programs scoring other numbers of heads (the plan's other
+    // shapes): pq 2 or 4 adjacent heads (every pq case), exact 1, 2 or all G
+    // query heads of a kv head (exact-gqa-32k).
+    auto headsRuns = [&](ScoreKind score, std::initializer_list<int64_t> counts,
+                         uint64_t seed) {
+      const IndexerConfig ties = tiesShape(score);
+      for (int64_t heads : counts) {
+        PlanOverrides overrides;
+        overrides.headsPerProgram = heads;
+        std::string suffix = " heads=" + std::to_string(heads);
+        if (score == ScoreKind::PQ || ties.G() % heads == 0)
+          one(std::string(scoreKindName(score)) + " ties+NaN+inf" + suffix,
+              ties, hardInputs(seed), overrides);
+        for (const BenchmarkCase &bc : benchmarkCases())
+          if (bc.config.score == score &&
+              (score == ScoreKind::PQ ||
+               bc.name == std::string_view("exact-gqa-32k")))
+            one(std::string(bc.name) + suffix, bc.config, {.seed = seed + 1},
+                overrides);
+      }
+    };
+    headsRuns(ScoreKind::PQ, {2, 4}, a.seed + 4);
+    // pq select programs taking 1, 2 or all of their row group's chunks in
+    // turn (those the planner does not choose).
+    for (const BenchmarkCase &bc : benchmarkCases()) {
+      if (bc.config.score != ScoreKind::PQ)
+        continue;
+      const IndexerPlan plan = planIndexer(bc.config, 132);
+      for (int64_t chunks : {int64_t(1), int64_t(2), plan.splits})
+        if (chunks != plan.chunksPerProgram && plan.splits % chunks == 0)
+          one(std::string(bc.name) + " chunks=" + std::to_string(chunks),
+              bc.config, {.seed = a.seed + 5},
+              PlanOverrides{.chunksPerProgram = chunks});
     }
-  }
+    headsRuns(ScoreKind::Exact, {1, 2, 4}, a.seed + 6);
+    // exact heads selected in a loop (--plan head_loop): the hard inputs with
+    // it on, every exact case the other way from its plan.
+    one("exact ties+NaN+inf head_loop=1", tiesShape(ScoreKind::Exact),
+        hardInputs(a.seed + 11), PlanOverrides{.exactHeadLoop = 1});
+    for (const BenchmarkCase &bc : benchmarkCases())
+      if (bc.config.score == ScoreKind::Exact) {
+        const bool looped = planIndexer(bc.config, 132).exactHeadLoop;
+        one(std::string(bc.name) + (looped ? " head_loop=0" : " head_loop=1"),
+            bc.config, {.seed = a.seed + 12},
+            PlanOverrides{.exactHeadLoop = looped ? 0 : 1});
+      }
+    // pq options both ways: every pq edge shape and the hard inputs with
+    // `key` set to `edgeValue`, every pq case the other way from its plan.
+    auto pqBothWays = [&](const std::string &key, int edgeValue,
+                          bool IndexerPlan::*planned, int PlanOverrides::*field,
+                          uint64_t seed) {
+      PlanOverrides edge;
+      edge.*field = edgeValue;
+      const std::string edgeSuffix =
+          " " + key + "=" + std::to_string(edgeValue);
+      one("pq ties+NaN+inf" + edgeSuffix, tiesShape(ScoreKind::PQ),
+          hardInputs(seed), edge);
+      for (const auto &[name, shape] : edgeShapes())
+        if (shape.score == ScoreKind::PQ)
+          one(name + edgeSuffix, shape, {.seed = seed + 1}, edge);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        if (bc.config.score == ScoreKind::PQ) {
+          const bool on = planIndexer(bc.config, 132).*planned;
+          PlanOverrides flipped;
+          flipped.*field = on ? 0 : 1;
+          one(std::string(bc.name) + " " + key + (on ? "=0" : "=1"), bc.config,
+              {.seed = seed + 2}, flipped);
+        }
+    };
+    // pq selects over the code tuples (--plan pairs) on, and pq by tuple
+    // counts (--plan counts, the planner's default for pq) off: the select
+    // and merge.
+    pqBothWays("pairs", 1, &IndexerPlan::pqPairSelect,
+               &PlanOverrides::pqPairSelect, a.seed + 13);
+    pqBothWays("counts", 0, &IndexerPlan::pqTupleCounts,
+               &PlanOverrides::pqTupleCounts, a.seed + 16);
+    // pq-128k's select over the keys (its select-and-merge plan selects over
+    // the tuples, and neither run above turns both off).
+    one("pq-128k counts=0 pairs=0", findCase("pq-128k").config,
+        {.seed = a.seed + 20},
+        PlanOverrides{.pqPairSelect = 0, .pqTupleCounts = 0});
+    // pq by tuple counts with emit programs of several count chunks (--plan
+    // emit_chunks): the hard inputs (a row of 2 chunks, one emit program), a
+    // row of 3 chunks (the second emit program's second chunk past the row),
+    // every pq case with half its chunk and 2 chunks an emit program.
+    {
+      const PlanOverrides pairOfChunks{.chunk = 4096, .emitChunks = 2};
+      one("pq ties+NaN+inf emit_chunks=2", tiesShape(ScoreKind::PQ),
+          hardInputs(a.seed + 21), pairOfChunks);
+      IndexerConfig threeChunks = tiesShape(ScoreKind::PQ);
+      threeChunks.Sk = 10000;
+      one("pq 3 chunks emit_chunks=2", threeChunks, {.seed = a.seed + 22},
+          pairOfChunks);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        if (bc.config.score == ScoreKind::PQ)
+          one(std::string(bc.name) + " emit_chunks=2", bc.config,
+              {.seed = a.seed + 23},
+              PlanOverrides{.chunk = planIndexer(bc.config, 132).chunk / 2,
+                            .emitChunks = 2});
+    }
+    // The staged loops (tt.num_stages, tritium-stage-loads), both forced: the
+    // count's code tiles (off by default) and the emit's tuple indices (the
+    // default only where the emit has no register prefetch), on every pq
+    // edge shape, the hard inputs and every pq case.
+    {
+      const PlanOverrides staged{.countStages = 3, .emitStages = 2};
+      const std::string suffix = " count_stages=3 emit_stages=2";
+      one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
+          hardInputs(a.seed + 24), staged);
+      for (const auto &[name, shape] : edgeShapes())
+        if (shape.score == ScoreKind::PQ)
+          one(name + suffix, shape, {.seed = a.seed + 25}, staged);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        if (bc.config.score == ScoreKind::PQ)
+          one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 26},
+              staged);
+    }
+    // The count's tiles asked of L2 ahead (tx.prefetch_l2; a hint: the
+    // results must not change): every key-major pq edge shape with heavy
+    // positions (the option's domain), the hard inputs and every pq case.
+    {
+      const PlanOverrides ahead{.countL2Ahead = 3};
+      const std::string suffix = " count_l2_ahead=3";
+      one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
+          hardInputs(a.seed + 27), ahead);
+      for (const auto &[name, shape] : edgeShapes())
+        if (shape.score == ScoreKind::PQ && shape.heavy > 0 &&
+            shape.pq.codebookLayout == CodebookLayout::KeyMajor)
+          one(name + suffix, shape, {.seed = a.seed + 28}, ahead);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        if (bc.config.score == ScoreKind::PQ)
+          one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 29},
+              ahead);
+    }
+    // The count's code loads with L2 fills of 256 bytes (a hint: the
+    // results must not change): the hard inputs and every pq case.
+    {
+      const PlanOverrides fetch{.countL2Fetch = 256};
+      const std::string suffix = " count_l2_fetch=256";
+      one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
+          hardInputs(a.seed + 33), fetch);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        if (bc.config.score == ScoreKind::PQ)
+          one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 34},
+              fetch);
+    }
+    // The merge options the planner leaves off: fused into the select launch,
+    // and (sm_90a) the merge launch overlapping the select's; and the merge
+    // of one program per row (cluster=1, where the planner clusters rows of
+    // 2-8 tiles) or in clusters of 8 (most programs with no or few slots,
+    // ties spread over them). The hard inputs and every case.
+    std::vector<std::pair<std::string, PlanOverrides>> mergeVariants;
+    mergeVariants.push_back({" fused=1", PlanOverrides{.fusedMerge = 1}});
+    if (archHasWgmma(device.arch())) {
+      mergeVariants.push_back({" overlap=1", PlanOverrides{.overlapMerge = 1}});
+      mergeVariants.push_back({" cluster=1", PlanOverrides{.mergeCluster = 1}});
+      mergeVariants.push_back({" cluster=8", PlanOverrides{.mergeCluster = 8}});
+      mergeVariants.push_back(
+          {" cluster=8 cluster_buffers=1",
+           PlanOverrides{.mergeCluster = 8, .clusterSumBuffers = 1}});
+      // Rows of 3 merge tiles (49152 slots): a cluster of 4, one program
+      // without slots.
+      IndexerConfig threeTiles = findCase("exact-gqa-128k").config;
+      threeTiles.Sk = 196608;
+      one("exact rows of 3 merge tiles", threeTiles, {.seed = a.seed + 10}, {});
+    }
+    for (const auto &[suffix, overrides] : mergeVariants) {
+      for (ScoreKind score : {ScoreKind::PQ, ScoreKind::Exact})
+        one(std::string(scoreKindName(score)) + " ties+NaN+inf" + suffix,
+            tiesShape(score), hardInputs(a.seed + 8), overrides);
+      for (const BenchmarkCase &bc : benchmarkCases())
+        one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 9},
+            overrides);
+    }
+    // exact selects as clusters writing the outputs (sm_90a): the hard
+    // inputs, every exact edge shape the option fits (one chunk a row, no
+    // cluster, among them) and every exact case.
+    // With joint=1 the heads of a program are selected together; with
+    // cluster_buffers=1 the sums share the scratch (two barriers a sum).
+    if (archHasWgmma(device.arch())) {
+      for (const auto &[suffix, cluster] :
+           {std::pair{std::string(" select_cluster=1"),
+                      PlanOverrides{.clusterSelect = 1}},
+            std::pair{std::string(" select_cluster=1 joint=1"),
+                      PlanOverrides{.jointHeadSelect = 1, .clusterSelect = 1}},
+            std::pair{
+                std::string(" select_cluster=1 cluster_buffers=1"),
+                PlanOverrides{.clusterSelect = 1, .clusterSumBuffers = 1}}}) {
+        auto fits = [&](const IndexerConfig &c) {
+          try {
+            planIndexer(c, device.multiprocessorCount(), cluster);
+            return true;
+          } catch (const Error &) {
+            return false;
+          }
+        };
+        if (fits(tiesShape(ScoreKind::Exact)))
+          one("exact ties+NaN+inf" + suffix, tiesShape(ScoreKind::Exact),
+              hardInputs(a.seed + 37), cluster);
+        for (const auto &[name, shape] : edgeShapes())
+          if (shape.score == ScoreKind::Exact && fits(shape))
+            one(name + suffix, shape, {.seed = a.seed + 38}, cluster);
+        for (const BenchmarkCase &bc : benchmarkCases())
+          if (bc.config.score == ScoreKind::Exact && fits(bc.config))
+            one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 39},
+                cluster);
+      }
+    }
+  };
+  collecting = true;
+  allChecks();
+  collecting = false;
+  precompileAll(toCompile, device);
+  allChecks();
   // Bad input: an error naming the argument, outputs untouched.
   if (const char *name = "bad input: wrong sparse_list shape"; selected(name)) {
     ++count;
