@@ -310,6 +310,16 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
               "--plan: unknown key '" + key + "' (" + known + ")");
 }
 
+/// The items of a comma-separated option value ("a=1,b=2"), empty ones
+/// included.
+std::vector<std::string> commaSeparated(const std::string &text) {
+  std::vector<std::string> items;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');)
+    items.push_back(item);
+  return items;
+}
+
 Args parseArgs(int argc, char **argv) {
   Args a;
   if (argc < 2)
@@ -334,9 +344,7 @@ Args parseArgs(int argc, char **argv) {
     else if (arg == "--json")
       a.jsonPath = value();
     else if (arg == "--plan") {
-      std::stringstream list(value());
-      std::string item;
-      while (std::getline(list, item, ',')) {
+      for (const std::string &item : commaSeparated(value())) {
         size_t eq = item.find('=');
         std::string key = item.substr(0, eq);
         int64_t v =
@@ -357,9 +365,7 @@ Args parseArgs(int argc, char **argv) {
     else if (arg == "--cpu")
       a.cpu = true;
     else if (arg == "--only") {
-      std::stringstream list(value());
-      std::string item;
-      while (std::getline(list, item, ','))
+      for (const std::string &item : commaSeparated(value()))
         if (!item.empty())
           a.only.push_back(item);
     } else if (arg.rfind("--", 0) == 0)

@@ -2245,7 +2245,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   const bool jointFits =
       (pq && (plan.headsPerProgram == 2 || plan.headsPerProgram == 4)) ||
       (!pq && overrides.clusterSelect == 1 && plan.headsPerProgram > 1 &&
-       (plan.headsPerProgram & (plan.headsPerProgram - 1)) == 0);
+       isPowerOfTwo(plan.headsPerProgram));
   if (overrides.jointHeadSelect >= 0) {
     if (overrides.jointHeadSelect == 1 && !jointFits)
       throw Error(Error::Kind::InvalidArgument,

@@ -107,12 +107,7 @@ constexpr llvm::StringLiteral kClusterParityAttr = "tritium.cluster_parity";
 /// at the start of its entry block by the first sum that asks for it.
 Value clusterParityCell(ConversionPatternRewriter &rewriter, Location loc,
                         Operation *op) {
-  Region *body = nullptr;
-  if (auto func = op->getParentOfType<LLVM::LLVMFuncOp>())
-    body = &func.getBody();
-  else
-    body = &op->getParentOfType<FunctionOpInterface>().getFunctionBody();
-  Block &entry = body->front();
+  Block &entry = functionEntryBlock(op);
   for (Operation &candidate : entry)
     if (isa<LLVM::AllocaOp>(candidate) && candidate.hasAttr(kClusterParityAttr))
       return candidate.getResult(0);

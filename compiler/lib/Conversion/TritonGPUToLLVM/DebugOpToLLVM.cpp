@@ -157,12 +157,7 @@ struct PrintOpConversion : public OpConversionPattern<PrintOp> {
         // In the entry block, so that it is a fixed slot of the frame and
         // not a stack allocation per call.
         OpBuilder::InsertionGuard guard(rewriter);
-        Region *body = nullptr;
-        if (auto func = op->getParentOfType<LLVM::LLVMFuncOp>())
-          body = &func.getBody();
-        else if (auto func = op->getParentOfType<FunctionOpInterface>())
-          body = &func.getFunctionBody();
-        rewriter.setInsertionPointToStart(&body->front());
+        rewriter.setInsertionPointToStart(&functionEntryBlock(op));
         Value one = i32Const(rewriter, loc, 1);
         buffer = LLVM::AllocaOp::create(rewriter, loc, ptrType, bufferType, one,
                                         /*alignment=*/0);

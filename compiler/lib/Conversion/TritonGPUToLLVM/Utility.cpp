@@ -123,6 +123,12 @@ Value lowering::linearize(OpBuilder &b, Location loc,
   return index;
 }
 
+Block &lowering::functionEntryBlock(Operation *op) {
+  if (auto func = op->getParentOfType<LLVM::LLVMFuncOp>())
+    return func.getBody().front();
+  return op->getParentOfType<FunctionOpInterface>().getFunctionBody().front();
+}
+
 void lowering::barrier(OpBuilder &b, Location loc) {
   NVVM::Barrier0Op::create(b, loc);
 }

@@ -74,6 +74,11 @@ struct LoweringContext {
 
 namespace lowering {
 
+/// The entry block of the function around `op`: its llvm.func once that is
+/// lowered, else its original function (patterns run in no fixed order).
+/// Where frame slots (allocas) belong.
+Block &functionEntryBlock(Operation *op);
+
 /// The NVVM address space of shared memory.
 constexpr unsigned kSharedAddressSpace = 3;
 
