@@ -14,7 +14,8 @@ namespace {
 
 using CUresult = int;
 constexpr CUresult kSuccess = 0, kInvalidValue = 1, kInvalidContext = 201,
-                   kNotFound = 500, kCaptureUnsupported = 900;
+                   kNotFound = 500, kCooperativeLaunchTooLarge = 720,
+                   kCaptureUnsupported = 900;
 constexpr int kDevices = 2;
 
 struct FakeContext {
@@ -99,6 +100,9 @@ EXPORT CUresult cuGetErrorName(CUresult code, const char **name) {
     return kSuccess;
   case kNotFound:
     *name = "CUDA_ERROR_NOT_FOUND";
+    return kSuccess;
+  case kCooperativeLaunchTooLarge:
+    *name = "CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE";
     return kSuccess;
   case kCaptureUnsupported:
     *name = "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED";
@@ -235,7 +239,8 @@ EXPORT CUresult cuFuncSetAttribute(void *, int attribute, int value) {
 static CUresult recordLaunch(const char *entry, void *function, unsigned gx,
                              unsigned gy, unsigned gz, unsigned bx, unsigned by,
                              unsigned bz, unsigned shared, void *stream,
-                             void **params, bool overlapPrevious) {
+                             void **params, bool overlapPrevious,
+                             bool cooperative = false) {
   auto *fn = static_cast<FakeFunction *>(function);
   if (current != fn->module->context)
     return kInvalidContext;
@@ -244,6 +249,9 @@ static CUresult recordLaunch(const char *entry, void *function, unsigned gx,
     return code;
   if (gy > 65535 || gz > 65535 || bx * by * bz > 1024)
     return kInvalidValue;
+  // Cooperative grids must be resident at once: here one program an SM.
+  if (cooperative && std::uint64_t(gx) * gy * gz > 132)
+    return kCooperativeLaunchTooLarge;
   FakeLaunch launch;
   launch.function = fn->name.c_str();
   launch.context = current;
@@ -260,6 +268,7 @@ static CUresult recordLaunch(const char *entry, void *function, unsigned gx,
     std::memcpy(&launch.params[i], params[i], 8);
   launch.captured = stream && static_cast<FakeStream *>(stream)->capturing;
   launch.overlapPrevious = overlapPrevious;
+  launch.cooperative = cooperative;
   std::lock_guard<std::mutex> lock(mutex);
   lastLaunch = launch;
   ++stats.launches;
@@ -293,16 +302,20 @@ struct FakeLaunchConfig {
 
 EXPORT CUresult cuLaunchKernelEx(const FakeLaunchConfig *config, void *function,
                                  void **params, void ** /*extra*/) {
-  bool overlap = false;
+  bool overlap = false, cooperative = false;
   for (unsigned i = 0; i < config->numAttrs; ++i) {
-    if (config->attrs[i].id != 6) // programmatic stream serialisation
+    if (config->attrs[i].id == 6) // programmatic stream serialisation
+      overlap = config->attrs[i].value.value != 0;
+    else if (config->attrs[i].id == 2) // cooperative
+      cooperative = config->attrs[i].value.value != 0;
+    else
       return kInvalidValue;
-    overlap = config->attrs[i].value.value != 0;
   }
   return recordLaunch("cuLaunchKernelEx", function, config->gridDimX,
                       config->gridDimY, config->gridDimZ, config->blockDimX,
                       config->blockDimY, config->blockDimZ,
-                      config->sharedMemBytes, config->hStream, params, overlap);
+                      config->sharedMemBytes, config->hStream, params, overlap,
+                      cooperative);
 }
 EXPORT CUresult cuStreamCreate(void **stream, unsigned) {
   *stream = new FakeStream();

@@ -31,6 +31,9 @@ struct FakeLaunch {
   bool captured = false; ///< launched while its stream was capturing
   /// Launched by cuLaunchKernelEx with programmatic stream serialisation.
   bool overlapPrevious = false;
+  /// Launched by cuLaunchKernelEx as a cooperative grid (refused with
+  /// CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE above 132 programs).
+  bool cooperative = false;
 };
 
 struct FakeStats {

@@ -1185,6 +1185,24 @@ Value KernelBuilder::clusterSum(const Value &x) {
   return ValueAccess::make(*this, op.getResult(), x.dtype());
 }
 
+void KernelBuilder::gridBarrier(const Value &counter) {
+  checkOpen(*state, "gridBarrier");
+  checkUsable(*this, "gridBarrier", counter, "its counter");
+  if (!counter.isPointer() || counter.isTensor() ||
+      counter.dtype() != DType::I32)
+    fail("gridBarrier: the counter is a scalar pointer to i32, got " +
+         counter.typeString());
+  for (mlir::Operation *parent =
+           state->builder.getInsertionBlock()->getParentOp();
+       parent && parent != state->func.getOperation();
+       parent = parent->getParentOp())
+    if (isa<scf::IfOp, scf::WhileOp>(parent))
+      fail("gridBarrier: every program of the grid must reach it, so not "
+           "inside ifThen, ifThenElse or whileLoop");
+  Value pointer = materializeAlone(*this, "gridBarrier", counter);
+  create<tx::GridBarrierOp>(*this, ValueAccess::ir(pointer));
+}
+
 void KernelBuilder::print(std::string_view prefix, const Values &values,
                           bool hex) {
   checkOpen(*state, "print");

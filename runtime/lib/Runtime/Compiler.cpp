@@ -10,6 +10,7 @@
 #include "tritium/Target/PTX.h"
 
 #include "tritium/Dialect/Triton/IR/Dialect.h"
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 #include "tritium/Dialect/TritonGPU/IR/Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -503,6 +504,12 @@ tritium::detail::compileKernel(const CompileJob &job) {
   files.dump("ttgir", printModule(*module));
   output.stageMilliseconds.emplace_back("ttgir", millisecondsSince(start));
 
+  // Grid barriers need every program resident: a cooperative launch.
+  const bool cooperative =
+      (*module)
+          ->walk([](tx::GridBarrierOp) { return WalkResult::interrupt(); })
+          .wasInterrupted();
+
   // Stage 3: LLVM + NVVM dialects.
   start = Clock::now();
   {
@@ -594,6 +601,7 @@ tritium::detail::compileKernel(const CompileJob &job) {
   meta.numStages = job.numStages;
   meta.sharedBytes = sharedBytes;
   meta.clusterSize = clusterSize;
+  meta.cooperative = cooperative;
   if (job.signature) {
     for (unsigned i = 0; i < job.signature->params.size(); ++i) {
       if (job.specialization.args[i] == ArgSpecialization::EqualsOne)

@@ -104,6 +104,7 @@ struct Variant {
   unsigned blockThreads = 128;
   unsigned sharedBytes = 0;
   unsigned clusterSize = 1;
+  bool cooperative = false;
   unsigned numLaunchParams = 0;
   std::vector<ParamType> launchTypes;
   std::vector<unsigned> launchSource;
@@ -166,6 +167,7 @@ llvm::json::Object metadataObject(const CompiledKernel &kernel) {
       {"num_stages", int64_t(meta.numStages)},
       {"num_ctas", 1},
       {"cluster_dims", llvm::json::Array{int64_t(meta.clusterSize), 1, 1}},
+      {"launch_cooperative_grid", meta.cooperative},
       {"shared", int64_t(meta.sharedBytes)},
       {"arch", "sm" + capability},
       {"target", meta.arch},
@@ -224,6 +226,8 @@ bool fromCacheEntry(const CacheEntry &entry, CompiledKernel &kernel,
   if (const llvm::json::Array *cluster = object->getArray("cluster_dims"))
     if (!cluster->empty())
       meta.clusterSize = unsigned((*cluster)[0].getAsInteger().value_or(1));
+  meta.cooperative =
+      object->getBoolean("launch_cooperative_grid").value_or(false);
   if (meta.clusterSize == 0) {
     why = "metadata has a cluster of no programs";
     return false;
@@ -665,6 +669,7 @@ const Variant &Kernel::Impl::load(int device,
   variant->blockThreads = 32 * meta.numWarps;
   variant->sharedBytes = meta.sharedBytes;
   variant->clusterSize = meta.clusterSize;
+  variant->cooperative = meta.cooperative;
   variant->launchTypes = meta.launchParams;
   variant->launchSource = meta.launchParamSource;
   variant->numLaunchParams = unsigned(meta.launchParams.size());
@@ -902,10 +907,28 @@ void Kernel::launch(const Grid &grid, std::span<const ArgValue> args,
   const Api &driver = api();
   makeCurrent(driver, variant->context);
   CUresult result;
-  if (options.overlapPrevious && driver.cuLaunchKernelEx) {
-    CUlaunchAttribute overlap{};
-    overlap.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
-    overlap.value.value = 1;
+  // A kernel with grid barriers launches cooperatively (all its programs
+  // resident at once, or the driver refuses the launch); that needs
+  // cuLaunchKernelEx (CUDA 12+), as programmatic dependent launch does.
+  if (variant->cooperative && !driver.cuLaunchKernelEx)
+    throw Error(Error::Kind::Unsupported,
+                "launching kernel '" + k.signature.kernelName +
+                    "': it has grid barriers (tx.grid_barrier), which need a "
+                    "cooperative launch through cuLaunchKernelEx (CUDA 12 or "
+                    "later); this driver has none");
+  if ((options.overlapPrevious || variant->cooperative) &&
+      driver.cuLaunchKernelEx) {
+    std::array<CUlaunchAttribute, 2> attributes{};
+    unsigned count = 0;
+    if (options.overlapPrevious) {
+      attributes[count].id =
+          CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+      attributes[count++].value.value = 1;
+    }
+    if (variant->cooperative) {
+      attributes[count].id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
+      attributes[count++].value.value = 1;
+    }
     CUlaunchConfig config{};
     config.gridDimX = grid.x;
     config.gridDimY = grid.y;
@@ -915,8 +938,8 @@ void Kernel::launch(const Grid &grid, std::span<const ArgValue> args,
     config.blockDimZ = 1;
     config.sharedMemBytes = variant->sharedBytes;
     config.hStream = stream;
-    config.attrs = &overlap;
-    config.numAttrs = 1;
+    config.attrs = attributes.data();
+    config.numAttrs = count;
     result = driver.cuLaunchKernelEx(&config, variant->function,
                                      packed.pointers(), nullptr);
   } else {
@@ -931,7 +954,11 @@ void Kernel::launch(const Grid &grid, std::span<const ArgValue> args,
                     std::to_string(grid.x) + ", " + std::to_string(grid.y) +
                     ", " + std::to_string(grid.z) + ") on device " +
                     std::to_string(deviceOrdinal) + ": " +
-                    describeResult(result));
+                    describeResult(result) +
+                    (variant->cooperative
+                         ? " (a cooperative launch: every program must be "
+                           "resident at once)"
+                         : ""));
 }
 
 //===----------------------------------------------------------------------===//

@@ -132,6 +132,7 @@ struct ConvertTritonGPUToLLVM
     populateScanOpToLLVMPatterns(converter, patterns, state);
     populateAtomicOpToLLVMPatterns(converter, patterns, state);
     populateClusterOpToLLVMPatterns(converter, patterns, state);
+    populateGridBarrierOpToLLVMPatterns(converter, patterns, state);
     populateDebugOpToLLVMPatterns(converter, patterns, state);
     populateDotOpToLLVMPatterns(converter, patterns, state);
     populateShapeOpToLLVMPatterns(converter, patterns, state);

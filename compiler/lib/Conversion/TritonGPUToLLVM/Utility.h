@@ -199,6 +199,10 @@ void populateDebugOpToLLVMPatterns(TritiumTypeConverter &converter,
 void populateClusterOpToLLVMPatterns(TritiumTypeConverter &converter,
                                      RewritePatternSet &patterns,
                                      LoweringContext &state);
+/// tx.grid_barrier (GridBarrierOpToLLVM.cpp).
+void populateGridBarrierOpToLLVMPatterns(TritiumTypeConverter &converter,
+                                         RewritePatternSet &patterns,
+                                         LoweringContext &state);
 /// Before the conversion: the two buffers, in the dedicated area, of the
 /// cluster sums of kernels with tx.cluster_sum_buffers = 2 (each as large as
 /// the largest such sum).

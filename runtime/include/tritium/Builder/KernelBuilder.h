@@ -375,6 +375,14 @@ public:
   /// ifThen / ifThenElse / whileLoop (rejected), and forLoop bounds the same
   /// in every program.
   Value clusterSum(const Value &x);
+  /// tx.grid_barrier: no program goes on until every program of the grid
+  /// has arrived, and every write before it is visible to every read after
+  /// it. `counter` is a scalar pointer to an i32 in global memory that only
+  /// this kernel's barriers use, 0 before its first launch (it needs no
+  /// reset after). Every program must reach it, like clusterSum (not inside
+  /// ifThen / ifThenElse / whileLoop), and the runtime launches the kernel
+  /// cooperatively: the grid must fit on the device at once.
+  void gridBarrier(const Value &counter);
   /// tt.print (device_print) of the values with a prefix.
   void print(std::string_view prefix, const Values &values, bool hex = false);
   /// tt.assert: `cond` (scalar or tensor of i1) must hold.

@@ -113,6 +113,10 @@ struct KernelMetadata {
   /// tx.cluster_size; 1 without clusters). A launch's grid x extent must be
   /// a multiple of it. JSON: Triton's "cluster_dims".
   unsigned clusterSize = 1;
+  /// The kernel has grid barriers (tx.grid_barrier): every launch is
+  /// cooperative, so all its programs are resident at once. JSON: Triton's
+  /// "launch_cooperative_grid".
+  bool cooperative = false;
   std::uint64_t globalScratchSize = 0, globalScratchAlign = 1;
   std::uint64_t profileScratchSize = 0, profileScratchAlign = 1;
   /// The parameters passed at launch, in order, before the two scratch

@@ -97,23 +97,47 @@ TritiumDialect::verifyOperationAttribute(Operation *op,
   return success();
 }
 
+/// The first scf.if or scf.while around `op` inside its function: control
+/// flow whose outcome may differ between programs. (scf.for with uniform
+/// bounds is the caller's promise, as for a barrier.)
+static Operation *divergentParent(Operation *op) {
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp()) {
+    if (isa<triton::FuncOp>(parent))
+      return nullptr;
+    if (isa<scf::IfOp, scf::WhileOp>(parent))
+      return parent;
+  }
+  return nullptr;
+}
+
 LogicalResult ClusterSumOp::verify() {
   Type element = getSrc().getType().getElementType();
   if (!element.isInteger(32) && !element.isF32())
     return emitOpError("sums i32 or f32 elements, not ") << element;
   // Every program of the cluster must reach the op (its cluster barriers
-  // wait for all of them): not under a condition or a while loop, whose
-  // outcome may differ between programs. (scf.for with uniform bounds is
-  // the caller's promise, as for a barrier.)
-  for (Operation *parent = (*this)->getParentOp(); parent;
-       parent = parent->getParentOp()) {
-    if (isa<triton::FuncOp>(parent))
-      break;
-    if (isa<scf::IfOp, scf::WhileOp>(parent))
-      return emitOpError("must be reached by every program of the cluster: "
-                         "not inside ")
-             << parent->getName();
-  }
+  // wait for all of them).
+  if (Operation *parent = divergentParent(*this))
+    return emitOpError("must be reached by every program of the cluster: "
+                       "not inside ")
+           << parent->getName();
+  return success();
+}
+
+LogicalResult GridBarrierOp::verify() {
+  auto pointer = cast<triton::PointerType>(getCounter().getType());
+  if (!pointer.getPointeeType().isInteger(32))
+    return emitOpError("counts arrivals in an i32, not ")
+           << pointer.getPointeeType();
+  if (pointer.getAddressSpace() != 1)
+    return emitOpError("needs its counter in global memory (address space "
+                       "1), not address space ")
+           << pointer.getAddressSpace();
+  // Every program must reach it, or the others wait forever.
+  if (Operation *parent = divergentParent(*this))
+    return emitOpError("must be reached by every program of the grid: not "
+                       "inside ")
+           << parent->getName();
   return success();
 }
 

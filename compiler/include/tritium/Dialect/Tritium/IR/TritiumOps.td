@@ -44,6 +44,33 @@ def TX_ClusterSumOp : TX_Op<"cluster_sum", [SameOperandsAndResultType,
   let hasVerifier = 1;
 }
 
+def TX_GridBarrierOp : TX_Op<"grid_barrier",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Waits until every program of the grid has arrived";
+  let description = [{
+    A barrier across the whole grid: no thread of any program passes it
+    before every thread of every program has reached it, and every write
+    made before it, by any program, is visible to every read after it.
+    `counter` is an i32 in global memory that only this kernel's grid
+    barriers use; it must hold 0 before the kernel's first launch, and
+    every barrier leaves its low 31 bits at 0 again (each passage flips
+    its top bit), so it never needs resetting between launches.
+
+    Every program must be resident at once, which only a cooperative
+    launch guarantees: the runtime launches every kernel that contains
+    this op cooperatively (Triton's `launch_cooperative_grid`), and the
+    driver refuses grids larger than the device holds at once. Every
+    program must reach the op the same number of times, outside divergent
+    control flow (the verifier rejects it inside scf.if and scf.while).
+    The lowering: a barrier, then thread 0 releases its program's writes
+    with one atomic add at GPU scope and spins on an acquire load until the
+    last program's add flips the counter's top bit, then a barrier.
+  }];
+  let arguments = (ins TT_Ptr:$counter);
+  let assemblyFormat = "$counter attr-dict `:` qualified(type($counter))";
+  let hasVerifier = 1;
+}
+
 def TX_WeightedHistogramOp : TX_Op<"weighted_histogram", [Pure]> {
   let summary = "Sums integer weights into unit-width bins from 0";
   let description = [{
