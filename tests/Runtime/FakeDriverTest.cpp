@@ -132,6 +132,46 @@ TEST_CASE("a launch may overlap the previous kernel on its stream", "[fake]") {
                       Catch::Contains("launching kernel 'scale'"));
 }
 
+TEST_CASE("a kernel with grid barriers launches cooperatively", "[fake]") {
+  Fresh fresh;
+  // Program p writes its id, waits for every program, reads p ^ 1's.
+  Kernel swap = Kernel::fromIR(R"(module {
+tt.func public @swap(%values: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %counter: !tt.ptr<i32> {tt.divisibility = 16 : i32}) {
+  %pid = tt.get_program_id x : i32
+  %c1 = arith.constant 1 : i32
+  %other = arith.xori %pid, %c1 : i32
+  %mine = tt.addptr %values, %pid : !tt.ptr<f32>, i32
+  %value = arith.sitofp %pid : i32 to f32
+  tt.store %mine, %value : !tt.ptr<f32>
+  tx.grid_barrier %counter : !tt.ptr<i32>
+  %theirs = tt.addptr %values, %other : !tt.ptr<f32>, i32
+  %read = tt.load %theirs : !tt.ptr<f32>
+  tt.store %mine, %read : !tt.ptr<f32>
+  tt.return
+}
+})");
+  std::vector<ArgValue> args{address(0x7f0000001000),
+                             address(0x7f0000002000)};
+  swap.launch(Grid(128), args);
+  const FakeLaunch &launch = *fake().lastLaunch();
+  CHECK(launch.cooperative);
+  CHECK_FALSE(launch.overlapPrevious);
+  CHECK(launch.grid[0] == 128);
+  REQUIRE(launch.numParams == 4);
+  CHECK(launch.params[1] == 0x7f0000002000);
+  CHECK(swap.compile(swap.specializationFor(args))->metadata.cooperative);
+  // Both attributes where the launch also overlaps the previous kernel.
+  swap.launch(Grid(2), args, nullptr, LaunchOptions{.overlapPrevious = true});
+  CHECK(fake().lastLaunch()->cooperative);
+  CHECK(fake().lastLaunch()->overlapPrevious);
+  // A grid the device cannot hold at once: the driver's refusal, named.
+  REQUIRE_THROWS_WITH(
+      swap.launch(Grid(200), args),
+      Catch::Contains("CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE") &&
+          Catch::Contains("every program must be resident at once"));
+  CHECK(fake().stats()->launches == 2);
+}
+
 TEST_CASE("a kernel in clusters records them and needs a grid of whole "
           "clusters",
           "[fake]") {

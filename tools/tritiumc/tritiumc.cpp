@@ -24,6 +24,7 @@
 #include "tritium/Target/PTX.h"
 
 #include "tritium/Dialect/Triton/IR/Dialect.h"
+#include "tritium/Dialect/Tritium/IR/Dialect.h"
 
 #include "tritium/Dialect/TritonGPU/IR/Dialect.h"
 
@@ -165,6 +166,14 @@ int main(int argc, char **argv) {
     if (func.isPublic())
       kernelName = func.getName().str();
 
+  // Grid barriers make every launch cooperative (the runtime's metadata).
+  const bool cooperative =
+      (*module)
+          ->walk([](mlir::tx::GridBarrierOp) {
+            return mlir::WalkResult::interrupt();
+          })
+          .wasInterrupted();
+
   std::string text;
   raw_string_ostream os(text);
   StringRef usedCubinBackend; // set by --emit=cubin
@@ -240,6 +249,7 @@ int main(int argc, char **argv) {
         {"profile_scratch_align", 1},
         {"backend_name", "cuda"},
         {"compiler", "tritium"},
+        {"launch_cooperative_grid", cooperative},
     };
     if (!usedCubinBackend.empty())
       meta["cubin_backend"] = usedCubinBackend;

@@ -4,7 +4,8 @@
 // 2^31 - (programs - 1), the others 1) with a release at GPU scope and spins
 // on an acquire load until the top bit flips, then a second program
 // barrier. The store before the barrier stays before it, the load of the
-// other program's value after it, and ptxas accepts the loop. A counter
+// other program's value after it, ptxas accepts the loop, and the
+// metadata asks for a cooperative launch. A counter
 // that is no i32 in global memory, or a barrier under scf.if or scf.while,
 // is a diagnostic.
 //
@@ -13,6 +14,7 @@
 // RUN: tritiumc %t/swap.ttir --arch=sm_90a --num-warps=4 --emit=ptx -o %t/sm90.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t/sm90.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/sm90.ptx -o %t/sm90.cubin %}
+// RUN: FileCheck %s --check-prefix=META < %t/sm90.json
 // RUN: tritiumc %t/swap.ttir --arch=sm_80 --num-warps=4 --emit=ptx -o %t/sm80.ptx
 // RUN: FileCheck %s --check-prefix=PTX < %t/sm80.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_80 %t/sm80.ptx -o %t/sm80.cubin %}
@@ -22,6 +24,9 @@
 // ROUNDTRIP: tt.store
 // ROUNDTRIP-NEXT: tx.grid_barrier %{{.*}} : !tt.ptr<i32>
 // ROUNDTRIP: tt.load
+
+// The metadata asks for a cooperative launch.
+// META: "launch_cooperative_grid": true
 
 // PTX-LABEL: .entry swap
 // PTX: st.global
