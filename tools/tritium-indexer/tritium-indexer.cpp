@@ -37,7 +37,8 @@
 //       select_cluster (exact, sm_90a: a row group's select programs as
 //       one cluster writing the outputs, no merge; 0/1), cluster_buffers
 //       (plans with clusters: the cluster sums' scratch buffers, 1 or 2;
-//       2 by default)
+//       2 by default), grid_sync (counts: count and emit in one
+//       cooperative launch with a grid barrier between, 0/1)
 //   tritium-indexer check [--seed N] [--only TEXT[,TEXT...]]
 //       the edge shapes of the GPU tests and every case, against the CPU
 //       reference (for machines where only the static tools travel);
@@ -299,6 +300,8 @@ void applyPlanOverride(PlanOverrides &o, const std::string &key, int64_t v) {
        [](PlanOverrides &o, int64_t v) { o.clusterSelect = v != 0 ? 1 : 0; }},
       {"cluster_buffers",
        [](PlanOverrides &o, int64_t v) { o.clusterSumBuffers = int(v); }},
+      {"grid_sync",
+       [](PlanOverrides &o, int64_t v) { o.gridSync = v != 0 ? 1 : 0; }},
   };
   std::string known;
   for (const auto &[name, set] : kSetters) {
@@ -998,6 +1001,35 @@ int commandCheck(const Args &a) {
         if (bc.config.score == ScoreKind::PQ)
           one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 34},
               fetch);
+    }
+    // Count and emit in one cooperative launch with a grid barrier between
+    // (grid_sync=1, off by default): the hard inputs, every pq edge shape
+    // and case it fits (as many emit programs as count programs, one an SM
+    // at most), replayed as a graph and launched directly; every check runs
+    // twice, so the barrier's counter is reused as it is between calls.
+    {
+      const PlanOverrides sync{.gridSync = 1};
+      auto fits = [&](const IndexerConfig &c) {
+        try {
+          return planIndexer(c, device.multiprocessorCount(), sync).pqGridSync;
+        } catch (const Error &) {
+          return false;
+        }
+      };
+      for (bool graph : {true, false}) {
+        const std::string suffix =
+            graph ? " grid_sync=1" : " grid_sync=1 direct launches";
+        if (fits(tiesShape(ScoreKind::PQ)))
+          one("pq ties+NaN+inf" + suffix, tiesShape(ScoreKind::PQ),
+              hardInputs(a.seed + 39), sync, graph);
+        for (const BenchmarkCase &bc : benchmarkCases())
+          if (fits(bc.config))
+            one(std::string(bc.name) + suffix, bc.config,
+                {.seed = a.seed + 40}, sync, graph);
+      }
+      for (const auto &[name, shape] : edgeShapes())
+        if (fits(shape))
+          one(name + " grid_sync=1", shape, {.seed = a.seed + 41}, sync);
     }
     // The merge options the planner leaves off: fused into the select launch,
     // and (sm_90a) the merge launch overlapping the select's; and the merge

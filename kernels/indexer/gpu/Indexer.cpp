@@ -187,9 +187,10 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
       s.device,
       static_cast<std::size_t>(std::max<int64_t>(s.plan.workspaceBytes, 256)));
   // The fused merge's arrival counters start at zero; each call's last
-  // program of a row group sets its counter back to zero. (Nothing else in
-  // the workspace is read before a launch writes it.)
-  if (s.plan.fusedMerge)
+  // program of a row group sets its counter back to zero. So does the grid
+  // barrier's counter (each barrier leaves its low bits at zero). (Nothing
+  // else in the workspace is read before a launch writes it.)
+  if (s.plan.fusedMerge || s.plan.pqGridSync)
     s.workspace.fillBytes(0);
 
   // Every argument is a 16-byte aligned pointer (validateBindings insists),
@@ -334,8 +335,10 @@ void Indexer::run(const IndexerInputs &inputs, const IndexerOutputs &outputs,
 
 bool Indexer::replaysGraphs() const {
   const Impl &s = *impl;
-  return s.options.launchAsGraph && s.plan.launches > 1 && !s.graphsFailed &&
-         LaunchGraph::supported();
+  // One cooperative launch replays too: cuLaunchKernelEx costs the host
+  // more than a replay.
+  return s.options.launchAsGraph && (s.plan.launches > 1 || s.plan.pqGridSync) &&
+         !s.graphsFailed && LaunchGraph::supported();
 }
 
 void Indexer::launchEach(const IndexerInputs &inputs,
@@ -428,7 +431,7 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
     args[count++] = ptr(outputs.weights);
     args[count++] = candKey;
     args[count++] = candPos;
-    if (s.plan.fusedMerge) {
+    if (s.plan.fusedMerge || s.plan.pqGridSync) {
       args[count++] = ptr(outputs.sparseList);
       args[count++] = ptr(outputs.sparseLen);
       args[count++] =

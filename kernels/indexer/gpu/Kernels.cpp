@@ -1539,14 +1539,11 @@ struct CountsWorkspace {
 /// head's tuple order keys (their scores: the M table entries added in the
 /// key's order, as the reference adds a key's). Its arguments are the
 /// select's.
-IndexerKernelSource buildPQCount(const IndexerConfig &config,
-                                 const IndexerPlan &plan) {
-  KernelBuilder kb("indexer_pq_count");
-  // The select's arguments (the dense weights are launch 2's to write here).
-  const PQArgs args = pqArgs(kb, config);
+void countTuples(KernelBuilder &kb, const IndexerConfig &config,
+                 const IndexerPlan &plan, const PQArgs &args,
+                 const CountsWorkspace &workspace, const Value &group,
+                 const Value &split) {
   const Value &codebook = args.codebook;
-  const CountsWorkspace workspace(kb, config, plan);
-
   const int64_t H = config.H, G = config.G(), Hkv = config.Hkv;
   const int64_t M = config.pq.M, Nq = config.Nq();
   const int64_t chunk = plan.chunk, tile = plan.subTile;
@@ -1556,8 +1553,6 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   // the codebook is key-major: their codes share a key's sectors; one
   // head's 16 bytes use half of a 32-byte sector, and with one head a
   // program the count kernel read about twice the codes' bytes).
-  Value group = kb.programId(0).named("group");
-  Value split = kb.programId(1).named("split");
   Value firstRow = group * int(R);
   Value b = firstRow / H, firstKvHead = (firstRow % H) / G;
   Value lane = kb.arange(0, tile);
@@ -1707,6 +1702,16 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   for (int64_t r = 0; r < R; ++r)
     tb::store(workspace.countHalvesOf(firstRow + r, split) + t * 2,
               chunkCounts[r].to(tb::DType::U16));
+}
+
+IndexerKernelSource buildPQCount(const IndexerConfig &config,
+                                 const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_pq_count");
+  // The select's arguments (the dense weights are launch 2's to write here).
+  const PQArgs args = pqArgs(kb, config);
+  const CountsWorkspace workspace(kb, config, plan);
+  countTuples(kb, config, plan, args, workspace,
+              kb.programId(0).named("group"), kb.programId(1).named("split"));
   return {kb.name(),
           kb.tritonIR(),
           plan.selectWarps,
@@ -1721,16 +1726,9 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
 /// counts), then selects its chunk's keys in position order (in tiles of
 /// plan.mergeTile) and writes their positions to sparse_list and its
 /// chunk's weights; the last chunk's program writes the row's fixed parts.
-IndexerKernelSource buildPQEmit(const IndexerConfig &config,
-                                const IndexerPlan &plan) {
-  KernelBuilder kb("indexer_pq_emit");
-  MergePointers io;
-  const CountsWorkspace workspace(kb, config, plan);
-  io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
-  io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
-  io.weights =
-      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
-
+void emitSelection(KernelBuilder &kb, const IndexerConfig &config,
+                   const IndexerPlan &plan, const CountsWorkspace &workspace,
+                   const MergePointers &io, const Value &program) {
   const int64_t K = config.K(), sink = config.sink, chunk = plan.chunk;
   const int64_t tile = plan.mergeTile, S = plan.splits;
   const int64_t tuples = pqTupleCount(config);
@@ -1741,7 +1739,6 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   // (their tuple indices are consecutive in the workspace), from chunk
   // `split` on.
   const int64_t programsPerRow = plan.mergePrograms();
-  Value program = kb.programId(0);
   Value row = (program / int(programsPerRow)).named("row");
   Value emitIndex = program % int(programsPerRow);
   Value split = (emitIndex * int(plan.emitChunks)).named("split");
@@ -1880,8 +1877,54 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
   kb.ifThen(emitIndex == int(programsPerRow - 1), [&] {
     emitFixedParts(kb, config, io, rowBase, listRow, weightRow);
   });
+}
+
+IndexerKernelSource buildPQEmit(const IndexerConfig &config,
+                                const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_pq_emit");
+  MergePointers io;
+  const CountsWorkspace workspace(kb, config, plan);
+  io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+  io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  io.weights =
+      kb.pointerArg("weights", builderType(config.weightDType), kAligned);
+  emitSelection(kb, config, plan, workspace, io, kb.programId(0));
   return {kb.name(), kb.tritonIR(), plan.mergeWarps, 1,
           plan.mergeStrengthReduction};
+}
+
+/// Both launches as one (plan.pqGridSync): every program counts its chunk
+/// (program (group, split), as launch 1), waits at a grid barrier for every
+/// other program's counts, then emits as launch 2's program group + split *
+/// rowGroups. The grid is resident at once (a cooperative launch; the
+/// planner keeps it to one program an SM), so the barrier only costs the
+/// counter's round trip, where two launches paid the second's start and
+/// the first's drain (about 4 µs of any two-launch call, indexer v14 in
+/// perf-notes). Arguments: launch 1's, then sparse_list, sparse_len and
+/// the barrier's counter (zero before the first launch; the barrier leaves
+/// it so).
+IndexerKernelSource buildPQCountAndEmit(const IndexerConfig &config,
+                                        const IndexerPlan &plan) {
+  KernelBuilder kb("indexer_pq_count_emit");
+  const PQArgs args = pqArgs(kb, config);
+  const CountsWorkspace workspace(kb, config, plan);
+  MergePointers io;
+  io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
+  io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+  io.weights = args.weights;
+  Value counter = kb.pointerArg("counters", tb::DType::I32, kAligned);
+  Value group = kb.programId(0).named("group");
+  Value split = kb.programId(1).named("split");
+  countTuples(kb, config, plan, args, workspace, group, split);
+  kb.gridBarrier(counter);
+  emitSelection(kb, config, plan, workspace, io,
+                group + split * int(plan.rowGroups));
+  return {kb.name(),
+          kb.tritonIR(),
+          plan.selectWarps,
+          1,
+          plan.selectStrengthReduction,
+          plan.countMaxRegisters};
 }
 
 //===----------------------------------------------------------------------===//
@@ -1953,6 +1996,8 @@ std::string IndexerPlan::describe() const {
                ? ", ids staged " + std::to_string(emitStages) + " deep"
                : std::string())
        << ")"
+       << (pqGridSync ? ", one cooperative launch (a grid barrier between)"
+                      : "")
        << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
            : countPrefetch               ? ", count's next tiles prefetched"
            : emitPrefetch                ? ", emit's next tiles prefetched"
@@ -2493,6 +2538,27 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     plan.mergeWarps = overrides.mergeWarps             ? overrides.mergeWarps
                       : emitPrograms > multiprocessors ? 8
                                                        : 16;
+    // Count and emit in one launch (grid_sync=1): its programs do both, so
+    // the emit needs as many programs as the count and runs on its warps;
+    // a cooperative grid must be resident at once, so at most one program
+    // an SM (the count's own occupancy: 8 warps at 128 registers).
+    const int64_t countPrograms = plan.rowGroups * plan.splits;
+    const bool gridSyncFits = emitPrograms == countPrograms &&
+                              countPrograms <= multiprocessors &&
+                              (!overrides.mergeWarps ||
+                               overrides.mergeWarps == plan.selectWarps);
+    if (overrides.gridSync == 1 && !gridSyncFits)
+      throw Error(Error::Kind::InvalidArgument,
+                  "indexer plan: grid_sync needs as many emit programs as "
+                  "count programs (" +
+                      std::to_string(emitPrograms) + " and " +
+                      std::to_string(countPrograms) +
+                      " here), at most one an SM (" +
+                      std::to_string(multiprocessors) +
+                      "), and the emit on the count's warps");
+    plan.pqGridSync = overrides.gridSync == 1;
+    if (plan.pqGridSync)
+      plan.mergeWarps = plan.selectWarps;
     const int64_t emitSpan = plan.chunk * plan.emitChunks;
     plan.mergeTile = std::min<int64_t>(emitSpan, 16 * 32 * plan.mergeWarps);
     plan.mergeTiles = emitSpan / plan.mergeTile;
@@ -2515,10 +2581,14 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // 63.2 -> 62.6, seed-pq-32k within noise, no spills (v29, two calls).
     // 4 heads a program need ~255 on 8 warps: no budget there. 255 turns
     // it off.
+    // In one launch with the emit (grid_sync), the emit's part on the
+    // count's 8 warps needs more: 168-172 bytes of spills under 128, 40-100
+    // under 160, none under 192 (seed-pq-32k, pq-128k; ptxas, sm_90a).
     plan.countMaxRegisters = overrides.countMaxRegisters
                                  ? overrides.countMaxRegisters
-                             : plan.headsPerProgram <= 2 ? 128
-                                                         : 0;
+                             : plan.headsPerProgram > 2 ? 0
+                             : plan.pqGridSync          ? 192
+                                                        : 128;
     // Staged count tiles (v30): the tile halves until countStages of
     // them (R heads' codes each) fit the staging budget.
     // Off by default: every depth measured slower than the register
@@ -2613,10 +2683,12 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // tuple indices (uint16; CountsWorkspace).
     plan.positionsOffset =
         aligned(rows * ((plan.splits + 1) / 2 + 1) * tuples * 4);
-    plan.countersOffset = 0;
-    plan.workspaceBytes =
+    // Then (grid_sync) the grid barrier's counter.
+    plan.countersOffset =
         plan.positionsOffset + aligned(rows * plan.splits * plan.chunk * 2);
-    plan.launches = 2;
+    plan.workspaceBytes =
+        plan.countersOffset + (plan.pqGridSync ? aligned(4) : 0);
+    plan.launches = plan.pqGridSync ? 1 : 2;
     plan.selectStrengthReduction = plan.mergeStrengthReduction =
         overrides.strengthReduction == 1;
     return plan;
@@ -2671,6 +2743,8 @@ buildIndexerKernels(const IndexerConfig &config, const IndexerPlan &plan) {
   if (plan.fullAttention)
     return {buildFallback(config)};
   std::vector<IndexerKernelSource> kernels;
+  if (plan.pqTupleCounts && plan.pqGridSync)
+    return {buildPQCountAndEmit(config, plan)};
   if (plan.pqTupleCounts)
     return {buildPQCount(config, plan), buildPQEmit(config, plan)};
   kernels.push_back(config.score == ScoreKind::PQ

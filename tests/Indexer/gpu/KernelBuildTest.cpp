@@ -645,6 +645,57 @@ TEST_CASE("the merge fused into the select launch compiles to one kernel "
   }
 }
 
+TEST_CASE("pq by tuple counts in one cooperative launch, a grid barrier "
+          "between the count and the emit",
+          "[indexer][build]") {
+  CHECK_FALSE(planIndexer(findCase("seed-pq-32k").config, 132).pqGridSync);
+  PlanOverrides overrides;
+  overrides.gridSync = 1;
+  for (const char *name : {"seed-pq-32k", "pq-128k"}) {
+    SECTION(name) {
+      const IndexerConfig &config = findCase(name).config;
+      IndexerPlan plan = planIndexer(config, 132, overrides);
+      CHECK(plan.pqTupleCounts);
+      CHECK(plan.pqGridSync);
+      CHECK(plan.launches == 1);
+      // As many emit programs as count programs, on the count's warps.
+      CHECK(config.B * config.H * plan.mergePrograms() ==
+            plan.rowGroups * plan.splits);
+      CHECK(plan.mergeWarps == plan.selectWarps);
+      // The barrier's counter after the tuple indices.
+      CHECK(plan.countersOffset >= plan.positionsOffset);
+      CHECK(plan.workspaceBytes >= plan.countersOffset + 4);
+      std::vector<IndexerKernelSource> kernels =
+          buildIndexerKernels(config, plan);
+      REQUIRE(kernels.size() == 1);
+      const std::string &ir = kernels[0].irText;
+      CHECK(countOf(ir, "tx.grid_barrier") == 1);
+      CHECK(countOf(ir, "tt.histogram") + countOf(ir, "tx.local_histogram") >
+            0);
+      CHECK(countOf(ir, "tx.weighted_histogram") > 0);
+      const std::string ptx = ptxOf(kernels[0]);
+      CHECK(countOf(ptx, "atom.add.release.gpu.global.u32") == 1);
+      CHECK(countOf(ptx, "ld.acquire.gpu.global.u32") == 1);
+    }
+  }
+  // Where the emit has more programs than the count (pq-b8-32k: a row an
+  // emit program, two a count program), or more than one an SM, no.
+  REQUIRE_THROWS_WITH(
+      planIndexer(findCase("pq-b8-32k").config, 132, overrides),
+      Catch::Contains("grid_sync needs as many emit programs as count "
+                      "programs (256 and 128 here)"));
+  PlanOverrides smallChunks = overrides;
+  smallChunks.chunk = 2048;
+  smallChunks.emitChunks = 2;
+  REQUIRE_THROWS_WITH(
+      planIndexer(findCase("seed-pq-32k").config, 132, smallChunks),
+      Catch::Contains("(256 and 256 here), at most one an SM (132)"));
+  PlanOverrides sixteen = overrides;
+  sixteen.mergeWarps = 16;
+  REQUIRE_THROWS_WITH(planIndexer(findCase("seed-pq-32k").config, 132, sixteen),
+                      Catch::Contains("the emit on the count's warps"));
+}
+
 TEST_CASE("the merge launch overlaps the select's where asked, on sm_90a "
           "only",
           "[indexer][build]") {

@@ -143,6 +143,11 @@ struct PlanOverrides {
   /// scratch, two a sum (1) (IndexerPlan::clusterSumBuffers); 0: the
   /// planner's.
   int clusterSumBuffers = 0;
+  /// pq by tuple counts: count and emit in one cooperative launch, a grid
+  /// barrier between them (IndexerPlan::pqGridSync; needs as many emit
+  /// programs as count programs, at most one an SM) (1); or two launches
+  /// (0); -1: the planner's.
+  int gridSync = -1;
 
   bool any() const {
     return chunk || selectWarps || mergeWarps || headsPerProgram ||
@@ -154,7 +159,7 @@ struct PlanOverrides {
            strengthReduction >= 0 || emitSparseStores >= 0 ||
            countMaxRegisters || countStages || emitStages ||
            countL2Ahead >= 0 || countL2Fetch >= 0 || clusterSelect >= 0 ||
-           clusterSumBuffers;
+           clusterSumBuffers || gridSync >= 0;
   }
 };
 
@@ -226,6 +231,12 @@ struct IndexerPlan {
   /// keys, counted from their counts) and of the weights. No candidates,
   /// no merge: after the codes, 2 bytes a key and 8 KB a chunk.
   bool pqTupleCounts = false;
+  /// pq by tuple counts in one launch: program (group, split) counts as
+  /// launch 1's, passes a grid barrier (its counter at countersOffset, zero
+  /// when the Indexer is built), then emits as launch 2's program group +
+  /// split * rowGroups; the emit on the count's warps. The launch is
+  /// cooperative (every program resident at once).
+  bool pqGridSync = false;
   /// Select programs per row group.
   int64_t selectPrograms() const {
     return (splits + chunksPerProgram - 1) / chunksPerProgram;
