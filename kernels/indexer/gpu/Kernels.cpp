@@ -2475,6 +2475,10 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   if (overrides.emitChunks && !counts)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: emit_chunks is for pq by tuple counts");
+  if (overrides.gridSync == 1 && !counts)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: grid_sync (count and emit in one launch) is "
+                "for pq by tuple counts");
   if (overrides.countL2Ahead > 0 &&
       (!counts || config.pq.codebookLayout != CodebookLayout::KeyMajor))
     throw Error(Error::Kind::InvalidArgument,
