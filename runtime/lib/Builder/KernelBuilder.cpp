@@ -1186,8 +1186,19 @@ Value KernelBuilder::clusterSum(const Value &x) {
 }
 
 void KernelBuilder::gridBarrier(const Value &counter) {
-  checkOpen(*state, "gridBarrier");
-  checkUsable(*this, "gridBarrier", counter, "its counter");
+  gridBarrierOf(counter, nullptr, nullptr);
+}
+
+void KernelBuilder::gridBarrier(const Value &counter, const Value &arrivals,
+                                const Value &leader) {
+  gridBarrierOf(counter, &arrivals, &leader);
+}
+
+void KernelBuilder::gridBarrierOf(const Value &counter, const Value *arrivals,
+                                  const Value *leader) {
+  const char *op = "gridBarrier";
+  checkOpen(*state, op);
+  checkUsable(*this, op, counter, "its counter");
   if (!counter.isPointer() || counter.isTensor() ||
       counter.dtype() != DType::I32)
     fail("gridBarrier: the counter is a scalar pointer to i32, got " +
@@ -1199,8 +1210,22 @@ void KernelBuilder::gridBarrier(const Value &counter) {
     if (isa<scf::IfOp, scf::WhileOp>(parent))
       fail("gridBarrier: every program of the grid must reach it, so not "
            "inside ifThen, ifThenElse or whileLoop");
-  Value pointer = materializeAlone(*this, "gridBarrier", counter);
-  create<tx::GridBarrierOp>(*this, ValueAccess::ir(pointer));
+  Value pointer = materializeAlone(*this, op, counter);
+  mlir::Value arrivalsIR, leaderIR;
+  if (arrivals) {
+    checkUsable(*this, op, *arrivals, "its arrivals");
+    checkUsable(*this, op, *leader, "its leader");
+    if (arrivals->isTensor() || arrivals->isPointer() ||
+        leader->isTensor() || leader->isPointer() ||
+        leader->dtype() != DType::I1)
+      fail("gridBarrier: a group's arrivals are a scalar integer and its "
+           "leader a scalar i1, got " +
+           arrivals->typeString() + " and " + leader->typeString());
+    arrivalsIR = ValueAccess::ir(arrivals->to(DType::I32));
+    leaderIR = ValueAccess::ir(materializeAlone(*this, op, *leader));
+  }
+  create<tx::GridBarrierOp>(*this, ValueAccess::ir(pointer), arrivalsIR,
+                            leaderIR);
 }
 
 void KernelBuilder::print(std::string_view prefix, const Values &values,

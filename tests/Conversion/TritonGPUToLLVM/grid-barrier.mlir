@@ -19,6 +19,10 @@
 // RUN: FileCheck %s --check-prefix=PTX < %t/sm80.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_80 %t/sm80.ptx -o %t/sm80.cubin %}
 // RUN: tritium-opt %t/invalid.mlir --split-input-file --verify-diagnostics
+// RUN: tritium-opt %t/group.ttir | tritium-opt | FileCheck %s --check-prefix=GROUPTRIP
+// RUN: tritiumc %t/group.ttir --arch=sm_90a --num-warps=4 --emit=ptx -o %t/group.ptx
+// RUN: FileCheck %s --check-prefix=GROUP < %t/group.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90a %t/group.ptx -o %t/group.cubin %}
 
 // ROUNDTRIP-LABEL: tt.func public @swap
 // ROUNDTRIP: tt.store
@@ -62,6 +66,37 @@ tt.func public @swap(%values: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %out: !
   tt.return
 }
 
+// A group's barrier: programs 4g .. 4g + 3 pass counter g, program 4g
+// leads; the leader's add is 2^31 - (4 - 1) from the operands, not the
+// grid's size.
+// GROUPTRIP-LABEL: tt.func public @groups
+// GROUPTRIP: tx.grid_barrier %{{.*}}, %{{.*}}, %{{.*}} : !tt.ptr<i32>
+// GROUP-LABEL: .entry groups
+// GROUP-NOT: %nctaid
+// GROUP: atom.add.release.gpu.global.u32
+// GROUP: ld.acquire.gpu.global.u32
+
+//--- group.ttir
+tt.func public @groups(%values: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %counters: !tt.ptr<i32> {tt.divisibility = 16 : i32}) {
+  %pid = tt.get_program_id x : i32
+  %c0 = arith.constant 0 : i32
+  %c3 = arith.constant 3 : i32
+  %c4 = arith.constant 4 : i32
+  %group = arith.divsi %pid, %c4 : i32
+  %rank = arith.andi %pid, %c3 : i32
+  %leader = arith.cmpi eq, %rank, %c0 : i32
+  %counter = tt.addptr %counters, %group : !tt.ptr<i32>, i32
+  %mine = tt.addptr %values, %pid : !tt.ptr<f32>, i32
+  %value = arith.sitofp %pid : i32 to f32
+  tt.store %mine, %value : !tt.ptr<f32>
+  tx.grid_barrier %counter, %c4, %leader : !tt.ptr<i32>
+  %next = arith.xori %pid, %c3 : i32
+  %theirs = tt.addptr %values, %next : !tt.ptr<f32>, i32
+  %read = tt.load %theirs : !tt.ptr<f32>
+  tt.store %mine, %read : !tt.ptr<f32>
+  tt.return
+}
+
 //--- invalid.mlir
 
 tt.func @counter_of_i64(%counter: !tt.ptr<i64>) {
@@ -85,5 +120,13 @@ tt.func @under_if(%counter: !tt.ptr<i32>, %c: i1) {
     // expected-error @+1 {{'tx.grid_barrier' op must be reached by every program of the grid: not inside scf.if}}
     tx.grid_barrier %counter : !tt.ptr<i32>
   }
+  tt.return
+}
+
+// -----
+
+tt.func @leader_without_arrivals(%counter: !tt.ptr<i32>, %n: i32) {
+  // expected-error @+1 {{expected ','}}
+  tx.grid_barrier %counter, %n : !tt.ptr<i32>
   tt.return
 }

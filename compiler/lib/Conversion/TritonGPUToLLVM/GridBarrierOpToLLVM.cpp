@@ -1,9 +1,10 @@
 //===- GridBarrierOpToLLVM.cpp - tx.grid_barrier ---------------------------===//
 //
-// A barrier across every program of a (cooperatively launched) grid, the
-// algorithm of CUDA's cooperative groups: each program's thread 0 adds to
-// one i32 counter after a program barrier, program 0 adds 2^31 - (n - 1) and
-// the n - 1 others 1 each, so the counter's top bit flips exactly when the
+// A barrier across every program of a (cooperatively launched) grid, or of
+// a group of its programs, the algorithm of CUDA's cooperative groups: each
+// program's thread 0 adds to one i32 counter after a program barrier, the
+// leader (program 0 of the grid) adds 2^31 - (n - 1) and the n - 1 others 1
+// each, so the counter's top bit flips exactly when the
 // last of them arrives, whatever the order, and its low 31 bits are 0 again
 // afterwards (no reset between barriers or launches). Thread 0 spins on an
 // acquire load until it sees the flip; a second program barrier then lets
@@ -44,20 +45,27 @@ struct GridBarrierOpConversion : public OpConversionPattern<tx::GridBarrierOp> {
     auto product = [&](Value a, Value b) {
       return LLVM::MulOp::create(rewriter, loc, a, b);
     };
-    Value programs =
-        product(product(NVVM::GridDimXOp::create(rewriter, loc, i32),
-                        NVVM::GridDimYOp::create(rewriter, loc, i32)),
-                NVVM::GridDimZOp::create(rewriter, loc, i32));
-    Value firstProgram = LLVM::ICmpOp::create(
-        rewriter, loc, LLVM::ICmpPredicate::eq,
-        LLVM::OrOp::create(
-            rewriter, loc,
-            LLVM::OrOp::create(rewriter, loc,
-                               NVVM::BlockIdXOp::create(rewriter, loc, i32),
-                               NVVM::BlockIdYOp::create(rewriter, loc, i32)),
-            NVVM::BlockIdZOp::create(rewriter, loc, i32)),
-        i32Const(rewriter, loc, 0));
-    // Program 0: 2^31 - (n - 1) (mod 2^32); the others: 1.
+    // The programs that pass this counter, and the one that adds the
+    // large number: the whole grid and program (0, 0, 0), or the op's
+    // group.
+    Value programs = adaptor.getArrivals();
+    Value firstProgram = adaptor.getLeader();
+    if (!programs) {
+      programs =
+          product(product(NVVM::GridDimXOp::create(rewriter, loc, i32),
+                          NVVM::GridDimYOp::create(rewriter, loc, i32)),
+                  NVVM::GridDimZOp::create(rewriter, loc, i32));
+      firstProgram = LLVM::ICmpOp::create(
+          rewriter, loc, LLVM::ICmpPredicate::eq,
+          LLVM::OrOp::create(
+              rewriter, loc,
+              LLVM::OrOp::create(rewriter, loc,
+                                 NVVM::BlockIdXOp::create(rewriter, loc, i32),
+                                 NVVM::BlockIdYOp::create(rewriter, loc, i32)),
+              NVVM::BlockIdZOp::create(rewriter, loc, i32)),
+          i32Const(rewriter, loc, 0));
+    }
+    // The leader: 2^31 - (n - 1) (mod 2^32); the others: 1.
     Value firstAdd = LLVM::SubOp::create(
         rewriter, loc, i32Const(rewriter, loc, int64_t(1) << 31),
         LLVM::SubOp::create(rewriter, loc, programs,

@@ -383,6 +383,12 @@ public:
   /// ifThen / ifThenElse / whileLoop), and the runtime launches the kernel
   /// cooperatively: the grid must fit on the device at once.
   void gridBarrier(const Value &counter);
+  /// The same for a group of the grid's programs: the `arrivals` programs
+  /// (an i32, the same in each) that pass `counter`, exactly one of which
+  /// passes `leader` true. Groups with counters of their own wait for
+  /// their own members only; all programs must still be resident at once.
+  void gridBarrier(const Value &counter, const Value &arrivals,
+                   const Value &leader);
   /// tt.print (device_print) of the values with a prefix.
   void print(std::string_view prefix, const Values &values, bool hex = false);
   /// tt.assert: `cond` (scalar or tensor of i1) must hold.
@@ -403,6 +409,8 @@ public:
   Impl &impl() { return *state; }
 
 private:
+  void gridBarrierOf(const Value &counter, const Value *arrivals,
+                     const Value *leader);
   std::unique_ptr<Impl> state;
 };
 

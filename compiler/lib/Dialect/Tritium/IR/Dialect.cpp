@@ -133,6 +133,9 @@ LogicalResult GridBarrierOp::verify() {
     return emitOpError("needs its counter in global memory (address space "
                        "1), not address space ")
            << pointer.getAddressSpace();
+  if (bool(getArrivals()) != bool(getLeader()))
+    return emitOpError("takes both a group's arrivals and its leader, or "
+                       "neither (the whole grid)");
   // Every program must reach it, or the others wait forever.
   if (Operation *parent = divergentParent(*this))
     return emitOpError("must be reached by every program of the grid: not "

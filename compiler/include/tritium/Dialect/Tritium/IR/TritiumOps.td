@@ -45,8 +45,9 @@ def TX_ClusterSumOp : TX_Op<"cluster_sum", [SameOperandsAndResultType,
 }
 
 def TX_GridBarrierOp : TX_Op<"grid_barrier",
-    [MemoryEffects<[MemRead, MemWrite]>]> {
-  let summary = "Waits until every program of the grid has arrived";
+    [MemoryEffects<[MemRead, MemWrite]>, AttrSizedOperandSegments]> {
+  let summary = "Waits until every program of the grid (or of a group of "
+                "its programs) has arrived";
   let description = [{
     A barrier across the whole grid: no thread of any program passes it
     before every thread of every program has reached it, and every write
@@ -65,9 +66,20 @@ def TX_GridBarrierOp : TX_Op<"grid_barrier",
     The lowering: a barrier, then thread 0 releases its program's writes
     with one atomic add at GPU scope and spins on an acquire load until the
     last program's add flips the counter's top bit, then a barrier.
+
+    With `arrivals` and `leader`, the barrier waits for a group of the
+    grid's programs only: the `arrivals` programs (a value the same in all
+    of them) that pass this counter, exactly one of which has `leader`
+    true. Groups with counters of their own then wait for their own
+    members only (fewer arrivals on each counter), and every program must
+    still be resident at once.
   }];
-  let arguments = (ins TT_Ptr:$counter);
-  let assemblyFormat = "$counter attr-dict `:` qualified(type($counter))";
+  let arguments = (ins TT_Ptr:$counter, Optional<I32>:$arrivals,
+                       Optional<I1>:$leader);
+  let assemblyFormat = [{
+    $counter (`,` $arrivals^ `,` $leader)? attr-dict `:`
+    qualified(type($counter))
+  }];
   let hasVerifier = 1;
 }
 
