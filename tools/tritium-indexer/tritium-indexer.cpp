@@ -1072,7 +1072,13 @@ int commandCheck(const Args &a) {
                       PlanOverrides{.jointHeadSelect = 1, .clusterSelect = 1}},
             std::pair{
                 std::string(" select_cluster=1 cluster_buffers=1"),
-                PlanOverrides{.clusterSelect = 1, .clusterSumBuffers = 1}}}) {
+                PlanOverrides{.clusterSelect = 1, .clusterSumBuffers = 1}},
+            // The same selects exchanging through global memory and group
+            // barriers (one cooperative launch, no cluster).
+            std::pair{std::string(" grid_sync=1"),
+                      PlanOverrides{.gridSync = 1}},
+            std::pair{std::string(" grid_sync=1 joint=1"),
+                      PlanOverrides{.jointHeadSelect = 1, .gridSync = 1}}}) {
         auto fits = [&](const IndexerConfig &c) {
           try {
             planIndexer(c, device.multiprocessorCount(), cluster);

@@ -190,7 +190,7 @@ Indexer::Indexer(const IndexerConfig &config, const IndexerOptions &options)
   // program of a row group sets its counter back to zero. So does the grid
   // barrier's counter (each barrier leaves its low bits at zero). (Nothing
   // else in the workspace is read before a launch writes it.)
-  if (s.plan.fusedMerge || s.plan.pqGridSync)
+  if (s.plan.fusedMerge || s.plan.pqGridSync || s.plan.selectGridSync)
     s.workspace.fillBytes(0);
 
   // Every argument is a 16-byte aligned pointer (validateBindings insists),
@@ -337,7 +337,8 @@ bool Indexer::replaysGraphs() const {
   const Impl &s = *impl;
   // One cooperative launch replays too: cuLaunchKernelEx costs the host
   // more than a replay.
-  return s.options.launchAsGraph && (s.plan.launches > 1 || s.plan.pqGridSync) &&
+  return s.options.launchAsGraph &&
+         (s.plan.launches > 1 || s.plan.pqGridSync || s.plan.selectGridSync) &&
          !s.graphsFailed && LaunchGraph::supported();
 }
 
@@ -403,12 +404,17 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
   if (index == 0 && s.plan.clusterSelect) {
     // A cluster a row group, its programs (one a chunk) along x; the
     // outputs written by the select itself.
-    std::array<ArgValue, 5> args{ptr(inputs.q), ptr(inputs.keys),
-                                 ptr(outputs.weights), ptr(outputs.sparseList),
-                                 ptr(outputs.sparseLen)};
+    // A grid-exchange select also takes its exchange workspace.
+    std::array<ArgValue, 6> args{ptr(inputs.q),
+                                 ptr(inputs.keys),
+                                 ptr(outputs.weights),
+                                 ptr(outputs.sparseList),
+                                 ptr(outputs.sparseLen),
+                                 ArgValue::pointer(s.workspace.address())};
+    const std::size_t count = s.plan.selectGridSync ? 6 : 5;
     s.kernels[0].launch(Grid(gridDim(s.plan.splits, "select"),
                              gridDim(s.plan.rowGroups, "select")),
-                        std::span<const ArgValue>(args), stream);
+                        std::span<const ArgValue>(args.data(), count), stream);
     return;
   }
   const ArgValue candKey = ArgValue::pointer(s.workspace.address());

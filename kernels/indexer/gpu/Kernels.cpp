@@ -58,6 +58,30 @@ int64_t nextPowerOfTwo(int64_t value) {
   return p;
 }
 
+/// Where a grid-exchange select (plan.selectGridSync) keeps its exchanges,
+/// in i32 elements of the workspace: a barrier counter per row group, then
+/// per row group its heads' radix rounds' histograms, then per row group
+/// its heads' counts slots (two a program, padded to a power of two).
+struct GridExchangeLayout {
+  int64_t bins, rounds, entries;
+  int64_t histogramsBegin, histogramsPerGroup;
+  int64_t countsBegin, countsPerGroup;
+  int64_t elements;
+};
+GridExchangeLayout gridExchangeLayout(const IndexerPlan &plan) {
+  const Radix radix{plan.radixDigitBits};
+  GridExchangeLayout l;
+  l.bins = radix.bins();
+  l.rounds = radix.rounds();
+  l.entries = nextPowerOfTwo(2 * plan.splits);
+  l.histogramsBegin = (plan.rowGroups + 63) / 64 * 64;
+  l.histogramsPerGroup = plan.headsPerProgram * l.rounds * l.bins;
+  l.countsBegin = l.histogramsBegin + plan.rowGroups * l.histogramsPerGroup;
+  l.countsPerGroup = plan.headsPerProgram * l.entries;
+  l.elements = l.countsBegin + plan.rowGroups * l.countsPerGroup;
+  return l;
+}
+
 tb::DType builderType(DType type) {
   switch (type) {
   case DType::F32:
@@ -112,6 +136,9 @@ struct Round {
   /// digits above the round's, as shifts: fewer registers in the merges
   /// than the mask form). -1 in a loop.
   int index = -1;
+  /// The round's index as a scalar i32 (a constant, or the loop's
+  /// induction variable).
+  Value number = Value();
 };
 
 /// Histogram of one radix round over the keys a caller holds. `prefix` is
@@ -228,7 +255,8 @@ Threshold radixSelect(KernelBuilder &kb, Value want, int64_t keyCount,
         [&](const Value &index, const Values &carried) {
           Value done = index * radix.digitBits;
           Round r{tb::maximum((32 - radix.digitBits) - done, 0),
-                  tb::shrLogical(kb.constant(-1, tb::DType::I32), done) ^ -1};
+                  tb::shrLogical(kb.constant(-1, tb::DType::I32), done) ^ -1,
+                  -1, index};
           return round(r, carried[0], carried[1]);
         });
   } else {
@@ -236,7 +264,8 @@ Threshold radixSelect(KernelBuilder &kb, Value want, int64_t keyCount,
       int done = index * radix.digitBits;
       uint32_t mask = done == 0 ? 0u : ~(0xffffffffu >> done);
       Round r{kb.constant(radix.shift(index), tb::DType::I32),
-              kb.constant(static_cast<int32_t>(mask), tb::DType::I32), index};
+              kb.constant(static_cast<int32_t>(mask), tb::DType::I32), index,
+              kb.constant(index, tb::DType::I32)};
       found = round(r, found[0], found[1]);
     }
   }
@@ -309,9 +338,13 @@ void writeSelected(KernelBuilder &kb, const Value &key, const Value &position,
 struct CountsBefore {
   Value above, equal;
 };
+/// `sumOverPrograms` adds a tensor over the row group's programs (a cluster
+/// sum, or GridExchange::sumCounts).
+using ProgramSum = std::function<Value(const Value &)>;
 CountsBefore clusterCountsBefore(KernelBuilder &kb, const Value &key,
                                  const Value &valid, const Threshold &threshold,
-                                 const Value &rank, int64_t clusterSize) {
+                                 const Value &rank, int64_t clusterSize,
+                                 const ProgramSum &sumOverPrograms) {
   // This program's two counts in one sum (above in the low 16 bits: a tile
   // holds fewer than 65536 keys), every rank's at [.., 2 * rank] and
   // [.., 2 * rank + 1] of one cluster sum.
@@ -335,7 +368,7 @@ CountsBefore clusterCountsBefore(KernelBuilder &kb, const Value &key,
   Value mine = tb::where(
       tb::shrLogical(index, 1) == rank,
       tb::where(isAbove, counts & 0xFFFF, tb::shrLogical(counts, 16)), 0);
-  Value all = kb.clusterSum(mine);
+  Value all = sumOverPrograms(mine);
   Value earlier = tb::shrLogical(index, 1) < rank;
   return {tb::sum(tb::where(earlier & isAbove, all, 0), axis),
           tb::sum(tb::where(earlier & ((index & 1) == 1), all, 0), axis)};
@@ -1053,6 +1086,95 @@ Value chunkOrderKey(const Value &scores, int64_t chunk) {
   return orderKey(scores.rank() == 1 ? scores : tb::reshape(scores, {chunk}));
 }
 
+/// A cluster select's sums over its row group's programs through global
+/// memory and group barriers instead of a cluster (plan.selectGridSync):
+/// the grid is one cooperative wave, so a row group may span any number of
+/// programs (a cluster holds at most 8, and 16 clusters of 8 did not fit an
+/// H100 at once: indexer v34). Per row group, in the exchange workspace
+/// (gridExchangeLayout): a barrier counter; each head's radix rounds'
+/// histograms, which the programs add into with atomics (zero before the
+/// first round: the leader zeroes a head's once every program has read
+/// them, after the head's counts exchange, so they are zero again for the
+/// next call); and each head's counts slots, every entry written by its
+/// own program each call (no zeroing).
+struct GridExchange {
+  KernelBuilder &kb;
+  Value counter, histograms, counts, arrivals, leader;
+  int64_t bins, rounds, entries, heads;
+
+  GridExchange(KernelBuilder &kb, const IndexerPlan &plan,
+               const Value &workspace, const Value &group, const Value &split)
+      : kb(kb) {
+    const GridExchangeLayout layout = gridExchangeLayout(plan);
+    bins = layout.bins;
+    rounds = layout.rounds;
+    entries = layout.entries;
+    heads = plan.headsPerProgram;
+    Value g = group.to(tb::DType::I64);
+    counter = workspace + g;
+    histograms = workspace + layout.histogramsBegin + g * layout.histogramsPerGroup;
+    counts = workspace + layout.countsBegin + g * layout.countsPerGroup;
+    arrivals = kb.constant(int(plan.splits), tb::DType::I32);
+    leader = split == 0;
+  }
+  void barrier() const { kb.gridBarrier(counter, arrivals, leader); }
+  /// `hist` ([bins], or [heads, bins] for all heads at once) summed over
+  /// the row group's programs: head `head`'s round `round` buffer.
+  Value sumHistogram(const Value &hist, const Value &head,
+                     const Value &round) const {
+    Value bin = kb.arange(0, int(bins));
+    Value offset = (head * int(rounds) + round) * int(bins);
+    if (hist.rank() == 2)
+      offset = (kb.arange(0, int(heads)) * int(rounds) + round).column() *
+                   int(bins) +
+               bin.row();
+    else
+      offset = offset + bin;
+    Value at = histograms + offset;
+    // Only the bins this program counted (later rounds: a few).
+    tb::atomicAdd(at, hist,
+                  {.mask = hist != 0, .sem = tb::MemSemantic::Relaxed});
+    barrier();
+    return tb::load(at, {.cache = tb::CacheModifier::CG});
+  }
+  /// `mine` ([entries], or [heads, entries]: this program's entries set,
+  /// the others zero, as clusterCountsBefore builds it) summed over the
+  /// programs: each writes its own two entries, then all read all.
+  Value sumCounts(const Value &mine, const Value &head,
+                  const Value &rank) const {
+    Value index = kb.arange(0, int(entries));
+    Value at = counts + head * int(entries) + index;
+    Value own = tb::shrLogical(index, 1) == rank;
+    if (mine.rank() == 2) {
+      at = counts + (kb.arange(0, int(heads)) * int(entries)).column() +
+           index.row();
+      own = tb::broadcastTo(own.row(), {heads, entries});
+    }
+    tb::store(at, mine, {.mask = own});
+    barrier();
+    return tb::load(at, {.cache = tb::CacheModifier::CG});
+  }
+  /// After a head's counts exchange (every program has read its rounds'
+  /// histograms): the leader zeroes them for the next call. `allHeads`:
+  /// every head's (heads selected together).
+  void clearHistograms(const Value &head, bool allHeads) const {
+    Value bin = kb.arange(0, int(bins));
+    for (int64_t round = 0; round < rounds; ++round) {
+      if (allHeads)
+        tb::store(histograms +
+                      ((kb.arange(0, int(heads)) * int(rounds) + int(round)) *
+                       int(bins))
+                          .column() +
+                      bin.row(),
+                  kb.zeros({heads, bins}, tb::DType::I32), {.mask = leader});
+      else
+        tb::store(histograms + (head * int(rounds) + int(round)) * int(bins) +
+                      bin,
+                  kb.zeros({bins}, tb::DType::I32), {.mask = leader});
+    }
+  }
+};
+
 /// A cluster select's R heads selected together (plan.jointHeadSelect):
 /// their keys the rows of one [R, chunk] tensor, so that each radix round's
 /// histograms and the ranks' counts take one cluster sum for all heads (a
@@ -1063,7 +1185,7 @@ void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
                          const IndexerPlan &plan, const Values &scores,
                          const Value &firstRow, const Value &position,
                          const Value &valid, const Value &rank,
-                         const MergePointers &out) {
+                         const MergePointers &out, const GridExchange *grid) {
   const int64_t R = int64_t(scores.size()), chunk = plan.chunk;
   const Radix radix{plan.radixDigitBits};
   const int binCount = radix.bins();
@@ -1079,16 +1201,29 @@ void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
       kb, kb.constant(config.K(), tb::DType::I32), plan.splits * chunk,
       [&](const Round &round, const Value &prefix) {
         Value hist = flat(round, prefix);
-        if (exchange)
+        if (grid)
+          hist = grid->sumHistogram(tb::reshape(hist, {R, binCount}),
+                                    kb.constant(0, tb::DType::I32),
+                                    round.number);
+        else if (exchange)
           hist = kb.clusterSum(hist);
         return tb::reshape(hist, {R, binCount});
       },
       radix, plan.selectRoundsLoop, R);
   CountsBefore before{kb.zeros({R}, tb::DType::I32),
                       kb.zeros({R}, tb::DType::I32)};
-  if (exchange)
-    before =
-        clusterCountsBefore(kb, keys, validRows, threshold, rank, plan.splits);
+  if (grid) {
+    before = clusterCountsBefore(
+        kb, keys, validRows, threshold, rank, plan.splits,
+        [&](const Value &mine) {
+          return grid->sumCounts(mine, kb.constant(0, tb::DType::I32), rank);
+        });
+    grid->clearHistograms(kb.constant(0, tb::DType::I32), true);
+  } else if (exchange) {
+    before = clusterCountsBefore(
+        kb, keys, validRows, threshold, rank, plan.splits,
+        [&](const Value &x) { return kb.clusterSum(x); });
+  }
   TileSelection sel = selectTile(keys, validRows, threshold,
                                  before.above.column(), before.equal.column());
   Value rowBase = (firstRow + kb.arange(0, int(R))).to(tb::DType::I64).column();
@@ -1113,9 +1248,14 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   // A cluster select writes the outputs; the others write candidates.
   MergePointers out;
   out.weights = weights;
+  // A grid-exchange select (plan.selectGridSync) also takes its exchange
+  // workspace.
+  Value exchangeBuffer;
   if (clustered) {
     out.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
     out.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
+    if (plan.selectGridSync)
+      exchangeBuffer = kb.pointerArg("exchange", tb::DType::I32, kAligned);
   } else {
     out.candKey = kb.pointerArg("cand_key", tb::DType::I32, kAligned);
     out.candPos = kb.pointerArg("cand_pos", tb::DType::I32, kAligned);
@@ -1141,7 +1281,10 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   Value group = kb.programId(clustered ? 1 : 0).named("group");
   Value split = kb.programId(clustered ? 0 : 1).named("split");
   const bool exchange = clustered && plan.splits > 1;
-  if (exchange) {
+  std::optional<GridExchange> grid;
+  if (exchange && plan.selectGridSync) {
+    grid.emplace(kb, plan, exchangeBuffer, group, split);
+  } else if (exchange) {
     kb.setClusterSize(int(plan.splits));
     kb.setClusterSumBuffers(plan.clusterSumBuffers);
   }
@@ -1183,14 +1326,25 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
           [&](const Round &round, const Value &prefix) {
             Value hist =
                 digitHistogram(unsignedKey, valid, round, prefix, radix);
+            if (grid)
+              return grid->sumHistogram(hist, kb.constant(0, tb::DType::I32) + g,
+                                        round.number);
             return exchange ? kb.clusterSum(hist) : hist;
           },
           radix, plan.selectRoundsLoop);
       Value zero = kb.constant(0, tb::DType::I32);
       CountsBefore before{zero, zero};
-      if (exchange)
-        before =
-            clusterCountsBefore(kb, key, valid, threshold, split, plan.splits);
+      if (grid) {
+        Value head = kb.constant(0, tb::DType::I32) + g;
+        before = clusterCountsBefore(
+            kb, key, valid, threshold, split, plan.splits,
+            [&](const Value &mine) { return grid->sumCounts(mine, head, split); });
+        grid->clearHistograms(head, false);
+      } else if (exchange) {
+        before = clusterCountsBefore(
+            kb, key, valid, threshold, split, plan.splits,
+            [&](const Value &x) { return kb.clusterSum(x); });
+      }
       TileSelection sel =
           selectTile(key, valid, threshold, before.above, before.equal);
       tb::store(out.sparseList + rowBase * config.Lmax() + config.sink +
@@ -1216,7 +1370,7 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
   };
   if (clustered && plan.jointHeadSelect && R > 1) {
     selectRowsInCluster(kb, config, plan, scores, b * H + firstHead, position,
-                        valid, split, out);
+                        valid, split, out, grid ? &*grid : nullptr);
   } else if (plan.exactHeadLoop && R > 1) {
     kb.forLoop(0, R, 1, [&](const Value &g) {
       Value picked = scores[R - 1];
@@ -1337,8 +1491,9 @@ void emitRowMerge(KernelBuilder &kb, const IndexerConfig &config,
           radix);
       CountsBefore before{zero, zero};
       if (clustered)
-        before = clusterCountsBefore(kb, key, valid, threshold, clusterRank,
-                                     plan.mergeCluster);
+        before = clusterCountsBefore(
+            kb, key, valid, threshold, clusterRank, plan.mergeCluster,
+            [&](const Value &x) { return kb.clusterSum(x); });
       writeSelected(
           f, selectTile(key, valid, threshold, before.above, before.equal));
     } else {
@@ -2030,6 +2185,14 @@ std::string IndexerPlan::describe() const {
      << (exactHeadLoop ? ", heads selected in a loop" : "") << ")";
   const std::string sumBuffers =
       clusterSumBuffers == 2 ? ", two cluster-sum buffers" : "";
+  if (clusterSelect && selectGridSync) {
+    os << ", each row group's " << splits
+       << " programs finding its threshold through global memory and group "
+          "barriers (one cooperative launch writing the outputs, no merge), "
+          "workspace "
+       << workspaceBytes << " B";
+    return os.str();
+  }
   if (clusterSelect) {
     os << ", each row group's " << splits
        << " programs one cluster writing the outputs (no merge" << sumBuffers
@@ -2289,8 +2452,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // sums shared, selectRowsInCluster)
   const bool jointFits =
       (pq && (plan.headsPerProgram == 2 || plan.headsPerProgram == 4)) ||
-      (!pq && overrides.clusterSelect == 1 && plan.headsPerProgram > 1 &&
-       isPowerOfTwo(plan.headsPerProgram));
+      (!pq && (overrides.clusterSelect == 1 || overrides.gridSync == 1) &&
+       plan.headsPerProgram > 1 && isPowerOfTwo(plan.headsPerProgram));
   if (overrides.jointHeadSelect >= 0) {
     if (overrides.jointHeadSelect == 1 && !jointFits)
       throw Error(Error::Kind::InvalidArgument,
@@ -2445,6 +2608,32 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                     std::to_string(kMaxMergeCluster) + " chunks a row (got " +
                     std::to_string(plan.splits) +
                     "), without fused, overlap or cluster");
+  // The same select with its row group's sums through global memory and
+  // group barriers (grid_sync=1): no cluster, so any number of chunks a
+  // row and any target, but one cooperative wave (at most one program an
+  // SM: the selects' shared memory holds one).
+  const int64_t selectGridPrograms = plan.rowGroups * plan.splits;
+  const bool gridSelectFits =
+      !pq && heavy > 0 && plan.chunk < (int64_t(1) << 16) &&
+      selectGridPrograms <= multiprocessors && overrides.clusterSelect != 0 &&
+      overrides.fusedMerge != 1 && overrides.overlapMerge != 1 &&
+      overrides.mergeCluster <= 1;
+  if (!pq && overrides.gridSync == 1 && !gridSelectFits)
+    throw Error(Error::Kind::InvalidArgument,
+                "indexer plan: grid_sync for exact scores (the select "
+                "programs of a row finding its threshold together) needs "
+                "heavy > 0 and at most one select program an SM (" +
+                    std::to_string(selectGridPrograms) + " programs, " +
+                    std::to_string(multiprocessors) +
+                    " SMs here), without fused, overlap or cluster");
+  if (!pq && overrides.gridSync == 1) {
+    plan.selectGridSync = true;
+    plan.clusterSelect = true;
+    if (plan.jointHeadSelect)
+      plan.exactHeadLoop = false;
+    plan.mergeCluster = 1;
+    plan.candidatesPerRow = plan.mergeTile = plan.mergeTiles = 0;
+  }
   if (overrides.clusterSelect == 1) {
     plan.clusterSelect = true;
     if (plan.jointHeadSelect)
@@ -2475,7 +2664,7 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   if (overrides.emitChunks && !counts)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: emit_chunks is for pq by tuple counts");
-  if (overrides.gridSync == 1 && !counts)
+  if (overrides.gridSync == 1 && pq && !counts)
     throw Error(Error::Kind::InvalidArgument,
                 "indexer plan: grid_sync (count and emit in one launch) is "
                 "for pq by tuple counts");
@@ -2707,13 +2896,21 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
       2 * half + (plan.fusedMerge
                       ? aligned(plan.rowGroups * int64_t(sizeof(int32_t)))
                       : 0);
+  // A grid-exchange select: its counters, histograms and counts slots
+  // (gridExchangeLayout), zero when the Indexer is built.
+  if (plan.selectGridSync) {
+    plan.countersOffset = 0;
+    plan.workspaceBytes = aligned(gridExchangeLayout(plan).elements *
+                                  int64_t(sizeof(int32_t)));
+  }
   plan.launches = plan.fusedMerge || plan.clusterSelect ? 1 : 2;
   // Two cluster-sum buffers (one cluster barrier a sum instead of two)
   // wherever there are cluster sums: exact-gqa-128k's clustered merge
   // -1.4 µs (-0.9%, five rounds), the cluster selects -2% to -5% (indexer
   // v35 in perf-notes); --plan cluster_buffers=1 for the shared scratch.
   const bool hasClusterSums =
-      plan.mergeCluster > 1 || (plan.clusterSelect && plan.splits > 1);
+      plan.mergeCluster > 1 ||
+      (plan.clusterSelect && !plan.selectGridSync && plan.splits > 1);
   plan.clusterSumBuffers = hasClusterSums ? 2 : 1;
   if (overrides.clusterSumBuffers) {
     if (overrides.clusterSumBuffers != 1 && overrides.clusterSumBuffers != 2)

@@ -696,6 +696,51 @@ TEST_CASE("pq by tuple counts in one cooperative launch, a grid barrier "
                       Catch::Contains("the emit on the count's warps"));
 }
 
+TEST_CASE("exact selects find each row's threshold together through global "
+          "memory and group barriers",
+          "[indexer][build]") {
+  CHECK_FALSE(planIndexer(findCase("exact-gqa-32k").config, 132).selectGridSync);
+  for (const char *name : {"exact-gqa-32k", "exact-gqa-128k"}) {
+    for (int joint : {0, 1}) {
+      SECTION(std::string(name) + (joint ? " joint" : "")) {
+        PlanOverrides overrides;
+        overrides.gridSync = 1;
+        overrides.jointHeadSelect = joint;
+        const IndexerConfig &config = findCase(name).config;
+        IndexerPlan plan = planIndexer(config, 132, overrides);
+        CHECK(plan.clusterSelect);
+        CHECK(plan.selectGridSync);
+        CHECK(plan.launches == 1);
+        CHECK(plan.clusterSumBuffers == 1);
+        CHECK(plan.workspaceBytes > 0);
+        std::vector<IndexerKernelSource> kernels =
+            buildIndexerKernels(config, plan);
+        REQUIRE(kernels.size() == 1);
+        const std::string &ir = kernels[0].irText;
+        // No cluster: the sums go through the exchange workspace.
+        CHECK(countOf(ir, "tx.cluster_size") == 0);
+        CHECK(countOf(ir, "tx.cluster_sum") == 0);
+        CHECK(countOf(ir, "%exchange") > 0);
+        CHECK(countOf(ir, "tt.atomic_rmw") > 0);
+        // Per selection: one barrier a radix round (in a rounds loop or
+        // unrolled) and one for the counts.
+        CHECK(countOf(ir, "tx.grid_barrier") >= 2);
+        const std::string ptx = ptxOf(kernels[0]);
+        CHECK(countOf(ptx, "atom.add.release.gpu.global.u32") ==
+              countOf(ir, "tx.grid_barrier"));
+        CHECK(countOf(ptx, "barrier.cluster") == 0);
+      }
+    }
+  }
+  // 256 select programs (exact-gqa-b8-32k) do not fit one wave of 132.
+  PlanOverrides overrides;
+  overrides.gridSync = 1;
+  REQUIRE_THROWS_WITH(
+      planIndexer(findCase("exact-gqa-b8-32k").config, 132, overrides),
+      Catch::Contains("at most one select program an SM (256 programs, 132 "
+                      "SMs here)"));
+}
+
 TEST_CASE("the merge launch overlaps the select's where asked, on sm_90a "
           "only",
           "[indexer][build]") {

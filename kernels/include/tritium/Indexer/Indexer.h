@@ -145,8 +145,11 @@ struct PlanOverrides {
   int clusterSumBuffers = 0;
   /// pq by tuple counts: count and emit in one cooperative launch, a grid
   /// barrier between them (IndexerPlan::pqGridSync; needs as many emit
-  /// programs as count programs, at most one an SM) (1); or two launches
-  /// (0); -1: the planner's.
+  /// programs as count programs, at most one an SM); exact: the select
+  /// programs of a row group find its threshold together through global
+  /// memory and group barriers and write the outputs, no merge
+  /// (IndexerPlan::clusterSelect and selectGridSync; at most one program
+  /// an SM) (1); or not (0); -1: the planner's.
   int gridSync = -1;
 
   bool any() const {
@@ -360,6 +363,12 @@ struct IndexerPlan {
   /// slot, so each program writes its own chunk's entries and weights. One
   /// launch; the workspace holds nothing.
   bool clusterSelect = false;
+  /// A cluster select whose row group's programs add up their histograms
+  /// and counts through global memory (atomics into the workspace) and
+  /// group barriers (tx.grid_barrier, one counter a row group) instead of
+  /// a thread-block cluster: one cooperative launch, every program resident
+  /// at once (at most one an SM), any number of chunks a row.
+  bool selectGridSync = false;
   /// Kernels with clusters (a clustered merge or select): the scratch
   /// buffers their cluster sums take in turn (the kernels'
   /// tx.cluster_sum_buffers). 1: the scratch every op shares, a second
