@@ -33,9 +33,10 @@ bool haveGpu() {
 /// must rewrite every output after a fresh poisoning), and compares.
 void checkAgainstReference(const IndexerConfig &config,
                            std::initializer_list<uint64_t> seeds,
-                           InputOptions options = {}) {
+                           InputOptions options = {},
+                           const IndexerOptions &indexerOptions = {}) {
   Device device = Device::get(0);
-  Indexer indexer(config);
+  Indexer indexer(config, indexerOptions);
   INFO(config.describe() << "\n" << indexer.plan().describe());
   for (uint64_t seed : seeds) {
     options.seed = seed;
@@ -78,6 +79,29 @@ TEST_CASE("indexer matches the reference on every benchmark case",
     return;
   for (const BenchmarkCase &bc : benchmarkCases())
     SECTION(std::string(bc.name)) { checkAgainstReference(bc.config, {1, 2}); }
+}
+
+TEST_CASE("one cooperative launch with grid barriers (grid_sync=1) matches "
+          "the reference, call after call",
+          "[indexer][gpu]") {
+  if (!haveGpu())
+    return;
+  IndexerOptions options;
+  options.overrides.gridSync = 1;
+  for (const char *name :
+       {"seed-pq-32k", "pq-128k", "exact-gqa-32k", "exact-gqa-128k"})
+    SECTION(name) {
+      const IndexerConfig &config = findCase(name).config;
+      // One program an SM at most: a smaller GPU refuses the plan.
+      try {
+        planIndexer(config, Device::get(0).multiprocessorCount(),
+                    options.overrides);
+      } catch (const Error &error) {
+        WARN("skipped: " << error.what());
+        return;
+      }
+      checkAgainstReference(config, {5, 6}, {}, options);
+    }
 }
 
 TEST_CASE("indexer edge shapes", "[indexer][gpu]") {
