@@ -2049,15 +2049,18 @@ IndexerKernelSource buildPQEmit(const IndexerConfig &config,
 }
 
 /// Both launches as one (plan.pqGridSync): every program counts its chunk
-/// (program (group, split), as launch 1), waits at a grid barrier for every
-/// other program's counts, then emits as launch 2's program group + split *
-/// rowGroups. The grid is resident at once (a cooperative launch; the
-/// planner keeps it to one program an SM), so the barrier only costs the
-/// counter's round trip, where two launches paid the second's start and
-/// the first's drain (about 4 µs of any two-launch call, indexer v14 in
-/// perf-notes). Arguments: launch 1's, then sparse_list, sparse_len and
-/// the barrier's counter (zero before the first launch; the barrier leaves
-/// it so).
+/// (program (group, split), as launch 1), waits at a barrier for the other
+/// programs of its row group, then emits as launch 2's program group *
+/// splits + split: a row of its group (the planner gives a row group's
+/// rows as many emit programs as it has count programs), whose counts only
+/// its group's programs write, so the barrier is the group's (a counter a
+/// row group, `splits` programs arriving). The grid is resident at once (a
+/// cooperative launch; the planner keeps it to one program an SM), so the
+/// barrier only costs the counter's round trip, where two launches paid
+/// the second's start and the first's drain (about 4 µs of any two-launch
+/// call, indexer v14 in perf-notes). Arguments: launch 1's, then
+/// sparse_list, sparse_len and the barriers' counters (zero before the
+/// first launch; each barrier leaves its counter so).
 IndexerKernelSource buildPQCountAndEmit(const IndexerConfig &config,
                                         const IndexerPlan &plan) {
   KernelBuilder kb("indexer_pq_count_emit");
@@ -2067,13 +2070,14 @@ IndexerKernelSource buildPQCountAndEmit(const IndexerConfig &config,
   io.sparseList = kb.pointerArg("sparse_list", tb::DType::I64, kAligned);
   io.sparseLen = kb.pointerArg("sparse_len", tb::DType::I64, kAligned);
   io.weights = args.weights;
-  Value counter = kb.pointerArg("counters", tb::DType::I32, kAligned);
+  Value counters = kb.pointerArg("counters", tb::DType::I32, kAligned);
   Value group = kb.programId(0).named("group");
   Value split = kb.programId(1).named("split");
   countTuples(kb, config, plan, args, workspace, group, split);
-  kb.gridBarrier(counter);
+  kb.gridBarrier(counters + group, kb.constant(int(plan.splits), tb::DType::I32),
+                 split == 0);
   emitSelection(kb, config, plan, workspace, io,
-                group + split * int(plan.rowGroups));
+                group * int(plan.splits) + split);
   return {kb.name(),
           kb.tritonIR(),
           plan.selectWarps,
@@ -2732,23 +2736,27 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
                       : emitPrograms > multiprocessors ? 8
                                                        : 16;
     // Count and emit in one launch (grid_sync=1): its programs do both, so
-    // the emit needs as many programs as the count and runs on its warps;
-    // a cooperative grid must be resident at once, so at most one program
-    // an SM (the count's own occupancy: 8 warps at 128 registers).
+    // a row group's rows need as many emit programs as the group has count
+    // programs, and the emit runs on the count's warps; a cooperative grid
+    // must be resident at once, so at most one program an SM (the count's
+    // own occupancy: 8 warps at 128 registers).
     const int64_t countPrograms = plan.rowGroups * plan.splits;
-    const bool gridSyncFits = emitPrograms == countPrograms &&
+    const int64_t groupEmitPrograms =
+        plan.headsPerProgram * plan.mergePrograms();
+    const bool gridSyncFits = groupEmitPrograms == plan.splits &&
                               countPrograms <= multiprocessors &&
                               (!overrides.mergeWarps ||
                                overrides.mergeWarps == plan.selectWarps);
     if (overrides.gridSync == 1 && !gridSyncFits)
       throw Error(Error::Kind::InvalidArgument,
-                  "indexer plan: grid_sync needs as many emit programs as "
-                  "count programs (" +
-                      std::to_string(emitPrograms) + " and " +
-                      std::to_string(countPrograms) +
-                      " here), at most one an SM (" +
+                  "indexer plan: grid_sync needs as many emit programs for a "
+                  "row group's rows as the group has count programs (" +
+                      std::to_string(groupEmitPrograms) + " and " +
+                      std::to_string(plan.splits) +
+                      " here), at most one program an SM (" +
+                      std::to_string(countPrograms) + " programs, " +
                       std::to_string(multiprocessors) +
-                      "), and the emit on the count's warps");
+                      " SMs), and the emit on the count's warps");
     plan.pqGridSync = overrides.gridSync == 1;
     if (plan.pqGridSync)
       plan.mergeWarps = plan.selectWarps;
@@ -2876,11 +2884,11 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // tuple indices (uint16; CountsWorkspace).
     plan.positionsOffset =
         aligned(rows * ((plan.splits + 1) / 2 + 1) * tuples * 4);
-    // Then (grid_sync) the grid barrier's counter.
+    // Then (grid_sync) a barrier counter per row group.
     plan.countersOffset =
         plan.positionsOffset + aligned(rows * plan.splits * plan.chunk * 2);
     plan.workspaceBytes =
-        plan.countersOffset + (plan.pqGridSync ? aligned(4) : 0);
+        plan.countersOffset + (plan.pqGridSync ? aligned(plan.rowGroups * 4) : 0);
     plan.launches = plan.pqGridSync ? 1 : 2;
     plan.selectStrengthReduction = plan.mergeStrengthReduction =
         overrides.strengthReduction == 1;

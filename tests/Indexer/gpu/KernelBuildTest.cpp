@@ -658,13 +658,13 @@ TEST_CASE("pq by tuple counts in one cooperative launch, a grid barrier "
       CHECK(plan.pqTupleCounts);
       CHECK(plan.pqGridSync);
       CHECK(plan.launches == 1);
-      // As many emit programs as count programs, on the count's warps.
-      CHECK(config.B * config.H * plan.mergePrograms() ==
-            plan.rowGroups * plan.splits);
+      // A row group's rows have as many emit programs as the group has
+      // count programs, on the count's warps.
+      CHECK(plan.headsPerProgram * plan.mergePrograms() == plan.splits);
       CHECK(plan.mergeWarps == plan.selectWarps);
-      // The barrier's counter after the tuple indices.
+      // A barrier counter per row group after the tuple indices.
       CHECK(plan.countersOffset >= plan.positionsOffset);
-      CHECK(plan.workspaceBytes >= plan.countersOffset + 4);
+      CHECK(plan.workspaceBytes >= plan.countersOffset + plan.rowGroups * 4);
       std::vector<IndexerKernelSource> kernels =
           buildIndexerKernels(config, plan);
       REQUIRE(kernels.size() == 1);
@@ -682,14 +682,16 @@ TEST_CASE("pq by tuple counts in one cooperative launch, a grid barrier "
   // emit program, two a count program), or more than one an SM, no.
   REQUIRE_THROWS_WITH(
       planIndexer(findCase("pq-b8-32k").config, 132, overrides),
-      Catch::Contains("grid_sync needs as many emit programs as count "
-                      "programs (256 and 128 here)"));
+      Catch::Contains("grid_sync needs as many emit programs for a row "
+                      "group's rows as the group has count programs (2 and 1 "
+                      "here)"));
   PlanOverrides smallChunks = overrides;
   smallChunks.chunk = 2048;
   smallChunks.emitChunks = 2;
   REQUIRE_THROWS_WITH(
       planIndexer(findCase("seed-pq-32k").config, 132, smallChunks),
-      Catch::Contains("(256 and 256 here), at most one an SM (132)"));
+      Catch::Contains("(16 and 16 here), at most one program an SM (256 "
+                      "programs, 132 SMs)"));
   PlanOverrides sixteen = overrides;
   sixteen.mergeWarps = 16;
   REQUIRE_THROWS_WITH(planIndexer(findCase("seed-pq-32k").config, 132, sixteen),
