@@ -311,11 +311,10 @@ EXPORT CUresult cuLaunchKernelEx(const FakeLaunchConfig *config, void *function,
     else
       return kInvalidValue;
   }
-  return recordLaunch("cuLaunchKernelEx", function, config->gridDimX,
-                      config->gridDimY, config->gridDimZ, config->blockDimX,
-                      config->blockDimY, config->blockDimZ,
-                      config->sharedMemBytes, config->hStream, params, overlap,
-                      cooperative);
+  return recordLaunch(
+      "cuLaunchKernelEx", function, config->gridDimX, config->gridDimY,
+      config->gridDimZ, config->blockDimX, config->blockDimY, config->blockDimZ,
+      config->sharedMemBytes, config->hStream, params, overlap, cooperative);
 }
 EXPORT CUresult cuStreamCreate(void **stream, unsigned) {
   *stream = new FakeStream();

@@ -150,8 +150,7 @@ tt.func public @swap(%values: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %counte
   tt.return
 }
 })");
-  std::vector<ArgValue> args{address(0x7f0000001000),
-                             address(0x7f0000002000)};
+  std::vector<ArgValue> args{address(0x7f0000001000), address(0x7f0000002000)};
   swap.launch(Grid(128), args);
   const FakeLaunch &launch = *fake().lastLaunch();
   CHECK(launch.cooperative);

@@ -1024,8 +1024,8 @@ int commandCheck(const Args &a) {
               hardInputs(a.seed + 39), sync, graph);
         for (const BenchmarkCase &bc : benchmarkCases())
           if (fits(bc.config))
-            one(std::string(bc.name) + suffix, bc.config,
-                {.seed = a.seed + 40}, sync, graph);
+            one(std::string(bc.name) + suffix, bc.config, {.seed = a.seed + 40},
+                sync, graph);
       }
       for (const auto &[name, shape] : edgeShapes())
         if (fits(shape))

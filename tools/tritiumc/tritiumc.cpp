@@ -23,8 +23,8 @@
 #include "tritium/Target/Cubin.h"
 #include "tritium/Target/PTX.h"
 
-#include "tritium/Dialect/Triton/IR/Dialect.h"
 #include "tritium/Dialect/Tritium/IR/Dialect.h"
+#include "tritium/Dialect/Triton/IR/Dialect.h"
 
 #include "tritium/Dialect/TritonGPU/IR/Dialect.h"
 
@@ -167,12 +167,11 @@ int main(int argc, char **argv) {
       kernelName = func.getName().str();
 
   // Grid barriers make every launch cooperative (the runtime's metadata).
-  const bool cooperative =
-      (*module)
-          ->walk([](mlir::tx::GridBarrierOp) {
-            return mlir::WalkResult::interrupt();
-          })
-          .wasInterrupted();
+  const bool cooperative = (*module)
+                               ->walk([](mlir::tx::GridBarrierOp) {
+                                 return mlir::WalkResult::interrupt();
+                               })
+                               .wasInterrupted();
 
   std::string text;
   raw_string_ostream os(text);

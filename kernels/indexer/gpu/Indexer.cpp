@@ -405,12 +405,10 @@ void Indexer::launch(int index, const IndexerInputs &inputs,
     // A cluster a row group, its programs (one a chunk) along x; the
     // outputs written by the select itself.
     // A grid-exchange select also takes its exchange workspace.
-    std::array<ArgValue, 6> args{ptr(inputs.q),
-                                 ptr(inputs.keys),
-                                 ptr(outputs.weights),
-                                 ptr(outputs.sparseList),
-                                 ptr(outputs.sparseLen),
-                                 ArgValue::pointer(s.workspace.address())};
+    std::array<ArgValue, 6> args{
+        ptr(inputs.q),          ptr(inputs.keys),
+        ptr(outputs.weights),   ptr(outputs.sparseList),
+        ptr(outputs.sparseLen), ArgValue::pointer(s.workspace.address())};
     const std::size_t count = s.plan.selectGridSync ? 6 : 5;
     s.kernels[0].launch(Grid(gridDim(s.plan.splits, "select"),
                              gridDim(s.plan.rowGroups, "select")),

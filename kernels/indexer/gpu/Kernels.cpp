@@ -1112,7 +1112,8 @@ struct GridExchange {
     heads = plan.headsPerProgram;
     Value g = group.to(tb::DType::I64);
     counter = workspace + g;
-    histograms = workspace + layout.histogramsBegin + g * layout.histogramsPerGroup;
+    histograms =
+        workspace + layout.histogramsBegin + g * layout.histogramsPerGroup;
     counts = workspace + layout.countsBegin + g * layout.countsPerGroup;
     arrivals = kb.constant(int(plan.splits), tb::DType::I32);
     leader = split == 0;
@@ -1202,9 +1203,9 @@ void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
       [&](const Round &round, const Value &prefix) {
         Value hist = flat(round, prefix);
         if (grid)
-          hist = grid->sumHistogram(tb::reshape(hist, {R, binCount}),
-                                    kb.constant(0, tb::DType::I32),
-                                    round.number);
+          hist =
+              grid->sumHistogram(tb::reshape(hist, {R, binCount}),
+                                 kb.constant(0, tb::DType::I32), round.number);
         else if (exchange)
           hist = kb.clusterSum(hist);
         return tb::reshape(hist, {R, binCount});
@@ -1220,9 +1221,9 @@ void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
         });
     grid->clearHistograms(kb.constant(0, tb::DType::I32), true);
   } else if (exchange) {
-    before = clusterCountsBefore(
-        kb, keys, validRows, threshold, rank, plan.splits,
-        [&](const Value &x) { return kb.clusterSum(x); });
+    before =
+        clusterCountsBefore(kb, keys, validRows, threshold, rank, plan.splits,
+                            [&](const Value &x) { return kb.clusterSum(x); });
   }
   TileSelection sel = selectTile(keys, validRows, threshold,
                                  before.above.column(), before.equal.column());
@@ -1327,8 +1328,8 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
             Value hist =
                 digitHistogram(unsignedKey, valid, round, prefix, radix);
             if (grid)
-              return grid->sumHistogram(hist, kb.constant(0, tb::DType::I32) + g,
-                                        round.number);
+              return grid->sumHistogram(
+                  hist, kb.constant(0, tb::DType::I32) + g, round.number);
             return exchange ? kb.clusterSum(hist) : hist;
           },
           radix, plan.selectRoundsLoop);
@@ -1336,9 +1337,11 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
       CountsBefore before{zero, zero};
       if (grid) {
         Value head = kb.constant(0, tb::DType::I32) + g;
-        before = clusterCountsBefore(
-            kb, key, valid, threshold, split, plan.splits,
-            [&](const Value &mine) { return grid->sumCounts(mine, head, split); });
+        before =
+            clusterCountsBefore(kb, key, valid, threshold, split, plan.splits,
+                                [&](const Value &mine) {
+                                  return grid->sumCounts(mine, head, split);
+                                });
         grid->clearHistograms(head, false);
       } else if (exchange) {
         before = clusterCountsBefore(
@@ -1865,8 +1868,8 @@ IndexerKernelSource buildPQCount(const IndexerConfig &config,
   // The select's arguments (the dense weights are launch 2's to write here).
   const PQArgs args = pqArgs(kb, config);
   const CountsWorkspace workspace(kb, config, plan);
-  countTuples(kb, config, plan, args, workspace,
-              kb.programId(0).named("group"), kb.programId(1).named("split"));
+  countTuples(kb, config, plan, args, workspace, kb.programId(0).named("group"),
+              kb.programId(1).named("split"));
   return {kb.name(),
           kb.tritonIR(),
           plan.selectWarps,
@@ -2074,8 +2077,8 @@ IndexerKernelSource buildPQCountAndEmit(const IndexerConfig &config,
   Value group = kb.programId(0).named("group");
   Value split = kb.programId(1).named("split");
   countTuples(kb, config, plan, args, workspace, group, split);
-  kb.gridBarrier(counters + group, kb.constant(int(plan.splits), tb::DType::I32),
-                 split == 0);
+  kb.gridBarrier(counters + group,
+                 kb.constant(int(plan.splits), tb::DType::I32), split == 0);
   emitSelection(kb, config, plan, workspace, io,
                 group * int(plan.splits) + split);
   return {kb.name(),
@@ -2743,10 +2746,9 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     const int64_t countPrograms = plan.rowGroups * plan.splits;
     const int64_t groupEmitPrograms =
         plan.headsPerProgram * plan.mergePrograms();
-    const bool gridSyncFits = groupEmitPrograms == plan.splits &&
-                              countPrograms <= multiprocessors &&
-                              (!overrides.mergeWarps ||
-                               overrides.mergeWarps == plan.selectWarps);
+    const bool gridSyncFits =
+        groupEmitPrograms == plan.splits && countPrograms <= multiprocessors &&
+        (!overrides.mergeWarps || overrides.mergeWarps == plan.selectWarps);
     if (overrides.gridSync == 1 && !gridSyncFits)
       throw Error(Error::Kind::InvalidArgument,
                   "indexer plan: grid_sync needs as many emit programs for a "
@@ -2887,8 +2889,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     // Then (grid_sync) a barrier counter per row group.
     plan.countersOffset =
         plan.positionsOffset + aligned(rows * plan.splits * plan.chunk * 2);
-    plan.workspaceBytes =
-        plan.countersOffset + (plan.pqGridSync ? aligned(plan.rowGroups * 4) : 0);
+    plan.workspaceBytes = plan.countersOffset +
+                          (plan.pqGridSync ? aligned(plan.rowGroups * 4) : 0);
     plan.launches = plan.pqGridSync ? 1 : 2;
     plan.selectStrengthReduction = plan.mergeStrengthReduction =
         overrides.strengthReduction == 1;
@@ -2908,8 +2910,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   // (gridExchangeLayout), zero when the Indexer is built.
   if (plan.selectGridSync) {
     plan.countersOffset = 0;
-    plan.workspaceBytes = aligned(gridExchangeLayout(plan).elements *
-                                  int64_t(sizeof(int32_t)));
+    plan.workspaceBytes =
+        aligned(gridExchangeLayout(plan).elements * int64_t(sizeof(int32_t)));
   }
   plan.launches = plan.fusedMerge || plan.clusterSelect ? 1 : 2;
   // Two cluster-sum buffers (one cluster barrier a sum instead of two)

@@ -1215,9 +1215,8 @@ void KernelBuilder::gridBarrierOf(const Value &counter, const Value *arrivals,
   if (arrivals) {
     checkUsable(*this, op, *arrivals, "its arrivals");
     checkUsable(*this, op, *leader, "its leader");
-    if (arrivals->isTensor() || arrivals->isPointer() ||
-        leader->isTensor() || leader->isPointer() ||
-        leader->dtype() != DType::I1)
+    if (arrivals->isTensor() || arrivals->isPointer() || leader->isTensor() ||
+        leader->isPointer() || leader->dtype() != DType::I1)
       fail("gridBarrier: a group's arrivals are a scalar integer and its "
            "leader a scalar i1, got " +
            arrivals->typeString() + " and " + leader->typeString());

@@ -9,8 +9,8 @@
 #include "tritium/Target/Cubin.h"
 #include "tritium/Target/PTX.h"
 
-#include "tritium/Dialect/Triton/IR/Dialect.h"
 #include "tritium/Dialect/Tritium/IR/Dialect.h"
+#include "tritium/Dialect/Triton/IR/Dialect.h"
 #include "tritium/Dialect/TritonGPU/IR/Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -701,7 +701,8 @@ TEST_CASE("pq by tuple counts in one cooperative launch, a grid barrier "
 TEST_CASE("exact selects find each row's threshold together through global "
           "memory and group barriers",
           "[indexer][build]") {
-  CHECK_FALSE(planIndexer(findCase("exact-gqa-32k").config, 132).selectGridSync);
+  CHECK_FALSE(
+      planIndexer(findCase("exact-gqa-32k").config, 132).selectGridSync);
   for (const char *name : {"exact-gqa-32k", "exact-gqa-128k"}) {
     for (int joint : {0, 1}) {
       SECTION(std::string(name) + (joint ? " joint" : "")) {

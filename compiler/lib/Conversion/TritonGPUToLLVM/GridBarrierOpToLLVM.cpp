@@ -1,4 +1,4 @@
-//===- GridBarrierOpToLLVM.cpp - tx.grid_barrier ---------------------------===//
+//===- GridBarrierOpToLLVM.cpp - tx.grid_barrier -------------------------===//
 //
 // A barrier across every program of a (cooperatively launched) grid, or of
 // a group of its programs, the algorithm of CUDA's cooperative groups: each
@@ -51,10 +51,9 @@ struct GridBarrierOpConversion : public OpConversionPattern<tx::GridBarrierOp> {
     Value programs = adaptor.getArrivals();
     Value firstProgram = adaptor.getLeader();
     if (!programs) {
-      programs =
-          product(product(NVVM::GridDimXOp::create(rewriter, loc, i32),
-                          NVVM::GridDimYOp::create(rewriter, loc, i32)),
-                  NVVM::GridDimZOp::create(rewriter, loc, i32));
+      programs = product(product(NVVM::GridDimXOp::create(rewriter, loc, i32),
+                                 NVVM::GridDimYOp::create(rewriter, loc, i32)),
+                         NVVM::GridDimZOp::create(rewriter, loc, i32));
       firstProgram = LLVM::ICmpOp::create(
           rewriter, loc, LLVM::ICmpPredicate::eq,
           LLVM::OrOp::create(
