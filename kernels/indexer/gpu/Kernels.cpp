@@ -1897,6 +1897,12 @@ void emitSelection(KernelBuilder &kb, const IndexerConfig &config,
   // (their tuple indices are consecutive in the workspace), from chunk
   // `split` on.
   const int64_t programsPerRow = plan.mergePrograms();
+  // In one launch with the count (plan.pqGridSync) the workspace was
+  // written by other programs of this launch: read past L1 (as the fused
+  // merge reads their candidates), though the barrier's acquire already
+  // orders them.
+  const tb::CacheModifier fromOtherPrograms =
+      plan.pqGridSync ? tb::CacheModifier::CG : tb::CacheModifier::None;
   Value row = (program / int(programsPerRow)).named("row");
   Value emitIndex = program % int(programsPerRow);
   Value split = (emitIndex * int(plan.emitChunks)).named("split");
@@ -1923,7 +1929,8 @@ void emitSelection(KernelBuilder &kb, const IndexerConfig &config,
     return tb::load(
         idsOfChunk + i * tile + lane,
         {.mask = (position < config.candidateEnd()) & (i < int(tiles)),
-         .other = 0});
+         .other = 0,
+         .cache = fromOtherPrograms});
   };
   Values inits;
   if (prefetch)
@@ -1933,7 +1940,8 @@ void emitSelection(KernelBuilder &kb, const IndexerConfig &config,
   Value aboveBefore = zero, equalBefore = zero, tupleKey;
   if (K > 0) {
     Value t = kb.arange(0, tuples);
-    tupleKey = tb::load(workspace.orderKeysOf(row) + t);
+    tupleKey = tb::load(workspace.orderKeysOf(row) + t,
+                        {.cache = fromOtherPrograms});
     // Every chunk's counts of the row: their sum, and the sum of the
     // chunks before this one. One [tuples] load per pair of chunks (one
     // word each; unrolled up to 8 pairs: their loads in flight together),
@@ -1943,7 +1951,8 @@ void emitSelection(KernelBuilder &kb, const IndexerConfig &config,
     Value rowCounts = kb.zeros({tuples}, tb::DType::I32);
     Value before = rowCounts;
     auto addPair = [&](const Value &p, Value &sum, Value &earlier) {
-      Value words = tb::load(workspace.countWordsOf(row, p) + t);
+      Value words = tb::load(workspace.countWordsOf(row, p) + t,
+                             {.cache = fromOtherPrograms});
       Value low = words & 0xFFFF;
       // (No chunk 2p + 1 where S is odd: its halves were never written.)
       Value high = tb::where(p * 2 + 1 < int(S), tb::shrLogical(words, 16), 0);
