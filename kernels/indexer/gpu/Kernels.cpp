@@ -2167,8 +2167,9 @@ std::string IndexerPlan::describe() const {
                ? ", ids staged " + std::to_string(emitStages) + " deep"
                : std::string())
        << ")"
-       << (pqGridSync ? ", one cooperative launch (a grid barrier between)"
-                      : "")
+       << (pqGridSync
+               ? ", one cooperative launch (a barrier per row group between)"
+               : "")
        << (countPrefetch && emitPrefetch ? ", next tiles prefetched"
            : countPrefetch               ? ", count's next tiles prefetched"
            : emitPrefetch                ? ", emit's next tiles prefetched"
@@ -2728,8 +2729,11 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
     plan.subTile = std::min<int64_t>(plan.chunk, 16 * 32 * plan.selectWarps /
                                                      plan.headsPerProgram);
     plan.mergeCluster = 1;
+    // (grid_sync: as many chunks as the count has heads, so that a row
+    // group's rows have as many emit programs as it has count programs.)
     const int64_t emitChunks =
-        overrides.emitChunks ? overrides.emitChunks
+        overrides.emitChunks      ? overrides.emitChunks
+        : overrides.gridSync == 1 ? plan.headsPerProgram
         : overrides.chunk
             ? 1
             : std::max<int64_t>(chunkForOneWave(rows) / plan.chunk, 1);

@@ -225,3 +225,67 @@ TEST_CASE("an exact cluster select is one launch of a row group's chunks "
   CHECK(launch.params[3] == address(outputs.sparseList));
   CHECK(launch.params[4] == address(outputs.sparseLen));
 }
+
+TEST_CASE("grid_sync plans are one cooperative launch, replayed as a graph, "
+          "their workspace zero before the first",
+          "[fake][indexer]") {
+  const FakeHandles &f = fake();
+  Device device = Device::get(0);
+  IndexerConfig exact;
+  exact.score = ScoreKind::Exact;
+  exact.B = 1;
+  exact.H = 4;
+  exact.Hkv = 1;
+  exact.D = 128;
+  exact.Sk = 6000;
+  exact.sink = exact.window = 64;
+  exact.heavy = 128;
+  exact.keysDType = exact.qDType = DType::BF16;
+  for (const IndexerConfig &c : {smallPQ(), exact}) {
+    DYNAMIC_SECTION(scoreKindName(c.score)) {
+      IndexerOptions options;
+      options.overrides.gridSync = 1;
+      Indexer indexer(c, options);
+      const IndexerPlan &plan = indexer.plan();
+      REQUIRE(plan.launches == 1);
+      CHECK((c.score == ScoreKind::PQ ? plan.pqGridSync : plan.selectGridSync));
+      CHECK(indexer.replaysGraphs());
+      HostInputs in = generateInputs(c, {.seed = 5});
+      DeviceProblem problem(device, in, HostOutputs::allocate(c));
+      OwnedStream stream(device);
+      const FakeStats before = *f.stats();
+      const IndexerInputs inputs = problem.inputs();
+      const IndexerOutputs outputs = problem.outputs();
+      indexer.run(inputs, outputs, stream);
+      indexer.run(inputs, outputs, stream);
+      // Recorded once (the cooperative launch captured), replayed twice.
+      CHECK(f.stats()->launches == before.launches + 1);
+      CHECK(f.stats()->graphLaunches == before.graphLaunches + 2);
+      const FakeLaunch &launch = *f.lastLaunch();
+      CHECK(launch.cooperative);
+      CHECK(launch.captured);
+      CHECK(launch.grid[0] * launch.grid[1] * launch.grid[2] ==
+            plan.rowGroups * plan.splits);
+      auto address = [](const TensorArg &t) {
+        return static_cast<std::uint64_t>(
+            reinterpret_cast<std::uintptr_t>(t.data));
+      };
+      if (c.score == ScoreKind::PQ) {
+        CHECK(std::string(launch.function) == "indexer_pq_count_emit");
+        // q, centroids, codebook, weights, counts, tuple ids, sparse_list,
+        // sparse_len, counters, then the two scratch pointers.
+        REQUIRE(launch.numParams == 11);
+        CHECK(launch.params[6] == address(outputs.sparseList));
+        CHECK(launch.params[7] == address(outputs.sparseLen));
+        CHECK(launch.params[8] ==
+              launch.params[4] + std::uint64_t(plan.countersOffset));
+      } else {
+        CHECK(std::string(launch.function) == "indexer_exact_select");
+        // q, keys, weights, sparse_list, sparse_len, exchange, scratch.
+        REQUIRE(launch.numParams == 8);
+        CHECK(launch.params[3] == address(outputs.sparseList));
+        CHECK(launch.params[5] != 0);
+      }
+    }
+  }
+}
