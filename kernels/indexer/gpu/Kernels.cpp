@@ -2615,7 +2615,8 @@ IndexerPlan planIndexer(const IndexerConfig &config, int multiprocessors,
   const bool clusterSelectFits = !pq && targetHasWgmma && heavy > 0 &&
                                  plan.splits <= kMaxMergeCluster &&
                                  plan.chunk < (int64_t(1) << 16);
-  if (overrides.clusterSelect == 1 &&
+  // (With grid_sync=1 an exact select needs no cluster: checked below.)
+  if (overrides.clusterSelect == 1 && (pq || overrides.gridSync != 1) &&
       (!clusterSelectFits || overrides.fusedMerge == 1 ||
        overrides.overlapMerge == 1 || overrides.mergeCluster > 1))
     throw Error(Error::Kind::InvalidArgument,

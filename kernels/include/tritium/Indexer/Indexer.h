@@ -235,10 +235,15 @@ struct IndexerPlan {
   /// no merge: after the codes, 2 bytes a key and 8 KB a chunk.
   bool pqTupleCounts = false;
   /// pq by tuple counts in one launch: program (group, split) counts as
-  /// launch 1's, passes a grid barrier (its counter at countersOffset, zero
-  /// when the Indexer is built), then emits as launch 2's program group +
-  /// split * rowGroups; the emit on the count's warps. The launch is
-  /// cooperative (every program resident at once).
+  /// launch 1's, passes its row group's barrier (a counter a row group at
+  /// countersOffset, zero when the Indexer is built), then emits as launch
+  /// 2's program group * splits + split, a row of its own group (emitChunks
+  /// = headsPerProgram makes a group's rows take exactly `splits` emit
+  /// programs); the emit on the count's warps. The launch is cooperative
+  /// (every program resident at once). Like the fused merge's counters, the
+  /// barriers assume one call at a time per Indexer and launches that
+  /// finish: two calls in flight on different streams would share the
+  /// counters (and the workspace) and could pass a barrier early or hang.
   bool pqGridSync = false;
   /// Select programs per row group.
   int64_t selectPrograms() const {
@@ -367,7 +372,9 @@ struct IndexerPlan {
   /// and counts through global memory (atomics into the workspace) and
   /// group barriers (tx.grid_barrier, one counter a row group) instead of
   /// a thread-block cluster: one cooperative launch, every program resident
-  /// at once (at most one an SM), any number of chunks a row.
+  /// at once (at most one an SM), any number of chunks a row. One call at a
+  /// time per Indexer, as pqGridSync. (With one chunk a row there is
+  /// nothing to exchange: no barrier, an ordinary launch.)
   bool selectGridSync = false;
   /// Kernels with clusters (a clustered merge or select): the scratch
   /// buffers their cluster sums take in turn (the kernels'
