@@ -167,11 +167,8 @@ int main(int argc, char **argv) {
       kernelName = func.getName().str();
 
   // Grid barriers make every launch cooperative (the runtime's metadata).
-  const bool cooperative = (*module)
-                               ->walk([](mlir::tx::GridBarrierOp) {
-                                 return mlir::WalkResult::interrupt();
-                               })
-                               .wasInterrupted();
+  const bool cooperative =
+      mlir::tx::TritiumDialect::needsCooperativeLaunch(*module);
 
   std::string text;
   raw_string_ostream os(text);

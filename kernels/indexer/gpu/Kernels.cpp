@@ -1198,33 +1198,31 @@ void selectRowsInCluster(KernelBuilder &kb, const IndexerConfig &config,
   Value validRows = tb::broadcastTo(valid.row(), {R, chunk});
   Value unsignedKey = keys ^ kIntMin;
   RoundHistogram flat = rowsDigitHistograms(kb, unsignedKey, validRows, radix);
+  // (A grid exchange keeps all heads' histograms from head 0's buffer on.)
+  Value firstHead = grid ? kb.constant(0, tb::DType::I32) : Value();
   Threshold threshold = radixSelect(
       kb, kb.constant(config.K(), tb::DType::I32), plan.splits * chunk,
       [&](const Round &round, const Value &prefix) {
         Value hist = flat(round, prefix);
         if (grid)
-          hist =
-              grid->sumHistogram(tb::reshape(hist, {R, binCount}),
-                                 kb.constant(0, tb::DType::I32), round.number);
-        else if (exchange)
+          return grid->sumHistogram(tb::reshape(hist, {R, binCount}), firstHead,
+                                    round.number);
+        if (exchange)
           hist = kb.clusterSum(hist);
         return tb::reshape(hist, {R, binCount});
       },
       radix, plan.selectRoundsLoop, R);
   CountsBefore before{kb.zeros({R}, tb::DType::I32),
                       kb.zeros({R}, tb::DType::I32)};
-  if (grid) {
-    before = clusterCountsBefore(
-        kb, keys, validRows, threshold, rank, plan.splits,
-        [&](const Value &mine) {
-          return grid->sumCounts(mine, kb.constant(0, tb::DType::I32), rank);
-        });
-    grid->clearHistograms(kb.constant(0, tb::DType::I32), true);
-  } else if (exchange) {
-    before =
-        clusterCountsBefore(kb, keys, validRows, threshold, rank, plan.splits,
-                            [&](const Value &x) { return kb.clusterSum(x); });
-  }
+  if (exchange)
+    before = clusterCountsBefore(kb, keys, validRows, threshold, rank,
+                                 plan.splits, [&](const Value &mine) {
+                                   return grid ? grid->sumCounts(
+                                                     mine, firstHead, rank)
+                                               : kb.clusterSum(mine);
+                                 });
+  if (grid)
+    grid->clearHistograms(firstHead, true);
   TileSelection sel = selectTile(keys, validRows, threshold,
                                  before.above.column(), before.equal.column());
   Value rowBase = (firstRow + kb.arange(0, int(R))).to(tb::DType::I64).column();
@@ -1322,32 +1320,29 @@ IndexerKernelSource buildExactSelect(const IndexerConfig &config,
       const Radix radix{plan.radixDigitBits};
       Value key = chunkOrderKey(scoresOfHead, chunk);
       Value unsignedKey = key ^ kIntMin;
+      // Head g's buffers of a grid exchange (g an i32 value in a head loop).
+      Value head = grid ? kb.constant(0, tb::DType::I32) + g : Value();
       Threshold threshold = radixSelect(
           kb, kb.constant(config.K(), tb::DType::I32), plan.splits * chunk,
           [&](const Round &round, const Value &prefix) {
             Value hist =
                 digitHistogram(unsignedKey, valid, round, prefix, radix);
             if (grid)
-              return grid->sumHistogram(
-                  hist, kb.constant(0, tb::DType::I32) + g, round.number);
+              return grid->sumHistogram(hist, head, round.number);
             return exchange ? kb.clusterSum(hist) : hist;
           },
           radix, plan.selectRoundsLoop);
       Value zero = kb.constant(0, tb::DType::I32);
       CountsBefore before{zero, zero};
-      if (grid) {
-        Value head = kb.constant(0, tb::DType::I32) + g;
-        before =
-            clusterCountsBefore(kb, key, valid, threshold, split, plan.splits,
-                                [&](const Value &mine) {
-                                  return grid->sumCounts(mine, head, split);
-                                });
+      if (exchange)
+        before = clusterCountsBefore(kb, key, valid, threshold, split,
+                                     plan.splits, [&](const Value &mine) {
+                                       return grid ? grid->sumCounts(mine, head,
+                                                                     split)
+                                                   : kb.clusterSum(mine);
+                                     });
+      if (grid)
         grid->clearHistograms(head, false);
-      } else if (exchange) {
-        before = clusterCountsBefore(
-            kb, key, valid, threshold, split, plan.splits,
-            [&](const Value &x) { return kb.clusterSum(x); });
-      }
       TileSelection sel =
           selectTile(key, valid, threshold, before.above, before.equal);
       tb::store(out.sparseList + rowBase * config.Lmax() + config.sink +

@@ -705,6 +705,21 @@ void checkOpen(KernelBuilder::Impl &impl, std::string_view what) {
          "' is already finished");
 }
 
+/// Ops every program of a set must reach together (a cluster's or a grid's
+/// barriers): not under a condition or a while loop, whose outcome may
+/// differ between programs (the tx verifier's rule).
+void checkReachedByAll(KernelBuilder::Impl &impl, std::string_view what,
+                       std::string_view programs) {
+  for (mlir::Operation *parent =
+           impl.builder.getInsertionBlock()->getParentOp();
+       parent && parent != impl.func.getOperation();
+       parent = parent->getParentOp())
+    if (isa<scf::IfOp, scf::WhileOp>(parent))
+      fail(std::string(what) + ": every program of the " +
+           std::string(programs) +
+           " must reach it, so not inside ifThen, ifThenElse or whileLoop");
+}
+
 Value addArgument(KernelBuilder &kb, std::string_view what,
                   std::string_view name, Type type, DType dtype,
                   const ArgAttrs &attrs) {
@@ -1173,13 +1188,7 @@ Value KernelBuilder::clusterSum(const Value &x) {
   if (tx::TritiumDialect::getClusterSize(state->func) < 2)
     fail("clusterSum: call setClusterSize(n > 1) first (without clusters "
          "there is nothing to sum over)");
-  for (mlir::Operation *parent =
-           state->builder.getInsertionBlock()->getParentOp();
-       parent && parent != state->func.getOperation();
-       parent = parent->getParentOp())
-    if (isa<scf::IfOp, scf::WhileOp>(parent))
-      fail("clusterSum: every program of the cluster must reach it, so not "
-           "inside ifThen, ifThenElse or whileLoop");
+  checkReachedByAll(*state, "clusterSum", "cluster");
   Value v = materializeAlone(*this, "clusterSum", x);
   auto op = create<tx::ClusterSumOp>(*this, ValueAccess::ir(v));
   return ValueAccess::make(*this, op.getResult(), x.dtype());
@@ -1203,13 +1212,7 @@ void KernelBuilder::gridBarrierOf(const Value &counter, const Value *arrivals,
       counter.dtype() != DType::I32)
     fail("gridBarrier: the counter is a scalar pointer to i32, got " +
          counter.typeString());
-  for (mlir::Operation *parent =
-           state->builder.getInsertionBlock()->getParentOp();
-       parent && parent != state->func.getOperation();
-       parent = parent->getParentOp())
-    if (isa<scf::IfOp, scf::WhileOp>(parent))
-      fail("gridBarrier: every program of the grid must reach it, so not "
-           "inside ifThen, ifThenElse or whileLoop");
+  checkReachedByAll(*state, op, "grid");
   Value pointer = materializeAlone(*this, op, counter);
   mlir::Value arrivalsIR, leaderIR;
   if (arrivals) {

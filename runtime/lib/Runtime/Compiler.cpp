@@ -505,10 +505,7 @@ tritium::detail::compileKernel(const CompileJob &job) {
   output.stageMilliseconds.emplace_back("ttgir", millisecondsSince(start));
 
   // Grid barriers need every program resident: a cooperative launch.
-  const bool cooperative =
-      (*module)
-          ->walk([](tx::GridBarrierOp) { return WalkResult::interrupt(); })
-          .wasInterrupted();
+  const bool cooperative = tx::TritiumDialect::needsCooperativeLaunch(*module);
 
   // Stage 3: LLVM + NVVM dialects.
   start = Clock::now();

@@ -50,6 +50,26 @@ IndexerConfig smallPQ() {
   return c;
 }
 
+/// A small exact shape: 4 query heads on one kv head, 3 chunks of 2048.
+IndexerConfig smallExact() {
+  IndexerConfig c;
+  c.score = ScoreKind::Exact;
+  c.B = 1;
+  c.H = 4;
+  c.Hkv = 1;
+  c.D = 128;
+  c.Sk = 6000;
+  c.sink = c.window = 64;
+  c.heavy = 128;
+  c.keysDType = c.qDType = DType::BF16;
+  return c;
+}
+
+/// A tensor's device address, as a launch's parameter holds it.
+std::uint64_t addressOf(const TensorArg &t) {
+  return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(t.data));
+}
+
 } // namespace
 
 TEST_CASE("run() replays its launches as one graph per set of addresses",
@@ -181,16 +201,7 @@ TEST_CASE("an exact cluster select is one launch of a row group's chunks "
   const FakeHandles &f = fake();
   Device device = Device::get(0);
   REQUIRE(device.arch() == "sm_90a");
-  IndexerConfig c;
-  c.score = ScoreKind::Exact;
-  c.B = 1;
-  c.H = 4;
-  c.Hkv = 1;
-  c.D = 128;
-  c.Sk = 6000;
-  c.sink = c.window = 64;
-  c.heavy = 128;
-  c.keysDType = c.qDType = DType::BF16;
+  const IndexerConfig c = smallExact();
   IndexerOptions options;
   options.overrides.clusterSelect = 1;
   Indexer indexer(c, options);
@@ -216,32 +227,19 @@ TEST_CASE("an exact cluster select is one launch of a row group's chunks "
   // q, keys, weights, sparse_list, sparse_len (no workspace), then the two
   // scratch pointers of Triton's kernel ABI.
   REQUIRE(launch.numParams == 7);
-  auto address = [](const TensorArg &t) {
-    return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(t.data));
-  };
-  CHECK(launch.params[0] == address(inputs.q));
-  CHECK(launch.params[1] == address(inputs.keys));
-  CHECK(launch.params[2] == address(outputs.weights));
-  CHECK(launch.params[3] == address(outputs.sparseList));
-  CHECK(launch.params[4] == address(outputs.sparseLen));
+  CHECK(launch.params[0] == addressOf(inputs.q));
+  CHECK(launch.params[1] == addressOf(inputs.keys));
+  CHECK(launch.params[2] == addressOf(outputs.weights));
+  CHECK(launch.params[3] == addressOf(outputs.sparseList));
+  CHECK(launch.params[4] == addressOf(outputs.sparseLen));
 }
 
-TEST_CASE("grid_sync plans are one cooperative launch, replayed as a graph, "
-          "their workspace zero before the first",
+TEST_CASE("grid_sync plans are one cooperative launch, recorded into a "
+          "graph once and replayed",
           "[fake][indexer]") {
   const FakeHandles &f = fake();
   Device device = Device::get(0);
-  IndexerConfig exact;
-  exact.score = ScoreKind::Exact;
-  exact.B = 1;
-  exact.H = 4;
-  exact.Hkv = 1;
-  exact.D = 128;
-  exact.Sk = 6000;
-  exact.sink = exact.window = 64;
-  exact.heavy = 128;
-  exact.keysDType = exact.qDType = DType::BF16;
-  for (const IndexerConfig &c : {smallPQ(), exact}) {
+  for (const IndexerConfig &c : {smallPQ(), smallExact()}) {
     DYNAMIC_SECTION(scoreKindName(c.score)) {
       IndexerOptions options;
       options.overrides.gridSync = 1;
@@ -266,24 +264,20 @@ TEST_CASE("grid_sync plans are one cooperative launch, replayed as a graph, "
       CHECK(launch.captured);
       CHECK(launch.grid[0] * launch.grid[1] * launch.grid[2] ==
             plan.rowGroups * plan.splits);
-      auto address = [](const TensorArg &t) {
-        return static_cast<std::uint64_t>(
-            reinterpret_cast<std::uintptr_t>(t.data));
-      };
       if (c.score == ScoreKind::PQ) {
         CHECK(std::string(launch.function) == "indexer_pq_count_emit");
         // q, centroids, codebook, weights, counts, tuple ids, sparse_list,
         // sparse_len, counters, then the two scratch pointers.
         REQUIRE(launch.numParams == 11);
-        CHECK(launch.params[6] == address(outputs.sparseList));
-        CHECK(launch.params[7] == address(outputs.sparseLen));
+        CHECK(launch.params[6] == addressOf(outputs.sparseList));
+        CHECK(launch.params[7] == addressOf(outputs.sparseLen));
         CHECK(launch.params[8] ==
               launch.params[4] + std::uint64_t(plan.countersOffset));
       } else {
         CHECK(std::string(launch.function) == "indexer_exact_select");
         // q, keys, weights, sparse_list, sparse_len, exchange, scratch.
         REQUIRE(launch.numParams == 8);
-        CHECK(launch.params[3] == address(outputs.sparseList));
+        CHECK(launch.params[3] == addressOf(outputs.sparseList));
         CHECK(launch.params[5] != 0);
       }
     }

@@ -52,6 +52,11 @@ int TritiumDialect::getClusterSumBuffers(Operation *op) {
   return kernelAttrOrOne(op, kClusterSumBuffersAttrName);
 }
 
+bool TritiumDialect::needsCooperativeLaunch(Operation *root) {
+  return root->walk([](GridBarrierOp) { return WalkResult::interrupt(); })
+      .wasInterrupted();
+}
+
 LogicalResult
 TritiumDialect::verifyOperationAttribute(Operation *op,
                                          NamedAttribute attribute) {

@@ -40,6 +40,10 @@ def Tritium_Dialect : Dialect {
         "tx.cluster_sum_buffers";
     /// The cluster-sum buffers of `op`'s kernel; 1 without the attribute.
     static int getClusterSumBuffers(::mlir::Operation *op);
+    /// Whether `root` holds a `tx.grid_barrier`: every program of such a
+    /// kernel must be resident at once, so it launches cooperatively (its
+    /// metadata's `launch_cooperative_grid`).
+    static bool needsCooperativeLaunch(::mlir::Operation *root);
     /// Unit attribute of a `tt.store`: the store writes few elements at
     /// data-dependent addresses (a compaction of a sparse selection, most
     /// lanes masked off), so the layout pass writes it in its mask's layout
